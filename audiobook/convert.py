@@ -1,0 +1,118 @@
+"""One article → its audio edition: the stages in order, outputs written atomically.
+
+This is the library call behind `audiobook convert`; other programs (and the batch build) use it
+directly. Nothing is written until every sentence has been synthesized and the MP3 is encoded and
+checked, and the MP3 is written last: an MP3 on disk always comes with its transcript and chapters.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from .audio import Loudness, master
+from .cover import title_card
+from .errors import InputError, SpeechError
+from .files import slugify, write_atomic
+from .model import Article
+from .parse import read_article
+from .publish import chapters_json, webvtt
+from .script import build_script
+from .settings import Settings
+from .speech import SpeechEngine, open_engine, synthesize_script
+from .tags import TagInfo, build_tag
+from .timeline import ChapterMark, build_timeline
+
+
+@dataclass(frozen=True)
+class ConversionResult:
+    source: Path
+    title: str
+    slug: str
+    mp3: Path
+    transcript: Path
+    chapters_file: Path
+    duration_ms: int
+    chapters: tuple[ChapterMark, ...]
+    loudness: Loudness
+    sentences: int
+    seconds: float  # wall time of the conversion
+
+
+def output_slug(article: Article) -> str:
+    return slugify(article.slug or article.title)
+
+
+def convert_article(
+    source: str | Path,
+    out_dir: str | Path = "output",
+    settings: Settings | None = None,
+    engine: SpeechEngine | None = None,
+) -> ConversionResult:
+    started = time.perf_counter()
+    settings = settings or Settings()
+    source, out_dir = Path(source), Path(out_dir)
+    article = read_article(source)
+    script = build_script(article, settings)
+    if not script.utterances:
+        raise InputError(source, "no speakable text found")
+    engine = engine or open_engine(settings, article.language)
+    clips = synthesize_script(script, engine, settings.rate_wpm, label=str(source))
+    rates = {clip.sample_rate for clip in clips}
+    if len(rates) != 1:
+        raise SpeechError(f"{source}: the engine changed sample rate mid-article ({sorted(rates)})")
+    timeline = build_timeline(script, [clip.sample_count for clip in clips], rates.pop())
+    encoded = master(clips, timeline, settings)
+
+    cover, mime = _cover(article, settings)
+    tag = build_tag(
+        TagInfo(
+            title=article.title,
+            artist=article.author,
+            album=settings.publication,
+            date=article.date.isoformat() if article.date else None,
+            language=article.language,
+            summary=article.summary,
+            url=article.url,
+            cover=cover,
+            cover_mime=mime,
+        ),
+        timeline.chapters,
+        encoded.duration_ms,
+    )
+
+    slug = output_slug(article)
+    mp3, vtt, chapters = (out_dir / f"{slug}.mp3", out_dir / f"{slug}.vtt",
+                          out_dir / f"{slug}.chapters.json")
+    write_atomic(vtt, webvtt(timeline))
+    write_atomic(chapters, chapters_json(timeline))
+    write_atomic(mp3, tag + encoded.mp3)
+    return ConversionResult(
+        source=source,
+        title=article.title,
+        slug=slug,
+        mp3=mp3,
+        transcript=vtt,
+        chapters_file=chapters,
+        duration_ms=encoded.duration_ms,
+        chapters=timeline.chapters,
+        loudness=encoded.loudness,
+        sentences=len(clips),
+        seconds=time.perf_counter() - started,
+    )
+
+
+def _cover(article: Article, settings: Settings) -> tuple[bytes, str]:
+    if article.cover is None:
+        return title_card(article.title, settings.publication), "image/png"
+    try:
+        data = article.cover.read_bytes()
+    except OSError as exc:
+        raise InputError(article.source, f"cover image {article.cover} cannot be read "
+                                         f"({exc.strerror or exc})") from None
+    if data.startswith(b"\x89PNG"):
+        return data, "image/png"
+    if data.startswith(b"\xff\xd8"):
+        return data, "image/jpeg"
+    raise InputError(article.source, f"cover image {article.cover} is not a PNG or JPEG file")

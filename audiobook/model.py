@@ -1,0 +1,113 @@
+"""Value types passed between the pipeline stages (all frozen: stages never mutate their input)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+BlockKind = Literal["paragraph", "list", "quote", "code", "heading", "table"]
+SourceKind = Literal["markdown", "html", "text"]
+
+
+@dataclass(frozen=True)
+class Block:
+    """One block of body text, as written (not yet normalized for speech)."""
+
+    kind: BlockKind
+    text: str = ""
+    items: tuple[str, ...] = ()  # list items, or table rows as "cell | cell"
+    ordered: bool = False
+
+
+@dataclass(frozen=True)
+class Section:
+    """A titled part of the article; its heading text is kept exactly as written."""
+
+    heading: str
+    blocks: tuple[Block, ...]
+
+
+@dataclass(frozen=True)
+class Reference:
+    text: str
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class QuizQuestion:
+    prompt: str
+    options: tuple[str, ...]
+    explanation: str = ""
+    answer: int | None = None  # index into options when the page marks the right one
+
+
+@dataclass(frozen=True)
+class Quiz:
+    heading: str
+    questions: tuple[QuizQuestion, ...]
+
+
+@dataclass(frozen=True)
+class Article:
+    source: Path
+    kind: SourceKind
+    title: str
+    intro: tuple[Block, ...] = ()  # text before the first heading
+    sections: tuple[Section, ...] = ()
+    author: str | None = None
+    date: dt.date | None = None
+    language: str = "en"
+    summary: str | None = None
+    url: str | None = None
+    slug: str | None = None  # from front matter; otherwise derived from the title
+    cover: Path | None = None
+    references: tuple[Reference, ...] = ()
+    quiz: Quiz | None = None
+
+
+@dataclass(frozen=True)
+class Utterance:
+    """One sentence-sized piece of narration.
+
+    ``text`` is what the engine is given (normalized for speech); ``caption`` is the same sentence
+    as a reader would write it, for the transcript.
+    """
+
+    text: str
+    caption: str
+    pause_after_ms: int
+
+
+@dataclass(frozen=True)
+class ScriptChapter:
+    title: str
+    utterances: tuple[Utterance, ...]
+
+
+@dataclass(frozen=True)
+class Script:
+    title: str
+    language: str
+    chapters: tuple[ScriptChapter, ...]
+
+    @property
+    def utterances(self) -> tuple[Utterance, ...]:
+        return tuple(u for chapter in self.chapters for u in chapter.utterances)
+
+
+@dataclass(frozen=True)
+class Clip:
+    """Speech for one utterance: 16-bit mono PCM at ``sample_rate``."""
+
+    pcm: bytes
+    sample_rate: int
+
+    @property
+    def sample_count(self) -> int:
+        return len(self.pcm) // 2
+
+    @property
+    def duration_s(self) -> float:
+        return self.sample_count / self.sample_rate

@@ -1,0 +1,54 @@
+"""Stage 1: read an article file, detect its kind, build an Article."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ..errors import InputError
+from ..model import Article, SourceKind
+from .common import decode_text
+
+ARTICLE_SUFFIXES = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html",
+                    ".txt": "text", ".text": "text"}
+
+__all__ = ["ARTICLE_SUFFIXES", "detect_kind", "parse_article", "read_article"]
+
+
+def detect_kind(path: Path, text: str) -> SourceKind:
+    kind = ARTICLE_SUFFIXES.get(path.suffix.lower())
+    if kind:
+        return kind  # type: ignore[return-value]
+    head = text.lstrip()[:512].lower()
+    if head.startswith(("<!doctype html", "<html")) or re.search(r"<(head|body)\b", head):
+        return "html"
+    return "text"
+
+
+def parse_article(path: Path, text: str, kind: SourceKind | None = None) -> Article:
+    """Parse already-decoded text (no I/O)."""
+    from .html import parse_html
+    from .markdown import parse_markdown
+    from .plaintext import parse_plaintext
+
+    parser = {"markdown": parse_markdown, "html": parse_html, "text": parse_plaintext}
+    article = parser[kind or detect_kind(path, text)](path, text)
+    if not article.title:
+        raise InputError(path, "no title found (first line, front matter 'title' or <title>)")
+    if not (article.intro or article.sections or article.summary):
+        raise InputError(path, "no speakable text found")
+    return article
+
+
+def read_article(path: str | Path) -> Article:
+    """Read and parse one article file; every failure is an InputError naming the file."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except IsADirectoryError:
+        raise InputError(path, "is a folder, not an article file") from None
+    except FileNotFoundError:
+        raise InputError(path, "no such file") from None
+    except OSError as exc:
+        raise InputError(path, f"cannot be read ({exc.strerror or exc})") from None
+    return parse_article(path, decode_text(path, data))

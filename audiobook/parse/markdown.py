@@ -1,0 +1,150 @@
+"""Markdown with optional YAML front matter, parsed by markdown-it-py (CommonMark + tables)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+from markdown_it import MarkdownIt
+from markdown_it.tree import SyntaxTreeNode
+
+from ..errors import InputError
+from ..model import Article, Block, Section
+from .common import parse_date, split_back_matter
+
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
+_STRING_FIELDS = ("title", "author", "summary", "slug", "language", "url", "cover")
+
+
+def parse_markdown(path: Path, text: str) -> Article:
+    meta, body = _split_front_matter(path, text)
+    root = SyntaxTreeNode(MarkdownIt("commonmark").enable("table").parse(body))
+
+    title = meta.get("title")
+    nodes = list(root.children)
+    first_h1 = next((i for i, n in enumerate(nodes) if n.type == "heading" and n.tag == "h1"), None)
+    if first_h1 is not None and (title is None or _inline_text(nodes[first_h1]) == title):
+        # The page's own H1 is the title; read it once, not twice.
+        title = title or _inline_text(nodes[first_h1])
+        del nodes[first_h1]
+
+    levels = [int(n.tag[1]) for n in nodes if n.type == "heading"]
+    chapter_level = min(levels) if levels else 0
+    intro: list[Block] = []
+    sections: list[Section] = []
+    for node in nodes:
+        if node.type == "heading" and int(node.tag[1]) == chapter_level:
+            sections.append(Section(_inline_text(node), ()))
+            continue
+        blocks = _blocks(node)
+        if sections:
+            last = sections[-1]
+            sections[-1] = Section(last.heading, last.blocks + tuple(blocks))
+        else:
+            intro.extend(blocks)
+
+    body_sections, references, quiz = split_back_matter(sections)
+    cover = meta.get("cover")
+    return Article(
+        source=path,
+        kind="markdown",
+        title=(title or "").strip(),
+        intro=tuple(intro),
+        sections=tuple(body_sections),
+        author=meta.get("author"),
+        date=parse_date(meta.get("date")),
+        language=meta.get("language") or "en",
+        summary=meta.get("summary"),
+        url=meta.get("url"),
+        slug=meta.get("slug"),
+        cover=(path.parent / cover) if cover else None,
+        references=references,
+        quiz=quiz,
+    )
+
+
+def _split_front_matter(path: Path, text: str) -> tuple[dict[str, Any], str]:
+    match = _FRONT_MATTER.match(text)
+    if not match:
+        return {}, text
+    try:
+        # safe_load: no object construction from tags; aliases are bounded by the input size.
+        data = yaml.safe_load(match.group(1) or "") or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 2})" if mark else ""
+        raise InputError(path, f"front matter is not valid YAML{where}") from None
+    if not isinstance(data, dict):
+        raise InputError(path, "front matter must be a mapping of keys to values")
+    meta: dict[str, Any] = {}
+    for key in _STRING_FIELDS:
+        value = data.get(key)
+        if value is None:
+            continue
+        if not isinstance(value, (str, int, float)):
+            raise InputError(path, f"front matter '{key}' must be text, not {type(value).__name__}")
+        meta[key] = str(value).strip()
+    if "date" in data:
+        meta["date"] = data["date"]
+        if data["date"] is not None and parse_date(data["date"]) is None:
+            raise InputError(path, f"front matter 'date' is not a date: {data['date']!r}")
+    return meta, text[match.end() :]
+
+
+def _blocks(node: SyntaxTreeNode) -> list[Block]:
+    kind = node.type
+    if kind == "paragraph":
+        text = _inline_text(node)
+        return [Block("paragraph", text=text)] if text else []
+    if kind == "heading":
+        return [Block("heading", text=_inline_text(node))]
+    if kind in ("bullet_list", "ordered_list"):
+        items = tuple(" ".join(_plain(child) for child in item.children) for item in node.children)
+        return [Block("list", items=tuple(i for i in items if i), ordered=kind == "ordered_list")]
+    if kind == "blockquote":
+        text = " ".join(_plain(child) for child in node.children)
+        return [Block("quote", text=text)] if text else []
+    if kind in ("fence", "code_block"):
+        return [Block("code", text=node.content)]
+    if kind == "table":
+        return [Block("table", items=tuple(_table_rows(node)))]
+    return []  # hr, html_block: nothing to read
+
+
+def _plain(node: SyntaxTreeNode) -> str:
+    """All readable text under a block node, flattened (nested lists and quotes included)."""
+    if node.type == "inline":
+        return _inline(node)
+    if node.type in ("fence", "code_block", "html_block", "hr"):
+        return ""
+    return " ".join(filter(None, (_plain(child) for child in node.children)))
+
+
+def _inline_text(node: SyntaxTreeNode) -> str:
+    return " ".join(_inline(child) for child in node.children if child.type == "inline").strip()
+
+
+def _inline(node: SyntaxTreeNode) -> str:
+    parts: list[str] = []
+    for child in node.children:
+        if child.type == "text":
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+        elif child.type == "code_inline":
+            parts.append(child.content)
+        elif child.type in ("image", "html_inline"):
+            continue  # alt text is not read; raw HTML is page markup
+        else:  # em, strong, s, link: read what they contain
+            parts.append(_inline(child))
+    return re.sub(r"\s+", " ", "".join(parts)).strip()
+
+
+def _table_rows(table: SyntaxTreeNode) -> list[str]:
+    rows = []
+    for part in table.children:  # thead, tbody
+        for row in part.children:
+            rows.append(" | ".join(_plain(cell) for cell in row.children))
+    return rows

@@ -1,0 +1,159 @@
+"""Stage 2: Article → Script, the narration exactly as it will be spoken, chapter by chapter.
+
+Chapters: an opening chapter (title, byline, date, summary, text before the first heading), one
+chapter per section (its title is the heading exactly as written; the heading is also spoken),
+and the quiz as its own chapter. References are not read; they stay on the Article for show notes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from .model import Article, Block, Quiz, QuizQuestion, Script, ScriptChapter, Utterance
+from .normalize import MONTHS, clean_caption, split_sentences, spoken_form, year_words
+from .settings import Pauses, Settings
+
+LETTERS = "ABCDEFGHIJ"
+
+
+def build_script(article: Article, settings: Settings | None = None) -> Script:
+    settings = settings or Settings()
+    writer = _Writer(article.language, settings.pauses)
+
+    writer.line(article.title, settings.pauses.title_ms)
+    byline = _byline(article)
+    if byline:
+        writer.line(byline, settings.pauses.paragraph_ms)
+    if article.summary:
+        writer.paragraph(article.summary)
+    writer.blocks(article.intro)
+    chapters = [writer.chapter(article.title)]
+
+    for section in article.sections:
+        writer.line(section.heading, settings.pauses.heading_ms)
+        writer.blocks(section.blocks)
+        chapters.append(writer.chapter(section.heading))
+
+    if article.quiz and article.quiz.questions:
+        _quiz(writer, article.quiz)
+        chapters.append(writer.chapter(article.quiz.heading))
+
+    chapters = [c for c in chapters if c.utterances]
+    return Script(article.title, article.language, tuple(chapters))
+
+
+def _byline(article: Article) -> str:
+    parts = []
+    if article.author:
+        parts.append(f"By {article.author}.")
+    if article.date:
+        if article.language.startswith("en"):
+            d = article.date
+            parts.append(f"Published {MONTHS[d.month - 1]} {d.day}, {year_words(d.year)}.")
+        else:
+            parts.append(f"{article.date.isoformat()}.")
+    return " ".join(parts)
+
+
+class _Writer:
+    """Accumulates utterances for the chapter being written; pauses attach to the last one."""
+
+    def __init__(self, language: str, pauses: Pauses) -> None:
+        self.language = language
+        self.pauses = pauses
+        self.pending: list[Utterance] = []
+
+    def chapter(self, title: str) -> ScriptChapter:
+        self._pause_last(self.pauses.chapter_ms)
+        chapter = ScriptChapter(title, tuple(self.pending))
+        self.pending = []
+        return chapter
+
+    def line(self, text: str, pause_ms: int) -> None:
+        """Exactly one utterance (a title, a heading, a quiz line), however it is punctuated."""
+        caption = clean_caption(text)
+        spoken = spoken_form(caption, self.language)
+        if _speakable(spoken):
+            self.pending.append(Utterance(spoken, caption, pause_ms))
+
+    def paragraph(self, text: str, pause_ms: int | None = None) -> None:
+        for sentence in split_sentences(clean_caption(text)):
+            spoken = spoken_form(sentence, self.language)
+            if _speakable(spoken):
+                self.pending.append(Utterance(spoken, sentence, self.pauses.sentence_ms))
+        self._pause_last(self.pauses.paragraph_ms if pause_ms is None else pause_ms)
+
+    def blocks(self, blocks: Iterable[Block]) -> None:
+        for block in blocks:
+            if block.kind == "list":
+                for item in block.items:
+                    self.paragraph(item, self.pauses.list_item_ms)
+                self._pause_last(self.pauses.paragraph_ms)
+            elif block.kind == "table":
+                self.paragraph(". ".join(block.items))
+            elif block.kind == "heading":
+                self.line(block.text, self.pauses.heading_ms)
+            elif block.kind == "code":
+                continue  # code is for the eye; it is skipped in the audio
+            else:
+                self.paragraph(block.text)
+
+    def _pause_last(self, pause_ms: int) -> None:
+        if self.pending:
+            last = self.pending[-1]
+            self.pending[-1] = Utterance(last.text, last.caption, max(last.pause_after_ms, pause_ms))
+
+
+def _speakable(text: str) -> bool:
+    return any(ch.isalnum() for ch in text)
+
+
+def _quiz(writer: _Writer, quiz: Quiz) -> None:
+    pauses = writer.pauses
+    writer.line(quiz.heading, pauses.heading_ms)
+    for number, question in enumerate(quiz.questions, start=1):
+        writer.line(f"Question {number}. {question.prompt}", pauses.sentence_ms)
+        if question.options:
+            writer.line(_options_sentence(question.options), pauses.quiz_think_ms)
+        answer = question.answer if question.answer is not None else guess_answer(question)
+        if answer is not None:
+            letter = LETTERS[answer]
+            writer.line(f"The answer is {letter}: {question.options[answer]}.", pauses.sentence_ms)
+        if question.explanation:
+            writer.paragraph(question.explanation)
+
+
+def _options_sentence(options: tuple[str, ...]) -> str:
+    said = [f"{LETTERS[i]}, {option.rstrip('.')}" for i, option in enumerate(options)]
+    if len(said) == 1:
+        return f"Is it: {said[0]}?"
+    return f"Is it: {'; '.join(said[:-1])}; or {said[-1]}?"
+
+
+_WORD = re.compile(r"[\w’']+")
+_STOP = set("the a an of to in on and or is are was were it its by for with that this as at be "
+            "from about their they them which who what how".split())
+
+
+def guess_answer(question: QuizQuestion) -> int | None:
+    """The option the explanation supports, or None when the evidence is not clear.
+
+    Score = shared content-word stems (first 5 letters) + exact numbers; the winner must beat
+    the runner-up by a clear margin, else the script reads the explanation without a letter.
+    """
+    if len(question.options) < 2 or not question.explanation:
+        return None
+    explanation = _stems(question.explanation)
+    scores = []
+    for option in question.options:
+        stems = _stems(option)
+        scores.append(len(stems & explanation) / max(len(stems), 1) ** 0.5 if stems else 0.0)
+    ranked = sorted(range(len(scores)), key=scores.__getitem__, reverse=True)
+    best, runner_up = scores[ranked[0]], scores[ranked[1]]
+    return ranked[0] if best > 0 and best >= 1.5 * runner_up + 0.01 else None
+
+
+def _stems(text: str) -> set[str]:
+    words = (w.lower().strip("'’") for w in _WORD.findall(text.replace("-", " ")))
+    return {w if w[0].isdigit() else w[:5] for w in words if w and w not in _STOP}

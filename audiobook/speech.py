@@ -1,0 +1,252 @@
+"""Stage 3: Script → clips of speech, through pyttsx3.
+
+One small interface (`SpeechEngine`) with two adapters:
+
+* `EspeakEngine` drives libespeak-ng through pyttsx3's own ctypes binding
+  (`pyttsx3.drivers._espeak`) in *synchronous* mode: each call returns only when the sentence is
+  fully synthesized, with no polling loop, no temporary files and no stdout chatter. This is the
+  default on Linux, where pyttsx3's platform driver is espeak anyway.
+* `Pyttsx3Engine` uses pyttsx3's platform driver (SAPI5 on Windows, NSSS on macOS, espeak
+  elsewhere) the robust way: one `save_to_file` per `runAndWait`, wait for the
+  "finished-utterance" event, a fresh file name per utterance, stdout silenced.
+
+Both are checked the same way by `synthesize_script`: every clip must be non-empty, audible and
+of a plausible duration for its words; a bad clip is retried once, then the article fails with a
+message naming the sentence. Every sentence of the script is in the audio, or nothing is written.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import io
+import tempfile
+import threading
+import wave
+from array import array
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from .engine_runtime import prepare_espeak
+from .errors import EngineUnavailable, SpeechError
+from .model import Clip, Script
+from .settings import Settings
+
+
+@dataclass(frozen=True)
+class VoiceInfo:
+    id: str
+    name: str
+    languages: tuple[str, ...]
+
+
+class SpeechEngine(Protocol):
+    name: str
+    version: str
+
+    def synthesize(self, text: str) -> Clip:
+        """Speak one sentence-sized text; return its audio (may be empty on engine failure)."""
+        ...
+
+    def voices(self) -> list[VoiceInfo]: ...
+
+
+# One libespeak-ng per process, initialised once, in one mode: remember which adapter owns it.
+_ESPEAK_OWNER: list[str] = []
+
+
+def _claim_espeak(owner: str) -> None:
+    if _ESPEAK_OWNER and _ESPEAK_OWNER[0] != owner:
+        raise EngineUnavailable(
+            f"espeak is already in use by the {_ESPEAK_OWNER[0]} engine in this process"
+        )
+    if not _ESPEAK_OWNER:
+        _ESPEAK_OWNER.append(owner)
+
+
+class EspeakEngine:
+    """libespeak-ng via pyttsx3's binding, synchronous mode (exact, no 10 ms sleep per call)."""
+
+    name = "espeak"
+    _initialised = False
+    _sample_rate = 22050
+
+    def __init__(self, voice: str | None, rate_wpm: int, volume: float, language: str = "en"):
+        data_dir = prepare_espeak()
+        try:
+            from pyttsx3.drivers import _espeak
+        except (OSError, RuntimeError) as exc:
+            raise EngineUnavailable(f"libespeak-ng could not be loaded ({exc})") from None
+        self._espeak = _espeak
+        _claim_espeak(self.name)
+        if not EspeakEngine._initialised:
+            path = str(data_dir.parent).encode() if data_dir else None
+            rate = _espeak.Initialize(_espeak.AUDIO_OUTPUT_SYNCHRONOUS, 0, path, 0)
+            if rate <= 0:
+                raise EngineUnavailable("libespeak-ng failed to initialise")
+            EspeakEngine._sample_rate = rate
+            EspeakEngine._initialised = True
+        self._chunks: list[bytes] = []
+        # Keep a reference to the callback: ctypes must not free it while espeak holds it.
+        _espeak.SetSynthCallback(self._on_audio)
+        self.version = f"espeak-ng {_espeak.Info(None).decode()}"
+        self._select_voice(voice, language)
+        _espeak.SetParameter(_espeak.RATE, int(rate_wpm), 0)
+        _espeak.SetParameter(_espeak.VOLUME, max(0, min(200, round(volume * 100))), 0)
+
+    def _select_voice(self, voice: str | None, language: str) -> None:
+        if voice:
+            if self._espeak.SetVoiceByName(voice.encode()) != 0:
+                raise EngineUnavailable(f"voice '{voice}' not found (see `audiobook voices`)")
+            return
+        for candidate in (language.lower(), language.split("-")[0].lower(), "en"):
+            if self._espeak.SetVoiceByName(candidate.encode()) == 0:
+                return
+
+    def _on_audio(self, wav: ctypes.Array, samples: int, events: object) -> int:
+        if samples > 0:
+            self._chunks.append(ctypes.string_at(wav, samples * 2))
+        return 0
+
+    def synthesize(self, text: str) -> Clip:
+        self._chunks = []
+        # A NUL ends an espeak utterance early: never pass one through.
+        data = text.replace("\x00", " ").encode("utf-8")
+        status = self._espeak.Synth(data, flags=self._espeak.CHARS_UTF8)
+        pcm = b"".join(self._chunks) if status == 0 else b""
+        self._chunks = []
+        return Clip(pcm, self._sample_rate)
+
+    def voices(self) -> list[VoiceInfo]:
+        return [
+            VoiceInfo(v.identifier.decode(), v.name.decode(), (v.languages[1:].decode(errors="ignore"),))
+            for v in self._espeak.ListVoices(None)
+        ]
+
+
+class Pyttsx3Engine:
+    """pyttsx3's platform driver, made dependable (see the module docstring)."""
+
+    name = "pyttsx3"
+
+    def __init__(self, voice: str | None, rate_wpm: int, volume: float, language: str = "en",
+                 timeout_s: float = 30.0):
+        prepare_espeak()
+        _claim_espeak(self.name)
+        import pyttsx3
+
+        try:
+            self._engine = pyttsx3.init()
+        except (OSError, RuntimeError, ImportError) as exc:
+            raise EngineUnavailable(f"pyttsx3 could not start a TTS driver ({exc})") from None
+        self.version = f"pyttsx3 {getattr(pyttsx3, '__version__', '2.99')}"
+        self._done = threading.Event()
+        self._engine.connect("finished-utterance", lambda name, completed: self._done.set())
+        self._timeout_s = timeout_s
+        self._folder = Path(tempfile.mkdtemp(prefix="audiobook-tts-"))
+        self._count = 0
+        if voice:
+            with _quiet():
+                self._engine.setProperty("voice", voice)
+        self._engine.setProperty("rate", int(rate_wpm))
+        self._engine.setProperty("volume", max(0.0, min(1.0, volume)))
+
+    def synthesize(self, text: str) -> Clip:
+        from pydub import AudioSegment
+
+        self._count += 1
+        # A new name each time: audio written late for an earlier call can never be taken for this one.
+        path = self._folder / f"utterance-{self._count}.wav"
+        self._done.clear()
+        with _quiet():
+            self._engine.save_to_file(text.replace("\x00", " "), str(path))
+            self._engine.runAndWait()
+            finished = self._done.wait(self._timeout_s)
+        if not finished or not path.exists() or path.stat().st_size <= 44:
+            return Clip(b"", 22050)
+        segment = AudioSegment.from_wav(path).set_channels(1).set_sample_width(2)
+        path.unlink(missing_ok=True)
+        return Clip(segment.raw_data, segment.frame_rate)
+
+    def voices(self) -> list[VoiceInfo]:
+        return [
+            VoiceInfo(v.id, v.name, tuple(str(lang) for lang in (v.languages or ())))
+            for v in self._engine.getProperty("voices")
+        ]
+
+
+@contextlib.contextmanager
+def _quiet():
+    """pyttsx3's espeak driver prints "Audio saved to …" for every file: keep stdout clean."""
+    with contextlib.redirect_stdout(io.StringIO()):
+        yield
+
+
+def open_engine(settings: Settings, language: str = "en") -> SpeechEngine:
+    import platform
+
+    kind = settings.engine
+    if kind == "auto":
+        kind = "espeak" if platform.system() == "Linux" else "pyttsx3"
+    if kind == "espeak":
+        return EspeakEngine(settings.voice, settings.rate_wpm, settings.volume, language)
+    if kind == "pyttsx3":
+        return Pyttsx3Engine(settings.voice, settings.rate_wpm, settings.volume, language)
+    raise EngineUnavailable(f"unknown engine '{settings.engine}' (use auto, espeak or pyttsx3)")
+
+
+# --- checking every clip -----------------------------------------------------------------------
+
+MIN_AUDIBLE_PEAK = 300  # of 32767: anything quieter is silence, not speech
+
+
+def clip_problem(clip: Clip, text: str, rate_wpm: int) -> str | None:
+    """Why this clip cannot be the speech for ``text``, or None when it plausibly is."""
+    if clip.sample_count == 0:
+        return "the engine returned no audio"
+    samples = array("h", clip.pcm)
+    if max(max(samples), -min(samples)) < MIN_AUDIBLE_PEAK:
+        return "the engine returned silence"
+    words = max(1, len(text.split()))
+    expected_s = words * 60.0 / max(rate_wpm, 1)
+    if clip.duration_s < min(expected_s / 4, 0.4):
+        return f"the audio is too short ({clip.duration_s:.2f} s for {words} words)"
+    if clip.duration_s > expected_s * 4 + 3:
+        return f"the audio is too long ({clip.duration_s:.1f} s for {words} words)"
+    return None
+
+
+def synthesize_script(
+    script: Script,
+    engine: SpeechEngine,
+    rate_wpm: int,
+    label: str = "",
+    on_clip: Callable[[int, int], None] | None = None,
+) -> list[Clip]:
+    """One verified clip per utterance, in script order (retry once, then SpeechError)."""
+    clips: list[Clip] = []
+    total = len(script.utterances)
+    for chapter in script.chapters:
+        for index, utterance in enumerate(chapter.utterances, start=1):
+            clip = engine.synthesize(utterance.text)
+            problem = clip_problem(clip, utterance.text, rate_wpm)
+            if problem:
+                clip = engine.synthesize(utterance.text)
+                problem = clip_problem(clip, utterance.text, rate_wpm)
+            if problem:
+                sentence = utterance.caption if len(utterance.caption) <= 70 else utterance.caption[:67] + "..."
+                raise SpeechError(
+                    f"{label + ': ' if label else ''}{problem} for sentence {index} of chapter "
+                    f"'{chapter.title}' (\"{sentence}\"), twice"
+                )
+            clips.append(clip)
+            if on_clip:
+                on_clip(len(clips), total)
+    return clips
+
+
+def read_wav(path: Path) -> Clip:
+    with wave.open(str(path)) as wav:
+        return Clip(wav.readframes(wav.getnframes()), wav.getframerate())
