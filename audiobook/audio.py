@@ -109,8 +109,9 @@ def limit(audio: np.ndarray, ceiling: float, rate: int) -> np.ndarray:
     return (audio * np.minimum(gain, required)).astype(np.float32)
 
 
-def normalize_loudness(audio: np.ndarray, rate: int, target_lufs: float, ceiling_dbtp: float,
-                       extra_headroom_db: float = 0.0) -> np.ndarray:
+def normalize_loudness(
+    audio: np.ndarray, rate: int, target_lufs: float, ceiling_dbtp: float, extra_headroom_db: float = 0.0
+) -> np.ndarray:
     """Gain to the target, then limit; twice, since limiting lowers loudness a little."""
     ceiling = 10 ** ((ceiling_dbtp - ENCODER_HEADROOM_DB - extra_headroom_db) / 20)
     for _ in range(2):

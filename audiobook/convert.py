@@ -83,8 +83,7 @@ def convert_article(
     )
 
     slug = output_slug(article)
-    mp3, vtt, chapters = (out_dir / f"{slug}.mp3", out_dir / f"{slug}.vtt",
-                          out_dir / f"{slug}.chapters.json")
+    mp3, vtt, chapters = (out_dir / f"{slug}.mp3", out_dir / f"{slug}.vtt", out_dir / f"{slug}.chapters.json")
     write_atomic(vtt, webvtt(timeline))
     write_atomic(chapters, chapters_json(timeline))
     write_atomic(mp3, tag + encoded.mp3)
@@ -109,8 +108,9 @@ def _cover(article: Article, settings: Settings) -> tuple[bytes, str]:
     try:
         data = article.cover.read_bytes()
     except OSError as exc:
-        raise InputError(article.source, f"cover image {article.cover} cannot be read "
-                                         f"({exc.strerror or exc})") from None
+        raise InputError(
+            article.source, f"cover image {article.cover} cannot be read ({exc.strerror or exc})"
+        ) from None
     if data.startswith(b"\x89PNG"):
         return data, "image/png"
     if data.startswith(b"\xff\xd8"):

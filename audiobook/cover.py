@@ -18,8 +18,11 @@ def title_card(title: str, publication: str, size: int = COVER_SIZE) -> bytes:
     image = Image.new("RGB", (size, size), hue_dark)
     draw = ImageDraw.Draw(image)
     margin = size // 12
-    draw.rectangle((margin // 2, margin // 2, size - margin // 2, size - margin // 2),
-                   outline=(235, 235, 235), width=max(2, size // 280))
+    draw.rectangle(
+        (margin // 2, margin // 2, size - margin // 2, size - margin // 2),
+        outline=(235, 235, 235),
+        width=max(2, size // 280),
+    )
 
     small = ImageFont.load_default(size=size // 22)
     draw.text((margin, margin), publication.upper()[:40], font=small, fill=(220, 220, 220))
@@ -30,9 +33,7 @@ def title_card(title: str, publication: str, size: int = COVER_SIZE) -> bytes:
         chars_per_line = max(8, int((size - 2 * margin) / (font_size * 0.55)))
         lines = textwrap.wrap(title, chars_per_line)[:8]
         height = len(lines) * font_size * 1.2
-        if height <= size - 4 * margin and all(
-            draw.textlength(line, font=font) <= size - 2 * margin for line in lines
-        ):
+        if height <= size - 4 * margin and all(draw.textlength(line, font=font) <= size - 2 * margin for line in lines):
             break
     y = (size - height) / 2 + margin / 2
     for line in lines:

@@ -40,9 +40,46 @@ def _keep_char(ch: str) -> bool:
 # --- sentence splitting ------------------------------------------------------------------------
 
 _ABBREVIATIONS = {
-    "mr", "mrs", "ms", "dr", "prof", "st", "jr", "sr", "vs", "etc", "e.g", "i.e", "no", "fig",
-    "inc", "ltd", "co", "corp", "approx", "dept", "est", "u.s", "u.k", "a.m", "p.m", "jan", "feb",
-    "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mt", "ft", "vol",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "prof",
+    "st",
+    "jr",
+    "sr",
+    "vs",
+    "etc",
+    "e.g",
+    "i.e",
+    "no",
+    "fig",
+    "inc",
+    "ltd",
+    "co",
+    "corp",
+    "approx",
+    "dept",
+    "est",
+    "u.s",
+    "u.k",
+    "a.m",
+    "p.m",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "mt",
+    "ft",
+    "vol",
 }
 _BOUNDARY = re.compile(r"([.!?…]+[\"'’”)\]]*)\s+(?=[\"'‘“(\[]?[A-Z0-9À-ÖØ-Þ])")
 MAX_UTTERANCE_CHARS = 300
@@ -82,23 +119,58 @@ def _split_long(sentence: str, limit: int = MAX_UTTERANCE_CHARS) -> list[str]:
 
 # --- spoken form (English) ---------------------------------------------------------------------
 
-_CURRENCY_WORDS = {"$": ("dollars", "cents"), "€": ("euros", "cents"), "£": ("pounds", "pence"),
-                   "¥": ("yen", ""), "USD": ("dollars", "cents"), "EUR": ("euros", "cents"),
-                   "GBP": ("pounds", "pence")}
-_SCALE = {"k": "thousand", "m": "million", "mn": "million", "bn": "billion", "b": "billion",
-          "tn": "trillion", "thousand": "thousand", "million": "million", "billion": "billion",
-          "trillion": "trillion"}
+_CURRENCY_WORDS = {
+    "$": ("dollars", "cents"),
+    "€": ("euros", "cents"),
+    "£": ("pounds", "pence"),
+    "¥": ("yen", ""),
+    "USD": ("dollars", "cents"),
+    "EUR": ("euros", "cents"),
+    "GBP": ("pounds", "pence"),
+}
+_SCALE = {
+    "k": "thousand",
+    "m": "million",
+    "mn": "million",
+    "bn": "billion",
+    "b": "billion",
+    "tn": "trillion",
+    "thousand": "thousand",
+    "million": "million",
+    "billion": "billion",
+    "trillion": "trillion",
+}
 _CURRENCY = re.compile(
     r"(?P<sym>[$€£¥]|\b(?:USD|EUR|GBP)\s?)(?P<num>\d[\d,]*(?:\.\d+)?)"
     r"(?:\s?(?P<scale>thousand|million|billion|trillion|bn|mn|tn|[kKmMbB])\b)?"
 )
 _UNITS = {
-    "km": "kilometres", "m": "metres", "cm": "centimetres", "mm": "millimetres", "kg": "kilograms",
-    "g": "grams", "mg": "milligrams", "t": "tonnes", "l": "litres", "ml": "millilitres",
-    "W": "watts", "kW": "kilowatts", "MW": "megawatts", "GW": "gigawatts", "kWh": "kilowatt hours",
-    "MWh": "megawatt hours", "GWh": "gigawatt hours", "TWh": "terawatt hours", "mph": "miles per hour",
-    "km/h": "kilometres per hour", "°C": "degrees Celsius", "°F": "degrees Fahrenheit",
-    "GB": "gigabytes", "MB": "megabytes", "TB": "terabytes", "ms": "milliseconds",
+    "km": "kilometres",
+    "m": "metres",
+    "cm": "centimetres",
+    "mm": "millimetres",
+    "kg": "kilograms",
+    "g": "grams",
+    "mg": "milligrams",
+    "t": "tonnes",
+    "l": "litres",
+    "ml": "millilitres",
+    "W": "watts",
+    "kW": "kilowatts",
+    "MW": "megawatts",
+    "GW": "gigawatts",
+    "kWh": "kilowatt hours",
+    "MWh": "megawatt hours",
+    "GWh": "gigawatt hours",
+    "TWh": "terawatt hours",
+    "mph": "miles per hour",
+    "km/h": "kilometres per hour",
+    "°C": "degrees Celsius",
+    "°F": "degrees Fahrenheit",
+    "GB": "gigabytes",
+    "MB": "megabytes",
+    "TB": "terabytes",
+    "ms": "milliseconds",
 }
 _UNIT = re.compile(
     r"(?<![\w.])(?P<num>[−-]?\d[\d,]*(?:\.\d+)?)\s?(?P<unit>km/h|kWh|MWh|GWh|TWh|°C|°F|km|cm|mm|kg"
@@ -106,16 +178,51 @@ _UNIT = re.compile(
 )
 _RANGE = re.compile(r"(?<![\w.])(\d[\d,.]*)\s?[–—-]\s?(\d[\d,.]*)(?![\w.]*-)")
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
-_YEAR = re.compile(r"\b(in|since|by|from|until|of|year|the|early|late|mid|around|before|after)"
-                   r"\s+(1[1-9]\d\d|20\d\d)\b(?!,\d)", re.IGNORECASE)
+_YEAR = re.compile(
+    r"\b(in|since|by|from|until|of|year|the|early|late|mid|around|before|after)"
+    r"\s+(1[1-9]\d\d|20\d\d)\b(?!,\d)",
+    re.IGNORECASE,
+)
 _URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"')\]]+", re.IGNORECASE)
 _EMAIL = re.compile(r"\b([\w.+-]+)@([\w-]+(?:\.[\w-]+)+)\b")
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-          "October", "November", "December")
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
-_ONES = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-         "fifteen sixteen seventeen eighteen nineteen").split()
-_TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
+_ONES = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+]
+_TENS = ["_", "_", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
 
 
 def number_words(n: int) -> str:

@@ -29,6 +29,8 @@ def webvtt(timeline: Timeline) -> str:
 
 def chapters_json(timeline: Timeline) -> str:
     """Podcasting 2.0 JSON chapters (version 1.2.0), ascending start times in seconds."""
-    chapters = [{"startTime": round(c.start_ms / 1000, 3), "endTime": round(c.end_ms / 1000, 3),
-                 "title": c.title} for c in timeline.chapters]
+    chapters = [
+        {"startTime": round(c.start_ms / 1000, 3), "endTime": round(c.end_ms / 1000, 3), "title": c.title}
+        for c in timeline.chapters
+    ]
     return json.dumps({"version": "1.2.0", "chapters": chapters}, ensure_ascii=False, indent=2) + "\n"

@@ -132,8 +132,42 @@ def _options_sentence(options: tuple[str, ...]) -> str:
 
 
 _WORD = re.compile(r"[\w’']+")
-_STOP = set("the a an of to in on and or is are was were it its by for with that this as at be "
-            "from about their they them which who what how".split())
+_STOP = set(
+    [
+        "the",
+        "a",
+        "an",
+        "of",
+        "to",
+        "in",
+        "on",
+        "and",
+        "or",
+        "is",
+        "are",
+        "was",
+        "were",
+        "it",
+        "its",
+        "by",
+        "for",
+        "with",
+        "that",
+        "this",
+        "as",
+        "at",
+        "be",
+        "from",
+        "about",
+        "their",
+        "they",
+        "them",
+        "which",
+        "who",
+        "what",
+        "how",
+    ]
+)
 
 
 def guess_answer(question: QuizQuestion) -> int | None:

@@ -59,9 +59,7 @@ _ESPEAK_OWNER: list[str] = []
 
 def _claim_espeak(owner: str) -> None:
     if _ESPEAK_OWNER and _ESPEAK_OWNER[0] != owner:
-        raise EngineUnavailable(
-            f"espeak is already in use by the {_ESPEAK_OWNER[0]} engine in this process"
-        )
+        raise EngineUnavailable(f"espeak is already in use by the {_ESPEAK_OWNER[0]} engine in this process")
     if not _ESPEAK_OWNER:
         _ESPEAK_OWNER.append(owner)
 
@@ -131,8 +129,7 @@ class Pyttsx3Engine:
 
     name = "pyttsx3"
 
-    def __init__(self, voice: str | None, rate_wpm: int, volume: float, language: str = "en",
-                 timeout_s: float = 30.0):
+    def __init__(self, voice: str | None, rate_wpm: int, volume: float, language: str = "en", timeout_s: float = 30.0):
         prepare_espeak()
         _claim_espeak(self.name)
         import pyttsx3

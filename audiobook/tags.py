@@ -36,10 +36,32 @@ from .timeline import ChapterMark
 
 NO_OFFSET = 0xFFFFFFFF
 # ID3 TLAN wants ISO 639-2 codes.
-ISO_639_2 = {"en": "eng", "de": "deu", "fr": "fra", "es": "spa", "it": "ita", "nl": "nld",
-             "pt": "por", "sv": "swe", "da": "dan", "no": "nor", "nb": "nob", "fi": "fin",
-             "pl": "pol", "cs": "ces", "ru": "rus", "uk": "ukr", "ja": "jpn", "zh": "zho",
-             "ko": "kor", "ar": "ara", "tr": "tur", "el": "ell", "hu": "hun", "ro": "ron"}
+ISO_639_2 = {
+    "en": "eng",
+    "de": "deu",
+    "fr": "fra",
+    "es": "spa",
+    "it": "ita",
+    "nl": "nld",
+    "pt": "por",
+    "sv": "swe",
+    "da": "dan",
+    "no": "nor",
+    "nb": "nob",
+    "fi": "fin",
+    "pl": "pol",
+    "cs": "ces",
+    "ru": "rus",
+    "uk": "ukr",
+    "ja": "jpn",
+    "zh": "zho",
+    "ko": "kor",
+    "ar": "ara",
+    "tr": "tur",
+    "el": "ell",
+    "hu": "hun",
+    "ro": "ron",
+}
 
 
 @dataclass(frozen=True)
@@ -90,12 +112,25 @@ def build_tag(info: TagInfo, chapters: Sequence[ChapterMark], duration_ms: int) 
         tag.add(APIC(encoding=3, mime=info.cover_mime, type=3, desc="Cover", data=info.cover))
 
     ids = [f"chp{index}" for index in range(len(chapters))]
-    tag.add(CTOC(element_id="toc", flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED,
-                 child_element_ids=ids, sub_frames=[TIT2(encoding=3, text="Chapters")]))
+    tag.add(
+        CTOC(
+            element_id="toc",
+            flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED,
+            child_element_ids=ids,
+            sub_frames=[TIT2(encoding=3, text="Chapters")],
+        )
+    )
     for element_id, chapter in zip(ids, chapters, strict=True):
-        tag.add(CHAP(element_id=element_id, start_time=chapter.start_ms, end_time=chapter.end_ms,
-                     start_offset=NO_OFFSET, end_offset=NO_OFFSET,
-                     sub_frames=[TIT2(encoding=3, text=chapter.title)]))
+        tag.add(
+            CHAP(
+                element_id=element_id,
+                start_time=chapter.start_ms,
+                end_time=chapter.end_ms,
+                start_offset=NO_OFFSET,
+                end_offset=NO_OFFSET,
+                sub_frames=[TIT2(encoding=3, text=chapter.title)],
+            )
+        )
     tag.update_to_v23()
     buffer = io.BytesIO()
     tag.save(buffer, v2_version=3, padding=lambda info: 256)
@@ -150,9 +185,15 @@ def read_back(path: Path) -> ReadBack:
     fields: dict[str, str] = {}
     chapters: list[ChapterMark] = []
     if tags is not None:
-        for key, frame_id in (("title", "TIT2"), ("artist", "TPE1"), ("album", "TALB"),
-                              ("date", "TDRC"), ("genre", "TCON"), ("language", "TLAN"),
-                              ("length_ms", "TLEN")):
+        for key, frame_id in (
+            ("title", "TIT2"),
+            ("artist", "TPE1"),
+            ("album", "TALB"),
+            ("date", "TDRC"),
+            ("genre", "TCON"),
+            ("language", "TLAN"),
+            ("length_ms", "TLEN"),
+        ):
             frame = tags.get(frame_id)
             if frame is not None:
                 fields[key] = str(frame.text[0])
@@ -164,8 +205,9 @@ def read_back(path: Path) -> ReadBack:
             fields["url"] = urls[0].url
         for chap in tags.getall("CHAP"):
             title = chap.sub_frames.get("TIT2")
-            chapters.append(ChapterMark(str(title.text[0]) if title else chap.element_id,
-                                        chap.start_time, chap.end_time))
+            chapters.append(
+                ChapterMark(str(title.text[0]) if title else chap.element_id, chap.start_time, chap.end_time)
+            )
     version = f"2.{tags.version[1]}" if tags is not None else "none"
     return ReadBack(
         version=version,

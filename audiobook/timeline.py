@@ -71,9 +71,14 @@ def build_timeline(script: Script, clip_samples: Sequence[int], sample_rate: int
             speech = clip_samples[index]
             silence = (utterance.pause_after_ms * sample_rate + 500) // 1000
             segments.append(Segment(position, speech, silence))
-            cues.append(Cue(samples_to_ms(position, sample_rate),
-                            samples_to_ms(position + speech, sample_rate),
-                            utterance.caption, chapter_number))
+            cues.append(
+                Cue(
+                    samples_to_ms(position, sample_rate),
+                    samples_to_ms(position + speech, sample_rate),
+                    utterance.caption,
+                    chapter_number,
+                )
+            )
             position += speech + silence
             index += 1
     ends = chapter_starts[1:] + [position]

@@ -9,8 +9,14 @@ from ..errors import InputError
 from ..model import Article, SourceKind
 from .common import decode_text
 
-ARTICLE_SUFFIXES = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html",
-                    ".txt": "text", ".text": "text"}
+ARTICLE_SUFFIXES = {
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
+    ".txt": "text",
+    ".text": "text",
+}
 
 __all__ = ["ARTICLE_SUFFIXES", "detect_kind", "parse_article", "read_article"]
 

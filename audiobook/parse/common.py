@@ -19,7 +19,7 @@ QUIZ_HEADINGS = {"test your understanding", "check your understanding", "quiz", 
 
 def decode_text(path: Path, data: bytes) -> str:
     """Bytes of an article file → clean text with "\\n" line ends, or an InputError."""
-    if not data.strip():
+    if not data:
         raise InputError(path, "the file is empty")
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]

@@ -1,0 +1,214 @@
+"""The `audiobook` command: thin wrappers over the library (parse options, call, print).
+
+Heavy modules (numpy, scipy, trafilatura, the TTS engine) are imported inside the commands, so
+`audiobook --help` starts fast.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .errors import AudiobookError
+from .settings import Settings
+
+app = typer.Typer(
+    help="Give every article an audio edition: chaptered, tagged MP3s spoken by a local TTS engine.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+VoiceOption = Annotated[str | None, typer.Option("--voice", help="Voice id or name (see `audiobook voices`).")]
+RateOption = Annotated[
+    int | None, typer.Option("--rate", min=80, max=450, help="Speaking rate in words per minute [default: 175].")
+]
+VolumeOption = Annotated[float | None, typer.Option("--volume", min=0.0, max=2.0, help="Engine volume, 1.0 = normal.")]
+EngineOption = Annotated[
+    str | None,
+    typer.Option("--engine", help="auto, espeak (pyttsx3's libespeak-ng binding) or pyttsx3 (its platform driver)."),
+]
+
+
+@contextmanager
+def _user_errors() -> Iterator[None]:
+    """Expected failures become one line on stderr and exit code 1 — never a traceback."""
+    try:
+        yield
+    except AudiobookError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    except KeyboardInterrupt:
+        typer.echo("interrupted", err=True)
+        raise typer.Exit(130) from None
+
+
+def _settings(voice=None, rate=None, volume=None, engine=None, bitrate=None, publication=None) -> Settings:
+    return Settings().with_overrides(
+        voice=voice, rate_wpm=rate, volume=volume, engine=engine, bitrate_kbps=bitrate, publication=publication
+    )
+
+
+def _article_files(paths: list[Path]) -> list[Path]:
+    from .parse import ARTICLE_SUFFIXES
+
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files += sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES)
+        else:
+            files.append(path)
+    return files
+
+
+def _clock(ms: int) -> str:
+    minutes, seconds = divmod(round(ms / 1000), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
+
+
+@app.command()
+def convert(
+    articles: Annotated[list[Path], typer.Argument(help="Article files (.md, .html, .txt) or folders of them.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Folder for the MP3, transcript and chapters.")] = Path(
+        "output"
+    ),
+    voice: VoiceOption = None,
+    rate: RateOption = None,
+    volume: VolumeOption = None,
+    engine: EngineOption = None,
+    bitrate: Annotated[int | None, typer.Option("--bitrate", help="MP3 bitrate in kbps (CBR) [default: 64].")] = None,
+    publication: Annotated[str | None, typer.Option("--publication", help="Album tag: the publication's name.")] = None,
+) -> None:
+    """Convert articles into chaptered, tagged MP3s with a WebVTT transcript and JSON chapters."""
+    from .convert import convert_article
+
+    settings = _settings(voice, rate, volume, engine, bitrate, publication)
+    files = _article_files(articles)
+    if not files:
+        typer.echo("error: no article files found (.md, .markdown, .html, .htm, .txt)", err=True)
+        raise typer.Exit(1)
+    failed = 0
+    for file in files:
+        try:
+            with _user_errors():
+                result = convert_article(file, output, settings)
+        except typer.Exit:
+            failed += 1
+            continue
+        typer.echo(
+            f"{result.mp3}  {_clock(result.duration_ms)}  "
+            f"{result.loudness.integrated_lufs:.1f} LUFS  ({result.seconds:.1f} s)"
+        )
+        for chapter in result.chapters:
+            typer.echo(f"  {_clock(chapter.start_ms):>7}  {chapter.title}")
+    if failed:
+        typer.echo(f"{failed} of {len(files)} articles failed", err=True)
+        raise typer.Exit(1)
+
+
+@app.command()
+def script(
+    article: Annotated[Path, typer.Argument(help="An article file (.md, .html, .txt).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the script as JSON for programs.")] = False,
+) -> None:
+    """Print the narration exactly as it will be spoken, chapter by chapter."""
+    from .parse import read_article
+    from .script import build_script
+
+    with _user_errors():
+        narration = build_script(read_article(article), Settings())
+    if as_json:
+        data = {
+            "title": narration.title,
+            "language": narration.language,
+            "chapters": [
+                {
+                    "title": c.title,
+                    "utterances": [
+                        {"text": u.text, "caption": u.caption, "pause_after_ms": u.pause_after_ms} for u in c.utterances
+                    ],
+                }
+                for c in narration.chapters
+            ],
+        }
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    for number, chapter in enumerate(narration.chapters, start=1):
+        typer.echo(f"## {number}. {chapter.title}")
+        for utterance in chapter.utterances:
+            typer.echo(utterance.text)
+        typer.echo("")
+
+
+@app.command()
+def inspect(
+    mp3: Annotated[Path, typer.Argument(help="An MP3 file.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
+) -> None:
+    """Show an MP3's tags, duration and chapters as a listener's player sees them."""
+    from .tags import read_back
+
+    with _user_errors():
+        info = read_back(mp3)
+    if as_json:
+        typer.echo(
+            json.dumps(
+                {
+                    "id3": info.version,
+                    "duration_s": round(info.duration_s, 3),
+                    "bitrate_kbps": info.bitrate_kbps,
+                    "sample_rate": info.sample_rate,
+                    "channels": info.channels,
+                    "tags": info.fields,
+                    "cover": info.has_cover,
+                    "chapters": [{"title": c.title, "start_ms": c.start_ms, "end_ms": c.end_ms} for c in info.chapters],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return
+    typer.echo(
+        f"{mp3}: ID3v{info.version}, {_clock(round(info.duration_s * 1000))}, "
+        f"{info.bitrate_kbps} kbps, {info.sample_rate} Hz, "
+        f"{'mono' if info.channels == 1 else f'{info.channels} channels'}"
+    )
+    for key, value in info.fields.items():
+        typer.echo(f"  {key:<10} {value}")
+    typer.echo(f"  {'cover':<10} {'yes' if info.has_cover else 'no'}")
+    typer.echo(f"chapters ({len(info.chapters)}):")
+    for chapter in info.chapters:
+        typer.echo(f"  {_clock(chapter.start_ms):>7} – {_clock(chapter.end_ms):>7}  {chapter.title}")
+
+
+@app.command()
+def voices(
+    language: Annotated[
+        str | None, typer.Option("--language", help="Only voices for this language, e.g. en or fr.")
+    ] = None,
+    engine: EngineOption = None,
+) -> None:
+    """List the voices the TTS engine offers (use the id with --voice)."""
+    from .speech import open_engine
+
+    with _user_errors():
+        listing = open_engine(_settings(engine=engine)).voices()
+    for voice in listing:
+        if language and not any(lang.lower().startswith(language.lower()) for lang in voice.languages):
+            continue
+        typer.echo(f"{voice.id:<28} {voice.name:<32} {', '.join(voice.languages)}")
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

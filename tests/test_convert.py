@@ -1,0 +1,93 @@
+"""End to end with real speech: the MP3 read back by mutagen and by an independent reader."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+
+import numpy as np
+import pytest
+from conftest import ARTICLES, SEED_CHAPTERS, ffmpeg_chapters
+from mutagen.id3 import ID3
+from mutagen.mp3 import MP3
+
+from audiobook import build_script, convert_article, read_article, read_back
+from audiobook.audio import integrated_loudness, true_peak_dbtp
+
+
+def test_seed_chapters_in_time_order_for_an_independent_reader(seed_result, ffmpeg):
+    chapters = ffmpeg_chapters(ffmpeg, seed_result.mp3)
+    assert [title for _, _, title in chapters] == SEED_CHAPTERS
+    starts = [start for start, _, _ in chapters]
+    assert starts == sorted(starts) and starts[0] == 0
+
+
+def test_seed_tag_is_v23_with_full_metadata(seed_result):
+    tag = ID3(seed_result.mp3)
+    assert tag.version == (2, 3, 0)
+    assert str(tag["TIT2"]) == SEED_CHAPTERS[0]
+    assert str(tag["TCON"]) == "Podcast" and str(tag["TALB"]) == "audiobook"
+    assert str(tag["TLAN"]) == "eng"
+    assert tag.getall("COMM")[0].text[0].startswith("AI company Anthropic")
+    cover = tag.getall("APIC")[0]
+    assert cover.type == 3 and cover.data.startswith(b"\x89PNG")
+    toc = tag.getall("CTOC")[0]
+    assert toc.child_element_ids == [c.element_id for c in tag.getall("CHAP")]
+
+
+def test_seed_audio_format_and_readback(seed_result):
+    info = MP3(seed_result.mp3).info
+    assert (info.channels, info.sample_rate, info.bitrate) == (1, 44100, 64000)
+    back = read_back(seed_result.mp3)
+    assert [c.title for c in back.chapters] == SEED_CHAPTERS
+    assert abs(back.duration_s * 1000 - seed_result.duration_ms) < 100
+    assert back.chapters[-1].end_ms == seed_result.duration_ms
+
+
+def test_chapters_json_and_vtt_agree_with_the_tag(seed_result):
+    tag_chapters = read_back(seed_result.mp3).chapters
+    data = json.loads(seed_result.chapters_file.read_text(encoding="utf-8"))
+    assert data["version"] == "1.2.0"
+    assert [(c["title"], round(c["startTime"] * 1000)) for c in data["chapters"]] == [
+        (c.title, c.start_ms) for c in tag_chapters
+    ]
+    vtt = seed_result.transcript.read_text(encoding="utf-8")
+    assert vtt.startswith("WEBVTT\n")
+    cues = [line for line in vtt.splitlines() if " --> " in line]
+    script = build_script(read_article(seed_result.source))
+    assert len(cues) == len(script.utterances) == seed_result.sentences  # every sentence spoken
+    cue_starts = [line.split(" --> ")[0] for line in cues]
+    for chapter in tag_chapters:
+        s, ms = divmod(chapter.start_ms, 1000)
+        assert f"00:{s // 60:02d}:{s % 60:02d}.{ms:03d}" in cue_starts  # a chapter starts on a cue
+    assert "Source 8" not in vtt
+
+
+def test_seed_loudness_measured_on_the_mp3_by_an_independent_decoder(seed_result, ffmpeg):
+    pcm = subprocess.run(
+        [ffmpeg, "-loglevel", "error", "-i", str(seed_result.mp3), "-f", "f32le", "-ac", "1", "-ar", "44100", "-"],
+        capture_output=True,
+        check=True,
+    ).stdout
+    audio = np.frombuffer(pcm, dtype="<f4")
+    import pyloudnorm
+
+    lufs = pyloudnorm.Meter(44100).integrated_loudness(audio.astype(np.float64))
+    assert -17.0 <= lufs <= -15.0
+    assert true_peak_dbtp(audio, 44100) <= -1.0
+    assert abs(integrated_loudness(audio, 44100) - lufs) < 0.01
+    assert abs(len(audio) / 44100 * 1000 - seed_result.duration_ms) < 120
+
+
+@pytest.mark.parametrize("name", ["community-gardens.md", "night-trains.html", "heat-pumps-winter.txt"])
+def test_each_input_kind_converts(name, tmp_path, ffmpeg):
+    article = read_article(ARTICLES / name)
+    result = convert_article(ARTICLES / name, tmp_path)
+    assert result.mp3.exists() and result.transcript.exists() and result.chapters_file.exists()
+    expected = [article.title] + [s.heading for s in article.sections]
+    if article.quiz:
+        expected.append(article.quiz.heading)
+    assert [t for _, _, t in ffmpeg_chapters(ffmpeg, result.mp3)] == expected
+    assert -17.0 <= result.loudness.integrated_lufs <= -15.0
+    assert result.loudness.true_peak_dbtp <= -1.0
+    assert not list(tmp_path.glob(".*part"))  # no temporary files left

@@ -1,0 +1,97 @@
+"""The speech adapters, with real synthesis; fakes only where a fault is injected (named so)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from audiobook import SpeechError, build_script, read_article
+from audiobook.model import Clip
+from audiobook.settings import Settings
+from audiobook.speech import clip_problem, open_engine, synthesize_script
+
+
+def test_espeak_engine_speaks_a_sentence_with_plausible_duration():
+    engine = open_engine(Settings())
+    clip = engine.synthesize("The quick brown fox jumps over the lazy dog.")
+    assert clip.sample_rate == 22050
+    assert 1.5 < clip.duration_s < 6
+    assert clip_problem(clip, "The quick brown fox jumps over the lazy dog.", 175) is None
+    assert engine.version.startswith("espeak-ng 1.")
+
+
+def test_nul_character_does_not_cut_the_utterance():
+    engine = open_engine(Settings())
+    whole = engine.synthesize("One two three four five six seven eight.")
+    with_nul = engine.synthesize("One two three four\x00 five six seven eight.")
+    assert with_nul.duration_s > 0.8 * whole.duration_s
+
+
+def test_pyttsx3_platform_driver_adapter_with_real_speech():
+    # Its own process: libespeak-ng is initialised once per process, in one mode.
+    code = (
+        "from audiobook.settings import Settings\n"
+        "from audiobook.speech import open_engine, clip_problem\n"
+        "e = open_engine(Settings(engine='pyttsx3'))\n"
+        "for i in range(5):\n"
+        "    text = f'This is sentence number {i}, spoken through the pyttsx3 driver.'\n"
+        "    clip = e.synthesize(text)\n"
+        "    assert clip_problem(clip, text, 175) is None, clip_problem(clip, text, 175)\n"
+        "print('ok', clip.sample_rate)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "ok 22050"  # and no "Audio saved to" chatter on stdout
+
+
+class FakeSilentEngine:
+    """Fault injection: an engine that returns no audio at all."""
+
+    name, version = "fake-silent", "0"
+
+    def __init__(self):
+        self.calls = 0
+
+    def synthesize(self, text):
+        self.calls += 1
+        return Clip(b"", 22050)
+
+    def voices(self):
+        return []
+
+
+class FakeFlakyEngine(FakeSilentEngine):
+    """Fault injection: fails on the first attempt of each sentence, then delegates to espeak."""
+
+    def __init__(self, real):
+        super().__init__()
+        self.real = real
+
+    def synthesize(self, text):
+        self.calls += 1
+        return Clip(b"", 22050) if self.calls % 2 else self.real.synthesize(text)
+
+
+def test_fake_silent_engine_fails_with_the_sentence_named(seed_path):
+    script = build_script(read_article(seed_path))
+    engine = FakeSilentEngine()
+    with pytest.raises(SpeechError) as error:
+        synthesize_script(script, engine, 175, label="seed.txt")
+    message = str(error.value)
+    assert message.startswith("seed.txt: the engine returned no audio for sentence 1 of chapter")
+    assert "My AI Was Cloned?" in message and engine.calls == 2
+
+
+def test_fake_flaky_engine_is_retried_once_and_every_sentence_is_kept(seed_path):
+    script = build_script(read_article(seed_path))
+    engine = FakeFlakyEngine(open_engine(Settings()))
+    clips = synthesize_script(script, engine, 175)
+    assert len(clips) == len(script.utterances)
+    assert all(clip_problem(c, u.text, 175) is None for c, u in zip(clips, script.utterances, strict=True))
+    assert engine.calls == 2 * len(script.utterances)
+
+
+def test_too_short_clip_is_rejected():
+    assert "too short" in clip_problem(Clip(b"\x00\x40" * 100, 22050), "many words " * 20, 175)
