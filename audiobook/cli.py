@@ -10,12 +10,14 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from .errors import AudiobookError
+from .lexicon import Lexicon
 from .settings import Settings
 
 app = typer.Typer(
@@ -49,8 +51,14 @@ def _user_errors() -> Iterator[None]:
         raise typer.Exit(130) from None
 
 
-def _settings(voice=None, rate=None, volume=None, engine=None, bitrate=None, publication=None) -> Settings:
-    return Settings().with_overrides(
+def _settings(
+    folder: Path | None = None, voice=None, rate=None, volume=None, engine=None, bitrate=None, publication=None
+) -> Settings:
+    """audiobook.toml of the articles' folder (if any), then the flags on top."""
+    from .config import load_settings
+
+    base = load_settings(folder) if folder is not None else Settings()
+    return base.with_overrides(
         voice=voice, rate_wpm=rate, volume=volume, engine=engine, bitrate_kbps=bitrate, publication=publication
     )
 
@@ -89,7 +97,6 @@ def convert(
     """Convert articles into chaptered, tagged MP3s with a WebVTT transcript and JSON chapters."""
     from .convert import convert_article
 
-    settings = _settings(voice, rate, volume, engine, bitrate, publication)
     files = _article_files(articles)
     if not files:
         typer.echo("error: no article files found (.md, .markdown, .html, .htm, .txt)", err=True)
@@ -98,6 +105,7 @@ def convert(
     for file in files:
         try:
             with _user_errors():
+                settings = _settings(file.parent, voice, rate, volume, engine, bitrate, publication)
                 result = convert_article(file, output, settings)
         except typer.Exit:
             failed += 1
@@ -123,7 +131,7 @@ def script(
     from .script import build_script
 
     with _user_errors():
-        narration = build_script(read_article(article), Settings())
+        narration = build_script(read_article(article), _settings(article.parent))
     if as_json:
         data = {
             "title": narration.title,
@@ -204,6 +212,48 @@ def voices(
         if language and not any(lang.lower().startswith(language.lower()) for lang in voice.languages):
             continue
         typer.echo(f"{voice.id:<28} {voice.name:<32} {', '.join(voice.languages)}")
+
+
+lexicon_app = typer.Typer(
+    help="The pronunciation lexicon (lexicon.toml, audiobook.toml, front matter).", no_args_is_help=True
+)
+app.add_typer(lexicon_app, name="lexicon")
+
+
+@lexicon_app.command("check")
+def lexicon_check(
+    folder: Annotated[Path, typer.Argument(help="The articles folder (with lexicon.toml / audiobook.toml).")] = Path(
+        "articles"
+    ),
+) -> None:
+    """List lexicon entries that no narration ever uses (exit 1 if there are any)."""
+    from .config import load_settings
+    from .parse import read_article
+    from .script import build_script
+
+    unused: list[str] = []
+    with _user_errors():
+        settings = load_settings(folder)
+        used: set[str] = set()
+        total = len(settings.lexicon.entries)
+        for file in _article_files([folder]):
+            article = read_article(file)
+            # Match against the narration before any replacement, as the entries would see it.
+            plain = build_script(replace(article, lexicon=Lexicon()), replace(settings, lexicon=Lexicon()))
+            text = "\n".join(u.text for u in plain.utterances)
+            used |= settings.lexicon.matches(text)
+            total += len(article.lexicon.entries)
+            unused += [
+                f"{e.word} → {e.say}  ({file.name})"
+                for e in article.lexicon.entries
+                if e.word not in article.lexicon.matches(text)
+            ]
+    unused = [f"{e.word} → {e.say}" for e in settings.lexicon.entries if e.word not in used] + unused
+    typer.echo(f"{total} entries, {len(unused)} never matched")
+    for line in unused:
+        typer.echo(f"  {line}")
+    if unused:
+        raise typer.Exit(1)
 
 
 def main() -> None:

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from .lexicon import Lexicon
+
 BlockKind = Literal["paragraph", "list", "quote", "code", "heading", "table"]
 SourceKind = Literal["markdown", "html", "text"]
 
@@ -65,6 +67,7 @@ class Article:
     cover: Path | None = None
     references: tuple[Reference, ...] = ()
     quiz: Quiz | None = None
+    lexicon: Lexicon = Lexicon()  # the article's own pronunciations (front matter)
 
 
 @dataclass(frozen=True)

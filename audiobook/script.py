@@ -10,16 +10,17 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from .lexicon import Lexicon
 from .model import Article, Block, Quiz, QuizQuestion, Script, ScriptChapter, Utterance
 from .normalize import MONTHS, clean_caption, split_sentences, spoken_form, year_words
-from .settings import Pauses, Settings
+from .settings import Settings
 
 LETTERS = "ABCDEFGHIJ"
 
 
 def build_script(article: Article, settings: Settings | None = None) -> Script:
     settings = settings or Settings()
-    writer = _Writer(article.language, settings.pauses)
+    writer = _Writer(article.language, settings, settings.lexicon.merged(article.lexicon))
 
     writer.line(article.title, settings.pauses.title_ms)
     byline = _byline(article)
@@ -59,10 +60,15 @@ def _byline(article: Article) -> str:
 class _Writer:
     """Accumulates utterances for the chapter being written; pauses attach to the last one."""
 
-    def __init__(self, language: str, pauses: Pauses) -> None:
+    def __init__(self, language: str, settings: Settings, lexicon: Lexicon) -> None:
         self.language = language
-        self.pauses = pauses
+        self.pauses = settings.pauses
+        self.narration = settings.narration
+        self.lexicon = lexicon
         self.pending: list[Utterance] = []
+
+    def _spoken(self, caption: str) -> str:
+        return self.lexicon.apply(spoken_form(caption, self.language))
 
     def chapter(self, title: str) -> ScriptChapter:
         self._pause_last(self.pauses.chapter_ms)
@@ -73,13 +79,13 @@ class _Writer:
     def line(self, text: str, pause_ms: int) -> None:
         """Exactly one utterance (a title, a heading, a quiz line), however it is punctuated."""
         caption = clean_caption(text)
-        spoken = spoken_form(caption, self.language)
+        spoken = self._spoken(caption)
         if _speakable(spoken):
             self.pending.append(Utterance(spoken, caption, pause_ms))
 
     def paragraph(self, text: str, pause_ms: int | None = None) -> None:
         for sentence in split_sentences(clean_caption(text)):
-            spoken = spoken_form(sentence, self.language)
+            spoken = self._spoken(sentence)
             if _speakable(spoken):
                 self.pending.append(Utterance(spoken, sentence, self.pauses.sentence_ms))
         self._pause_last(self.pauses.paragraph_ms if pause_ms is None else pause_ms)
@@ -87,15 +93,26 @@ class _Writer:
     def blocks(self, blocks: Iterable[Block]) -> None:
         for block in blocks:
             if block.kind == "list":
-                for item in block.items:
-                    self.paragraph(item, self.pauses.list_item_ms)
+                ordinal = self.narration.lists == "ordinal" and len(block.items) <= len(ORDINALS)
+                for number, item in enumerate(block.items):
+                    said = f"{ORDINALS[number]}, {_lower_first(item)}" if ordinal else item
+                    self.paragraph(_as_sentence(said), self.pauses.list_item_ms)
                 self._pause_last(self.pauses.paragraph_ms)
             elif block.kind == "table":
-                self.paragraph(". ".join(block.items))
+                for row in table_sentences(block.items):
+                    self.paragraph(row, self.pauses.list_item_ms)
+                self._pause_last(self.pauses.paragraph_ms)
             elif block.kind == "heading":
                 self.line(block.text, self.pauses.heading_ms)
             elif block.kind == "code":
-                continue  # code is for the eye; it is skipped in the audio
+                if self.narration.code == "note":
+                    self.line("A code example is skipped here.", self.pauses.paragraph_ms)
+            elif block.kind == "quote":
+                self._pause_last(self.pauses.paragraph_ms)
+                if self.narration.quotes == "spoken":
+                    self.paragraph(f"Quote: {block.text} End quote.")
+                else:
+                    self.paragraph(block.text)
             else:
                 self.paragraph(block.text)
 
@@ -103,6 +120,34 @@ class _Writer:
         if self.pending:
             last = self.pending[-1]
             self.pending[-1] = Utterance(last.text, last.caption, max(last.pause_after_ms, pause_ms))
+
+
+ORDINALS = ("First", "Second", "Third", "Fourth", "Fifth", "Sixth", "Seventh", "Eighth", "Ninth", "Tenth")
+
+
+def table_sentences(rows: tuple[str, ...]) -> list[str]:
+    """Read a table row by row as "header: value; header: value." — a listener cannot hold a grid
+    in mind, but can follow one record at a time when every value is named by its column."""
+    cells = [[cell.strip() for cell in row.split(" | ")] for row in rows]
+    if len(cells) < 2:
+        return [", ".join(c for c in row if c) + "." for row in cells if any(row)]
+    header, body = cells[0], cells[1:]
+    sentences = []
+    for row in body:
+        pairs = [f"{h}: {v}" if h else v for h, v in zip(header, row, strict=False) if v]
+        if pairs:
+            sentences.append("; ".join(pairs) + ".")
+    return sentences
+
+
+def _as_sentence(text: str) -> str:
+    """List items rarely carry a full stop; give them one so the voice falls at the end."""
+    return text if text.rstrip()[-1:] in ".!?:;…\"'”’)" else text.rstrip() + "."
+
+
+def _lower_first(text: str) -> str:
+    """ "Hold a meeting" → "hold a meeting" after "First,"; acronyms ("EU rules") stay as they are."""
+    return text[:1].lower() + text[1:] if text[1:2].islower() else text
 
 
 def _speakable(text: str) -> bool:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from .lexicon import Lexicon
+
 
 @dataclass(frozen=True)
 class Pauses:
@@ -19,6 +21,24 @@ class Pauses:
 
 
 @dataclass(frozen=True)
+class Narration:
+    """How structures other than prose are read."""
+
+    code: str = "skip"  # "skip": silently; "note": "A code example is skipped here."
+    lists: str = "plain"  # "plain": a pause per item; "ordinal": "First, …", "Second, …"
+    quotes: str = "pause"  # "pause": pauses around it; "spoken": "Quote: … End quote."
+
+    def validate(self) -> None:
+        for name, allowed in (
+            ("code", ("skip", "note")),
+            ("lists", ("plain", "ordinal")),
+            ("quotes", ("pause", "spoken")),
+        ):
+            if getattr(self, name) not in allowed:
+                raise ValueError(f"narration '{name}' must be one of {', '.join(allowed)}")
+
+
+@dataclass(frozen=True)
 class Settings:
     voice: str | None = None  # engine voice id or name; None = the engine's default for the language
     rate_wpm: int = 175
@@ -30,6 +50,16 @@ class Settings:
     true_peak_dbtp: float = -1.0
     publication: str = "audiobook"
     pauses: Pauses = field(default_factory=Pauses)
+    narration: Narration = field(default_factory=Narration)
+    lexicon: Lexicon = field(default_factory=Lexicon)
+
+    def validate(self) -> None:
+        self.narration.validate()
+        if not 80 <= int(self.rate_wpm) <= 450:
+            raise ValueError("rate must be between 80 and 450 words per minute")
+        for name, value in vars(self.pauses).items():
+            if not isinstance(value, int) or not 0 <= value <= 60_000:
+                raise ValueError(f"pause '{name}' must be a whole number of milliseconds (0–60000)")
 
     def with_overrides(self, **values: object) -> Settings:
         """A copy with every non-None value replaced (how CLI flags layer over defaults)."""

@@ -10,7 +10,8 @@ import yaml
 from markdown_it import MarkdownIt
 from markdown_it.tree import SyntaxTreeNode
 
-from ..errors import InputError
+from ..errors import AudiobookError, InputError
+from ..lexicon import Lexicon, lexicon_from_mapping
 from ..model import Article, Block, Section
 from .common import parse_date, split_back_matter
 
@@ -62,6 +63,7 @@ def parse_markdown(path: Path, text: str) -> Article:
         cover=(path.parent / cover) if cover else None,
         references=references,
         quiz=quiz,
+        lexicon=meta.get("lexicon", Lexicon()),
     )
 
 
@@ -90,6 +92,13 @@ def _split_front_matter(path: Path, text: str) -> tuple[dict[str, Any], str]:
         meta["date"] = data["date"]
         if data["date"] is not None and parse_date(data["date"]) is None:
             raise InputError(path, f"front matter 'date' is not a date: {data['date']!r}")
+    if isinstance(data.get("lexicon"), dict):
+        try:
+            meta["lexicon"] = lexicon_from_mapping(data["lexicon"], "front matter")
+        except AudiobookError as exc:
+            raise InputError(path, str(exc)) from None
+    elif data.get("lexicon") is not None:
+        raise InputError(path, "front matter 'lexicon' must map words to what to say")
     return meta, text[match.end() :]
 
 

@@ -1,0 +1,124 @@
+"""audiobook.toml, lexicon.toml and front-matter pronunciations, and the narration options."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from audiobook import AudiobookError, build_script, read_article
+from audiobook.config import load_settings
+
+ARTICLE = """---
+title: Pronunciation test
+lexicon:
+  Nguyen: Win
+---
+Dr. Nguyen met the SQL team. Sql is not SQL.
+
+- Hold a meeting
+- Clear the site
+
+> Gardens grow people.
+
+```python
+print("hi")
+```
+
+| Crop | Yield |
+| --- | --- |
+| Beans | 4 kg |
+| Kale | 2 kg |
+"""
+
+
+@pytest.fixture()
+def archive(tmp_path):
+    (tmp_path / "a.md").write_text(ARTICLE, encoding="utf-8")
+    (tmp_path / "lexicon.toml").write_text(
+        '[case_sensitive]\nSQL = "sequel"\n[words]\nkale = "kail"\nunused = "never"\n', encoding="utf-8"
+    )
+    (tmp_path / "audiobook.toml").write_text(
+        'publication = "Test Weekly"\n[pauses]\nquiz_think_ms = 4500\n'
+        '[narration]\nlists = "ordinal"\nquotes = "spoken"\ncode = "note"\n',
+        encoding="utf-8",
+    )
+    return tmp_path
+
+
+def spoken(archive) -> list[str]:
+    return [u.text for u in build_script(read_article(archive / "a.md"), load_settings(archive)).utterances]
+
+
+def test_archive_settings_are_loaded(archive):
+    settings = load_settings(archive)
+    assert settings.publication == "Test Weekly"
+    assert settings.pauses.quiz_think_ms == 4500
+    assert (settings.narration.lists, settings.narration.quotes, settings.narration.code) == (
+        "ordinal",
+        "spoken",
+        "note",
+    )
+
+
+def test_lexicon_whole_words_case_rules_and_front_matter(archive):
+    lines = spoken(archive)
+    assert "Dr. Win met the sequel team." in lines
+    assert "Sql is not sequel." in lines  # case-sensitive entry leaves other spellings alone
+    assert "Crop: Kail; Yield: 2 kilograms." in lines  # table read row by row, capital kept
+
+
+def test_narration_options_lists_quotes_code(archive):
+    lines = spoken(archive)
+    assert lines[lines.index("First, hold a meeting.") + 1] == "Second, clear the site."
+    assert lines[lines.index("Quote: Gardens grow people.") + 1] == "End quote."
+    assert "A code example is skipped here." in lines and not any("print" in line for line in lines)
+    assert "Crop: Beans; Yield: 4 kilograms." in lines
+
+
+def test_defaults_without_config(tmp_path):
+    (tmp_path / "a.md").write_text(ARTICLE, encoding="utf-8")
+    lines = spoken(tmp_path)
+    assert "Hold a meeting." in lines and "Gardens grow people." in lines
+    assert "Dr. Win met the SQL team." in lines
+    assert not any("code example" in line for line in lines)
+
+
+def test_lexicon_change_only_changes_sentences_with_the_word(archive):
+    before = spoken(archive)
+    (archive / "lexicon.toml").write_text('[case_sensitive]\nSQL = "S Q L"\n', encoding="utf-8")
+    after = spoken(archive)
+    changed = [b for b, a in zip(before, after, strict=True) if b != a]
+    # Only the sentences holding a word whose entry changed (SQL) or went away (kale) differ.
+    assert changed == [line for line in before if "sequel" in line or "Kail" in line]
+    assert len(changed) == 3
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("[pauses]\nsentence_ms = -5\n", "pause 'sentence_ms'"),
+        ('[narration]\nlists = "bulleted"\n', "lists"),
+        ("colour = 'blue'\n", "unknown setting 'colour'"),
+        ("[pauses\n", "not valid TOML"),
+    ],
+)
+def test_bad_config_is_a_clear_error(tmp_path, content, message):
+    (tmp_path / "audiobook.toml").write_text(content, encoding="utf-8")
+    with pytest.raises(AudiobookError, match=message) as error:
+        load_settings(tmp_path)
+    assert "audiobook.toml" in str(error.value)
+
+
+def test_lexicon_check_lists_unmatched_entries(archive):
+    result = subprocess.run(
+        [sys.executable, "-m", "audiobook.cli", "lexicon", "check", str(archive)], capture_output=True, text=True
+    )
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == ["4 entries, 1 never matched", "  unused → never"]
+    (archive / "b.md").write_text("---\ntitle: B\nlexicon:\n  Zyx: zicks\n---\nNothing to replace.\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "audiobook.cli", "lexicon", "check", str(archive)], capture_output=True, text=True
+    )
+    assert result.stdout.splitlines() == ["5 entries, 2 never matched", "  unused → never", "  Zyx → zicks  (b.md)"]
