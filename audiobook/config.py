@@ -12,6 +12,7 @@ Layering: built-in defaults < audiobook.toml < CLI flags (`Settings.with_overrid
     code = "note"            # "skip" (default) or "note": say that a code example is skipped
     lists = "ordinal"        # "plain" (default) or "ordinal": "First, … Second, …"
     quotes = "spoken"        # "pause" (default) or "spoken": "Quote: … End quote."
+    images = "alt"           # "skip" (default) or "alt": read image descriptions
     [lexicon]                # or a lexicon.toml beside it; see audiobook.lexicon
     Nguyen = "Win"
 """

@@ -9,7 +9,7 @@ from typing import Literal
 
 from .lexicon import Lexicon
 
-BlockKind = Literal["paragraph", "list", "quote", "code", "heading", "table"]
+BlockKind = Literal["paragraph", "list", "quote", "code", "heading", "table", "image"]
 SourceKind = Literal["markdown", "html", "text"]
 
 

@@ -9,6 +9,7 @@ the rules here only cover what it gets wrong (measured with espeak_TextToPhoneme
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from collections.abc import Callable
@@ -21,7 +22,21 @@ _BRACKET_MARKER = re.compile(r"\s?\[(?:\^?\w{1,4}|\d+(?:\s*[,–-]\s*\d+)*)\]")
 _SPACES = re.compile(r"\s+")
 
 
+_MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+_MD_LINK = re.compile(r"\[([^\]]+)\]\((?:[^)\s]+)(?:\s+\"[^\"]*\")?\)")
+_MD_EMPHASIS = re.compile(r"(\*{1,3}|_{2,3})(?=\S)(.+?)(?<=\S)\1")
+_MD_CODE = re.compile(r"`([^`]+)`")
+_HTML_TAG = re.compile(r"</?[a-zA-Z][^<>]{0,200}>")
+
+
 def clean_caption(text: str) -> str:
+    """The sentence as a reader should see it: markup, entities and citation markers removed."""
+    text = html.unescape(text)
+    text = _MD_IMAGE.sub("", text)
+    text = _MD_LINK.sub(r"\1", text)
+    text = _MD_CODE.sub(r"\1", text)
+    text = _MD_EMPHASIS.sub(r"\2", text)
+    text = _HTML_TAG.sub("", text)
     text = _SOURCE_MARKER.sub("", text)
     text = _BRACKET_MARKER.sub("", text)
     text = "".join(ch for ch in text if _keep_char(ch))
@@ -243,6 +258,13 @@ def year_words(year: int) -> str:
     return f"{number_words(century)} {'oh ' + _ONES[rest] if rest < 10 else number_words(rest)}"
 
 
+_CURRENCY_RANGE = re.compile(r"([$€£¥])(\d[\d,]*(?:\.\d+)?)\s?[–-]\s?\1?(\d[\d,]*(?:\.\d+)?)(?![\d.]*\s?(?:bn|mn|k)\b)")
+
+
+def _currency_range(match: re.Match[str]) -> str:
+    return f"{match.group(2)} to {match.group(3)} {_CURRENCY_WORDS[match.group(1)][0]}"
+
+
 def _currency(match: re.Match[str]) -> str:
     major, minor = _CURRENCY_WORDS[match.group("sym").strip()]
     number = match.group("num").replace(",", "")
@@ -256,9 +278,78 @@ def _currency(match: re.Match[str]) -> str:
 
 
 def _url(match: re.Match[str]) -> str:
-    host = re.sub(r"^(?:https?://)?(?:www\.)?", "", match.group(0), flags=re.IGNORECASE)
+    """Only the host, said as words; sentence punctuation swallowed by the match is put back."""
+    url = match.group(0)
+    trailing = url[len(url.rstrip(".,;:!?")) :]
+    host = re.sub(r"^(?:https?://)?(?:www\.)?", "", url, flags=re.IGNORECASE)
     host = host.split("/")[0].split("?")[0].rstrip(".,;:")
-    return " dot ".join(host.split("."))
+    return " dot ".join(host.split(".")) + trailing
+
+
+_FRACTIONS = {
+    "1/2": "one half",
+    "1/3": "one third",
+    "2/3": "two thirds",
+    "1/4": "one quarter",
+    "3/4": "three quarters",
+    "1/5": "one fifth",
+    "1/10": "one tenth",
+}
+_FRACTION = re.compile(r"(?<![\d/])(\d+/\d+)(?![\d/])")
+_CLOCK = re.compile(r"\b([01]?\d|2[0-3]):([0-5]\d)\b(?!:)(\s?[ap]\.?m\.?)?", re.IGNORECASE)
+_MONTH_YEAR = re.compile(
+    r"\b((?:"
+    + "|".join(
+        (
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        )
+    )
+    + r")(?:\s\d{1,2}(?:st|nd|rd|th)?,?)?"
+    r"|\d{1,2}(?:st|nd|rd|th)?\s(?:January|February|March|April|May|June|July|August|September|October"
+    r"|November|December),?)\s(1[1-9]\d\d|20\d\d)\b"
+)
+# Said letter by letter although espeak would read them as a word; the lexicon adds more.
+SPELLED_ACRONYMS = ("FAQ", "SUV", "CEO", "GIF", "JPEG")
+_SPELLED = re.compile(r"\b(" + "|".join(SPELLED_ACRONYMS) + r")(s?)\b")
+_ABBREVIATION_WORDS = (
+    (re.compile(r"\bvs\.?(?=\s)", re.IGNORECASE), "versus"),
+    (re.compile(r"\bi\.e\.,?", re.IGNORECASE), "that is,"),
+    (re.compile(r"\be\.g\.,?", re.IGNORECASE), "for example,"),
+    (re.compile(r"\bNo\.\s?(?=\d)"), "number "),
+    (re.compile(r"(?<!\w)#(?=\d)"), "number "),
+    (re.compile(r"\bapprox\.", re.IGNORECASE), "approximately"),
+    (re.compile(r"\bPh\.\s?D\.?"), "P H D"),
+    (re.compile(r"\bSt\.(?=\s[A-Z])"), "Saint"),
+)
+
+
+def _fraction(match: re.Match[str]) -> str:
+    return _FRACTIONS.get(match.group(1), match.group(1).replace("/", " over "))
+
+
+def _clock(match: re.Match[str]) -> str:
+    hour, minute, meridiem = int(match.group(1)), int(match.group(2)), match.group(3)
+    said_hour = number_words(hour) if hour else "zero"
+    if minute == 0:
+        words = f"{said_hour} o'clock" if not meridiem else said_hour
+    elif minute < 10:
+        words = f"{said_hour} oh {_ONES[minute]}"
+    else:
+        words = f"{said_hour} {number_words(minute)}"
+    if meridiem:
+        words += " a.m." if meridiem.strip().lower().startswith("a") else " p.m."
+    return words
 
 
 def _iso_date(match: re.Match[str]) -> str:
@@ -272,12 +363,22 @@ _RULES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...]
     (_URL, _url),
     (_EMAIL, lambda m: f"{m.group(1)} at {' dot '.join(m.group(2).split('.'))}"),
     (_ISO_DATE, _iso_date),
+    (_MONTH_YEAR, lambda m: f"{m.group(1)} {year_words(int(m.group(2)))}"),
+    (_CLOCK, _clock),
+    *_ABBREVIATION_WORDS,
+    (_CURRENCY_RANGE, _currency_range),
     (_CURRENCY, _currency),
+    (_FRACTION, _fraction),
     (_RANGE, lambda m: f"{m.group(1)} to {m.group(2)}"),
     (re.compile(r"(?:(?<=\s)|^)[−-](?=\d)|−(?=\d)"), "minus "),  # a sign, not a hyphen
     (_UNIT, lambda m: f"{m.group('num')} {_UNITS[m.group('unit')]}"),
     (_YEAR, lambda m: f"{m.group(1)} {year_words(int(m.group(2)))}"),
     (re.compile(r"\bCO[2₂]\b"), "C O 2"),
+    (_SPELLED, lambda m: " ".join(m.group(1)) + ("'s" if m.group(2) else "")),
+    (re.compile(r"±\s?"), "plus or minus "),
+    (re.compile(r"(?:(?<=\s)|^)\+(?=\d)"), "plus "),
+    (re.compile(r"\s=\s"), " equals "),
+    (re.compile(r"§\s?"), "section "),
     (re.compile(r"\s*&\s*"), " and "),
     (re.compile(r"(?<=\d)\s?%"), " percent"),
     (re.compile(r"\s*[—―]\s*|\s+[–-]\s+"), ", "),  # dashes between clauses read as a pause

@@ -107,6 +107,9 @@ class _Writer:
             elif block.kind == "code":
                 if self.narration.code == "note":
                     self.line("A code example is skipped here.", self.pauses.paragraph_ms)
+            elif block.kind == "image":
+                if self.narration.images == "alt":
+                    self.paragraph(f"Image: {_as_sentence(block.text)}")
             elif block.kind == "quote":
                 self._pause_last(self.pauses.paragraph_ms)
                 if self.narration.quotes == "spoken":

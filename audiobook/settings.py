@@ -27,12 +27,14 @@ class Narration:
     code: str = "skip"  # "skip": silently; "note": "A code example is skipped here."
     lists: str = "plain"  # "plain": a pause per item; "ordinal": "First, …", "Second, …"
     quotes: str = "pause"  # "pause": pauses around it; "spoken": "Quote: … End quote."
+    images: str = "skip"  # "skip": alt text is not read; "alt": "Image: <alt text>."
 
     def validate(self) -> None:
         for name, allowed in (
             ("code", ("skip", "note")),
             ("lists", ("plain", "ordinal")),
             ("quotes", ("pause", "spoken")),
+            ("images", ("skip", "alt")),
         ):
             if getattr(self, name) not in allowed:
                 raise ValueError(f"narration '{name}' must be one of {', '.join(allowed)}")

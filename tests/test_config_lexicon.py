@@ -17,6 +17,12 @@ lexicon:
 ---
 Dr. Nguyen met the SQL team. Sql is not SQL.
 
+![A chart of yields by crop](chart.png)
+
+A footnote follows.[^1]
+
+[^1]: This footnote text is not read.
+
 - Hold a meeting
 - Clear the site
 
@@ -41,7 +47,7 @@ def archive(tmp_path):
     )
     (tmp_path / "audiobook.toml").write_text(
         'publication = "Test Weekly"\n[pauses]\nquiz_think_ms = 4500\n'
-        '[narration]\nlists = "ordinal"\nquotes = "spoken"\ncode = "note"\n',
+        '[narration]\nlists = "ordinal"\nquotes = "spoken"\ncode = "note"\nimages = "alt"\n',
         encoding="utf-8",
     )
     return tmp_path
@@ -75,6 +81,7 @@ def test_narration_options_lists_quotes_code(archive):
     assert lines[lines.index("Quote: Gardens grow people.") + 1] == "End quote."
     assert "A code example is skipped here." in lines and not any("print" in line for line in lines)
     assert "Crop: Beans; Yield: 4 kilograms." in lines
+    assert "Image: A chart of yields by crop." in lines
 
 
 def test_defaults_without_config(tmp_path):
@@ -82,7 +89,8 @@ def test_defaults_without_config(tmp_path):
     lines = spoken(tmp_path)
     assert "Hold a meeting." in lines and "Gardens grow people." in lines
     assert "Dr. Win met the SQL team." in lines
-    assert not any("code example" in line for line in lines)
+    assert not any("code example" in line or "chart" in line for line in lines)
+    assert "A footnote follows." in lines and not any("footnote text" in line for line in lines)
 
 
 def test_lexicon_change_only_changes_sentences_with_the_word(archive):
@@ -122,3 +130,19 @@ def test_lexicon_check_lists_unmatched_entries(archive):
         [sys.executable, "-m", "audiobook.cli", "lexicon", "check", str(archive)], capture_output=True, text=True
     )
     assert result.stdout.splitlines() == ["5 entries, 2 never matched", "  unused → never", "  Zyx → zicks  (b.md)"]
+
+
+def test_lexicon_applies_to_the_audio_too(tmp_path):
+    from dataclasses import replace
+
+    from audiobook import Settings, convert_article
+    from audiobook.lexicon import Lexicon, LexiconEntry
+
+    article = tmp_path / "short.md"
+    article.write_text("# Short\n\nThe ZQX report is out.\n", encoding="utf-8")
+    plain = convert_article(article, tmp_path / "plain", Settings())
+    long_say = "the quarterly report of the regional statistics office"
+    lexicon = Lexicon((LexiconEntry("ZQX", long_say, case_sensitive=True),))
+    spelled = convert_article(article, tmp_path / "lexicon", replace(Settings(), lexicon=lexicon))
+    # The respelling is much longer to say: the spoken sentence (and the MP3) grow accordingly.
+    assert spelled.duration_ms > plain.duration_ms + 1500

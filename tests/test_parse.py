@@ -15,14 +15,15 @@ def test_seed_structure(seed_path):
     assert article.title == SEED_CHAPTERS[0]
     assert article.summary.startswith("AI company Anthropic has requested")
     assert [s.heading for s in article.sections] == SEED_CHAPTERS[1:5]
-    assert article.intro[0].text.startswith("Imagine this:")
+    assert article.intro[0].kind == "image" and article.intro[0].text.startswith("An abstract image")
+    assert article.intro[1].text.startswith("Imagine this:")
     assert len(article.references) == 14
     assert article.references[8].text == "Claude"
     assert article.quiz is not None and article.quiz.heading == "Test Your Understanding"
     assert [len(q.options) for q in article.quiz.questions] == [3, 3, 3]
     assert article.quiz.questions[1].options[2] == "About 25,000"
     body = " ".join(b.text for s in article.sections for b in s.blocks)
-    assert "abstract image" not in " ".join(b.text for b in article.intro)
+    assert "abstract image" not in " ".join(b.text for b in article.intro if b.kind != "image")
     assert "0:00" not in body and "Massi..." not in body
 
 
@@ -34,7 +35,10 @@ def test_plaintext_player_residue_and_image_line_are_dropped(tmp_path):
     )
     article = parse_article(tmp_path / "a.txt", text)
     assert article.title == "Night Owls"
-    assert [b.text for b in article.intro] == ["Short opening paragraph that is prose."]
+    assert [(b.kind, b.text) for b in article.intro] == [
+        ("image", "A photo of a city at night."),
+        ("paragraph", "Short opening paragraph that is prose."),
+    ]
     assert [s.heading for s in article.sections] == ["Why now?"]
     assert article.sections[0].blocks[-1].text.endswith("read by.")
 

@@ -106,7 +106,12 @@ def _blocks(node: SyntaxTreeNode) -> list[Block]:
     kind = node.type
     if kind == "paragraph":
         text = _inline_text(node)
-        return [Block("paragraph", text=text)] if text else []
+        if _FOOTNOTE_DEFINITION.match(text):
+            return []  # "[^1]: …" footnote texts are dropped, like their markers
+        if not text:
+            alts = [i.attrGet("alt") or _inline(i) for i in _images(node)]
+            return [Block("image", text=" ".join(a for a in alts if a))] if any(alts) else []
+        return [Block("paragraph", text=text)]
     if kind == "heading":
         return [Block("heading", text=_inline_text(node))]
     if kind in ("bullet_list", "ordered_list"):
@@ -120,6 +125,13 @@ def _blocks(node: SyntaxTreeNode) -> list[Block]:
     if kind == "table":
         return [Block("table", items=tuple(_table_rows(node)))]
     return []  # hr, html_block: nothing to read
+
+
+_FOOTNOTE_DEFINITION = re.compile(r"^\[\^[^\]]+\]:")
+
+
+def _images(node: SyntaxTreeNode) -> list[SyntaxTreeNode]:
+    return [n for child in node.children for n in child.walk() if n.type == "image"]
 
 
 def _plain(node: SyntaxTreeNode) -> str:

@@ -32,8 +32,10 @@ def parse_plaintext(path: Path, text: str) -> Article:
     rest = lines[1:]
 
     groups = _group(rest)
-    # An image description right under the title is page furniture, not prose.
+    # An image description right under the title is the picture's alt text, not prose.
+    image: list[Block] = []
     if groups and len(groups[0]) == 1 and _IMAGE_LINE.match(groups[0][0].strip()):
+        image = [Block("image", text=groups[0][0].strip())]
         groups = groups[1:]
 
     summary = None
@@ -43,7 +45,7 @@ def parse_plaintext(path: Path, text: str) -> Article:
             summary = " ".join(line.strip() for line in groups[0])
             groups = groups[1:]
 
-    intro: list[Block] = []
+    intro: list[Block] = image
     sections: list[Section] = []
     current: tuple[str, list[Block]] | None = None
     for index, group in enumerate(groups):
