@@ -297,27 +297,10 @@ _FRACTIONS = {
 }
 _FRACTION = re.compile(r"(?<![\d/])(\d+/\d+)(?![\d/])")
 _CLOCK = re.compile(r"\b([01]?\d|2[0-3]):([0-5]\d)\b(?!:)(\s?[ap]\.?m\.?)?", re.IGNORECASE)
-_MONTH_YEAR = re.compile(
-    r"\b((?:"
-    + "|".join(
-        (
-            "January",
-            "February",
-            "March",
-            "April",
-            "May",
-            "June",
-            "July",
-            "August",
-            "September",
-            "October",
-            "November",
-            "December",
-        )
-    )
-    + r")(?:\s\d{1,2}(?:st|nd|rd|th)?,?)?"
-    r"|\d{1,2}(?:st|nd|rd|th)?\s(?:January|February|March|April|May|June|July|August|September|October"
-    r"|November|December),?)\s(1[1-9]\d\d|20\d\d)\b"
+_MONTH_NAMES = "|".join(MONTHS)
+_MONTH_YEAR = re.compile(  # "March 12, 2026", "March 2026", "12 March 2026": the year said as a year
+    rf"\b((?:{_MONTH_NAMES})(?:\s\d{{1,2}}(?:st|nd|rd|th)?,?)?"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s(?:{_MONTH_NAMES}),?)\s(1[1-9]\d\d|20\d\d)\b"
 )
 # Said letter by letter although espeak would read them as a word; the lexicon adds more.
 SPELLED_ACRONYMS = ("FAQ", "SUV", "CEO", "GIF", "JPEG")
