@@ -95,13 +95,16 @@ class EspeakEngine:
         _espeak.SetParameter(_espeak.VOLUME, max(0, min(200, round(volume * 100))), 0)
 
     def _select_voice(self, voice: str | None, language: str) -> None:
+        """An explicit voice must exist; otherwise the voice for the article's language, else English."""
         if voice:
             if self._espeak.SetVoiceByName(voice.encode()) != 0:
                 raise EngineUnavailable(f"voice '{voice}' not found (see `audiobook voices`)")
-            return
-        for candidate in (language.lower(), language.split("-")[0].lower(), "en"):
-            if self._espeak.SetVoiceByName(candidate.encode()) == 0:
-                return
+        else:
+            for candidate in (language.lower(), language.split("-")[0].lower(), "en"):
+                if self._espeak.SetVoiceByName(candidate.encode()) == 0:
+                    break
+        current = self._espeak.GetCurrentVoice()
+        self.voice = current.contents.identifier.decode() if current and current.contents.identifier else ""
 
     def _on_audio(self, wav: ctypes.Array, samples: int, events: object) -> int:
         if samples > 0:

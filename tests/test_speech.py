@@ -95,3 +95,24 @@ def test_fake_flaky_engine_is_retried_once_and_every_sentence_is_kept(seed_path)
 
 def test_too_short_clip_is_rejected():
     assert "too short" in clip_problem(Clip(b"\x00\x40" * 100, 22050), "many words " * 20, 175)
+
+
+@pytest.mark.parametrize(
+    ("language", "voice"), [("fr", "roa/fr"), ("de-DE", "gmw/de"), ("en", "gmw/en"), ("xx", "gmw/en")]
+)
+def test_article_language_chooses_a_matching_voice(language, voice):
+    assert open_engine(Settings(), language).voice == voice
+
+
+def test_unknown_voice_is_a_clear_error():
+    from audiobook import EngineUnavailable
+
+    with pytest.raises(EngineUnavailable, match="voice 'nope' not found"):
+        open_engine(Settings(voice="nope"))
+
+
+def test_non_latin_text_is_spoken_not_crashed_on():
+    engine = open_engine(Settings())
+    for text in ("Tokyo (東京) is big.", "Привет means hello.", "مرحبا", "😀"):
+        clip = engine.synthesize(text)
+        assert clip.sample_rate == 22050  # audio or silence, never an exception
