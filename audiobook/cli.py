@@ -214,6 +214,98 @@ def voices(
         typer.echo(f"{voice.id:<28} {voice.name:<32} {', '.join(voice.languages)}")
 
 
+@app.command()
+def build(
+    articles: Annotated[Path, typer.Argument(help="The archive: a folder of articles (with audiobook.toml).")] = Path(
+        "articles"
+    ),
+    output: Annotated[Path, typer.Option("-o", "--output", help="Output folder (gets manifest.json).")] = Path(
+        "output"
+    ),
+    jobs: Annotated[
+        int | None, typer.Option("--jobs", "-j", min=1, help="Worker processes [default: one per core].")
+    ] = None,
+    keep_orphans: Annotated[
+        bool, typer.Option("--keep-orphans", help="Keep outputs of articles no longer in the archive.")
+    ] = False,
+    no_wait: Annotated[
+        bool, typer.Option("--no-wait", help="Fail at once if another build holds the output folder.")
+    ] = False,
+    cache_dir: Annotated[
+        Path | None,
+        typer.Option("--cache-dir", help="Clip cache [default: $AUDIOBOOK_CACHE_DIR or ~/.cache/audiobook]."),
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the build report as JSON.")] = False,
+    voice: VoiceOption = None,
+    rate: RateOption = None,
+    volume: VolumeOption = None,
+    engine: EngineOption = None,
+    bitrate: Annotated[int | None, typer.Option("--bitrate", help="MP3 bitrate in kbps (CBR) [default: 64].")] = None,
+    publication: Annotated[str | None, typer.Option("--publication", help="Album tag: the publication's name.")] = None,
+) -> None:
+    """Convert a whole archive: incremental, parallel, resumable; writes OUTPUT/manifest.json."""
+    from .build import build_archive
+    from .progress import BuildProgress
+
+    overrides = {
+        "voice": voice,
+        "rate_wpm": rate,
+        "volume": volume,
+        "engine": engine,
+        "bitrate_kbps": bitrate,
+        "publication": publication,
+    }
+    display = BuildProgress(quiet=quiet or as_json)
+    with _user_errors(), display:
+        report = build_archive(
+            articles,
+            output,
+            overrides=overrides,
+            jobs=jobs,
+            keep_orphans=keep_orphans,
+            cache_dir=cache_dir,
+            wait_for_lock=not no_wait,
+            on_event=display.event,
+        )
+    if as_json:
+        typer.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+    elif not quiet:
+        display.summary(report)
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+cache_app = typer.Typer(help="The clip cache (sentences already spoken).", no_args_is_help=True)
+app.add_typer(cache_app, name="cache")
+
+
+@cache_app.command("info")
+def cache_info_command(
+    cache_dir: Annotated[
+        Path | None, typer.Option("--cache-dir", help="Cache folder [default: the usual one].")
+    ] = None,
+) -> None:
+    """Show where the cache is and how much it holds."""
+    from .cache import cache_info
+
+    info = cache_info(cache_dir)
+    typer.echo(f"{info.path}: {info.entries} entries, {info.bytes / 1e6:.1f} MB")
+
+
+@cache_app.command("clear")
+def cache_clear_command(
+    cache_dir: Annotated[
+        Path | None, typer.Option("--cache-dir", help="Cache folder [default: the usual one].")
+    ] = None,
+) -> None:
+    """Delete every cached clip (the next build speaks everything again)."""
+    from .cache import clear_cache
+
+    info = clear_cache(cache_dir)
+    typer.echo(f"{info.path}: removed {info.entries} entries, {info.bytes / 1e6:.1f} MB")
+
+
 lexicon_app = typer.Typer(
     help="The pronunciation lexicon (lexicon.toml, audiobook.toml, front matter).", no_args_is_help=True
 )

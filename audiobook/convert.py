@@ -8,10 +8,12 @@ checked, and the MP3 is written last: an MP3 on disk always comes with its trans
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .audio import Loudness, master
+from .audio import ENCODER_DELAY_SAMPLES, SAMPLES_PER_FRAME, Loudness, master
+from .cache import ClipCache
 from .cover import title_card
 from .errors import InputError, SpeechError
 from .files import slugify, write_atomic
@@ -22,7 +24,7 @@ from .script import build_script
 from .settings import Settings
 from .speech import SpeechEngine, open_engine, synthesize_script
 from .tags import TagInfo, build_tag
-from .timeline import ChapterMark, build_timeline
+from .timeline import ChapterMark, build_timeline, place_in_stream
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,8 @@ class ConversionResult:
     chapters: tuple[ChapterMark, ...]
     loudness: Loudness
     sentences: int
+    synthesized: int  # sentences spoken now (the rest came from the clip cache)
+    encoded_chapters: int  # chapters encoded now (the rest came from the cache)
     seconds: float  # wall time of the conversion
 
 
@@ -49,7 +53,11 @@ def convert_article(
     out_dir: str | Path = "output",
     settings: Settings | None = None,
     engine: SpeechEngine | None = None,
+    cache: ClipCache | None = None,
+    slug: str | None = None,
+    on_progress: Callable[[str, int, int], None] | None = None,
 ) -> ConversionResult:
+    """Convert one article; ``on_progress(phase, done, total)`` is called per sentence and stage."""
     started = time.perf_counter()
     settings = settings or Settings()
     source, out_dir = Path(source), Path(out_dir)
@@ -58,12 +66,26 @@ def convert_article(
     if not script.utterances:
         raise InputError(source, "no speakable text found")
     engine = engine or open_engine(settings, article.language)
-    clips = synthesize_script(script, engine, settings.rate_wpm, label=str(source))
+    report = on_progress or (lambda phase, done, total: None)
+    speech = synthesize_script(
+        script,
+        engine,
+        settings.rate_wpm,
+        label=str(source),
+        cache=cache,
+        on_clip=lambda done, total: report("speech", done, total),
+    )
+    clips = speech.clips
+    report("audio", 0, 1)
     rates = {clip.sample_rate for clip in clips}
     if len(rates) != 1:
         raise SpeechError(f"{source}: the engine changed sample rate mid-article ({sorted(rates)})")
-    timeline = build_timeline(script, [clip.sample_count for clip in clips], rates.pop())
-    encoded = master(clips, timeline, settings)
+    spoken = build_timeline(script, [clip.sample_count for clip in clips], rates.pop())
+    encoded = master(clips, spoken, settings, cache.segments if cache else None)
+    # From here on, times are those of the MP3 as written (chapter streams joined end to end).
+    timeline = place_in_stream(
+        spoken, encoded.segment_frames, encoded.sample_rate, SAMPLES_PER_FRAME, ENCODER_DELAY_SAMPLES
+    )
 
     cover, mime = _cover(article, settings)
     tag = build_tag(
@@ -79,10 +101,10 @@ def convert_article(
             cover_mime=mime,
         ),
         timeline.chapters,
-        encoded.duration_ms,
+        timeline.duration_ms,
     )
 
-    slug = output_slug(article)
+    slug = slug or output_slug(article)
     mp3, vtt, chapters = (out_dir / f"{slug}.mp3", out_dir / f"{slug}.vtt", out_dir / f"{slug}.chapters.json")
     write_atomic(vtt, webvtt(timeline))
     write_atomic(chapters, chapters_json(timeline))
@@ -94,10 +116,12 @@ def convert_article(
         mp3=mp3,
         transcript=vtt,
         chapters_file=chapters,
-        duration_ms=encoded.duration_ms,
+        duration_ms=timeline.duration_ms,
         chapters=timeline.chapters,
         loudness=encoded.loudness,
         sentences=len(clips),
+        synthesized=speech.synthesized,
+        encoded_chapters=encoded.encoded_segments,
         seconds=time.perf_counter() - started,
     )
 

@@ -22,13 +22,13 @@ import ctypes
 import io
 import tempfile
 import threading
-import wave
 from array import array
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from .cache import ClipCache, content_key
 from .engine_runtime import prepare_espeak
 from .errors import EngineUnavailable, SpeechError
 from .model import Clip, Script
@@ -45,6 +45,7 @@ class VoiceInfo:
 class SpeechEngine(Protocol):
     name: str
     version: str
+    fingerprint: str  # everything that shapes the sound: engine, version, voice, rate, volume
 
     def synthesize(self, text: str) -> Clip:
         """Speak one sentence-sized text; return its audio (may be empty on engine failure)."""
@@ -93,6 +94,7 @@ class EspeakEngine:
         self._select_voice(voice, language)
         _espeak.SetParameter(_espeak.RATE, int(rate_wpm), 0)
         _espeak.SetParameter(_espeak.VOLUME, max(0, min(200, round(volume * 100))), 0)
+        self.fingerprint = f"{self.name}|{self.version}|{self.voice}|{int(rate_wpm)}|{volume:.3f}"
 
     def _select_voice(self, voice: str | None, language: str) -> None:
         """An explicit voice must exist; otherwise the voice for the article's language, else English."""
@@ -152,6 +154,8 @@ class Pyttsx3Engine:
                 self._engine.setProperty("voice", voice)
         self._engine.setProperty("rate", int(rate_wpm))
         self._engine.setProperty("volume", max(0.0, min(1.0, volume)))
+        voice_id = self._engine.getProperty("voice")
+        self.fingerprint = f"{self.name}|{self.version}|{voice_id}|{int(rate_wpm)}|{volume:.3f}"
 
     def synthesize(self, text: str) -> Clip:
         from pydub import AudioSegment
@@ -218,35 +222,51 @@ def clip_problem(clip: Clip, text: str, rate_wpm: int) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class Speech:
+    """The verified clips of a script, and how many were spoken now vs. taken from the cache."""
+
+    clips: tuple[Clip, ...]
+    synthesized: int
+    reused: int
+
+
 def synthesize_script(
     script: Script,
     engine: SpeechEngine,
     rate_wpm: int,
     label: str = "",
+    cache: ClipCache | None = None,
     on_clip: Callable[[int, int], None] | None = None,
-) -> list[Clip]:
-    """One verified clip per utterance, in script order (retry once, then SpeechError)."""
+) -> Speech:
+    """One verified clip per utterance, in script order (retry once, then SpeechError).
+
+    With a cache, a sentence already spoken with the same engine settings is reused; a cached
+    clip that fails the checks is spoken again and replaced.
+    """
     clips: list[Clip] = []
+    synthesized = 0
     total = len(script.utterances)
     for chapter in script.chapters:
         for index, utterance in enumerate(chapter.utterances, start=1):
-            clip = engine.synthesize(utterance.text)
-            problem = clip_problem(clip, utterance.text, rate_wpm)
-            if problem:
+            key = content_key(engine.fingerprint, utterance.text) if cache else ""
+            clip = cache.get(key) if cache else None
+            if clip is None or clip_problem(clip, utterance.text, rate_wpm):
                 clip = engine.synthesize(utterance.text)
                 problem = clip_problem(clip, utterance.text, rate_wpm)
-            if problem:
-                sentence = utterance.caption if len(utterance.caption) <= 70 else utterance.caption[:67] + "..."
-                raise SpeechError(
-                    f"{label + ': ' if label else ''}{problem} for sentence {index} of chapter "
-                    f"'{chapter.title}' (\"{sentence}\"), twice"
-                )
+                if problem:
+                    clip = engine.synthesize(utterance.text)
+                    problem = clip_problem(clip, utterance.text, rate_wpm)
+                if problem:
+                    sentence = utterance.caption if len(utterance.caption) <= 70 else utterance.caption[:67] + "..."
+                    raise SpeechError(
+                        f"{label + ': ' if label else ''}{problem} for sentence {index} of chapter "
+                        f"'{chapter.title}' (\"{sentence}\"), twice"
+                    )
+                synthesized += 1
+                if cache:
+                    cache.put(key, clip)
             clips.append(clip)
             if on_clip:
                 on_clip(len(clips), total)
-    return clips
-
-
-def read_wav(path: Path) -> Clip:
-    with wave.open(str(path)) as wav:
-        return Clip(wav.readframes(wav.getnframes()), wav.getframerate())
+    return Speech(tuple(clips), synthesized, total - synthesized)

@@ -45,6 +45,7 @@ class Timeline:
     segments: tuple[Segment, ...]
     cues: tuple[Cue, ...]
     chapters: tuple[ChapterMark, ...]
+    chapter_starts: tuple[int, ...]  # first sample of each chapter
 
     @property
     def duration_ms(self) -> int:
@@ -86,4 +87,35 @@ def build_timeline(script: Script, clip_samples: Sequence[int], sample_rate: int
         ChapterMark(chapter.title, samples_to_ms(start, sample_rate), samples_to_ms(end, sample_rate))
         for chapter, start, end in zip(script.chapters, chapter_starts, ends, strict=True)
     )
-    return Timeline(sample_rate, position, tuple(segments), tuple(cues), chapters)
+    return Timeline(sample_rate, position, tuple(segments), tuple(cues), chapters, tuple(chapter_starts))
+
+
+def place_in_stream(
+    timeline: Timeline, chapter_frames: Sequence[int], rate: int, samples_per_frame: int, delay: int
+) -> Timeline:
+    """Where everything lands once each chapter is its own encoded stream, joined end to end.
+
+    Chapter i starts at the first sample of its stream (the sum of the earlier streams' frames);
+    its audio follows after the codec ``delay``, resampled from the engine's rate to ``rate``.
+    """
+    if len(chapter_frames) != len(timeline.chapter_starts):
+        raise ValueError(f"{len(chapter_frames)} encoded chapters for {len(timeline.chapter_starts)}")
+    stream_starts = [0]
+    for frames in chapter_frames:
+        stream_starts.append(stream_starts[-1] + frames * samples_per_frame)
+    scale = rate / timeline.sample_rate
+
+    def placed(sample: int, chapter: int) -> int:
+        return stream_starts[chapter] + delay + round((sample - timeline.chapter_starts[chapter]) * scale)
+
+    segments, cues = [], []
+    for segment, cue in zip(timeline.segments, timeline.cues, strict=True):
+        start = placed(segment.start, cue.chapter)
+        speech = round(segment.speech * scale)
+        segments.append(Segment(start, speech, round(segment.silence * scale)))
+        cues.append(Cue(samples_to_ms(start, rate), samples_to_ms(start + speech, rate), cue.caption, cue.chapter))
+    chapters = tuple(
+        ChapterMark(mark.title, samples_to_ms(stream_starts[i], rate), samples_to_ms(stream_starts[i + 1], rate))
+        for i, mark in enumerate(timeline.chapters)
+    )
+    return Timeline(rate, stream_starts[-1], tuple(segments), tuple(cues), chapters, tuple(stream_starts[:-1]))

@@ -49,7 +49,7 @@ def test_pyttsx3_platform_driver_adapter_with_real_speech():
 class FakeSilentEngine:
     """Fault injection: an engine that returns no audio at all."""
 
-    name, version = "fake-silent", "0"
+    name, version, fingerprint = "fake-silent", "0", "fake-silent|0"
 
     def __init__(self):
         self.calls = 0
@@ -87,7 +87,7 @@ def test_fake_silent_engine_fails_with_the_sentence_named(seed_path):
 def test_fake_flaky_engine_is_retried_once_and_every_sentence_is_kept(seed_path):
     script = build_script(read_article(seed_path))
     engine = FakeFlakyEngine(open_engine(Settings()))
-    clips = synthesize_script(script, engine, 175)
+    clips = synthesize_script(script, engine, 175).clips
     assert len(clips) == len(script.utterances)
     assert all(clip_problem(c, u.text, 175) is None for c, u in zip(clips, script.utterances, strict=True))
     assert engine.calls == 2 * len(script.utterances)

@@ -1,0 +1,386 @@
+"""The archive build: every article of a folder, incrementally, in parallel, resumably.
+
+Decisions are made in this process, work is done in spawned workers (`workers.run_tasks`):
+
+* discovery — article files under the folder (hidden folders skipped), sorted;
+* unchanged — same source bytes, same settings, same output format, outputs still on disk with
+  the recorded sizes: skipped without synthesis or encoding;
+* slugs — taken from the article, made unique in a deterministic order (existing ones first);
+* results — each finished article is written to `manifest.json` at once (atomically), so a killed
+  build resumes where it stopped; outputs themselves are written atomically by the worker;
+* orphans — outputs of articles that left the archive (or changed slug) are removed, unless kept.
+
+One build per output folder at a time: a lock file, waited for or refused (`wait_for_lock`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Callable
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .cache import ClipCache, content_key, default_cache_dir
+from .config import load_settings
+from .errors import AudiobookError, OutputError
+from .files import write_atomic
+from .parse import ARTICLE_SUFFIXES, read_article
+from .settings import Settings
+
+MANIFEST = "manifest.json"
+LOCK = ".audiobook.lock"
+# Bump when the same input and settings would produce different output files.
+OUTPUT_FORMAT = "1"
+SYNTHESIS_IDLE_LIMIT_S = 60.0  # per utterance: an engine silent this long is hung
+AUDIO_IDLE_LIMIT_S = 1800.0  # loudness and encoding of one article
+
+
+@dataclass(frozen=True)
+class ArticleReport:
+    source: str  # relative to the articles folder
+    status: str  # built | unchanged | failed
+    slug: str | None = None
+    title: str | None = None
+    error: str | None = None
+    outputs: dict[str, str] = field(default_factory=dict)  # kind → file name in the output folder
+    sizes: dict[str, int] = field(default_factory=dict)
+    duration_ms: int = 0
+    chapters: list[dict[str, Any]] = field(default_factory=list)
+    hashes: dict[str, str] = field(default_factory=dict)
+    synthesized: int = 0
+    reused: int = 0
+    seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    articles: tuple[ArticleReport, ...]
+    wall_s: float
+    output: str
+
+    def count(self, status: str) -> int:
+        return sum(1 for a in self.articles if a.status == status)
+
+    @property
+    def ok(self) -> bool:
+        return self.count("failed") == 0
+
+    @property
+    def duration_ms(self) -> int:
+        return sum(a.duration_ms for a in self.articles if a.status != "failed")
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "output": self.output,
+            "wall_s": round(self.wall_s, 3),
+            "built": self.count("built"),
+            "unchanged": self.count("unchanged"),
+            "failed": self.count("failed"),
+            "duration_ms": self.duration_ms,
+            "articles": [asdict(a) for a in self.articles],
+        }
+
+
+# --- what runs in a worker ---------------------------------------------------------------------
+
+
+def convert_task(payload: dict[str, Any], report: Callable[[str, int, int], None]) -> dict[str, Any]:
+    """One article in a worker process; returns the manifest fields of the result."""
+    from .convert import convert_article
+
+    cache = ClipCache(Path(payload["cache_dir"]))
+    result = convert_article(
+        payload["path"],
+        payload["out_dir"],
+        payload["settings"],
+        cache=cache,
+        slug=payload["slug"],
+        on_progress=report,
+    )
+    outputs = {"mp3": result.mp3.name, "transcript": result.transcript.name, "chapters": result.chapters_file.name}
+    return {
+        "title": result.title,
+        "outputs": outputs,
+        "sizes": {kind: (Path(payload["out_dir"]) / name).stat().st_size for kind, name in outputs.items()},
+        "duration_ms": result.duration_ms,
+        "chapters": [{"title": c.title, "start_ms": c.start_ms, "end_ms": c.end_ms} for c in result.chapters],
+        "synthesized": result.synthesized,
+        "reused": result.sentences - result.synthesized,
+        "seconds": round(result.seconds, 3),
+    }
+
+
+# --- the build ---------------------------------------------------------------------------------
+
+
+def discover(articles_dir: Path) -> list[Path]:
+    """Article files below the folder, sorted; hidden entries and links leading outside skipped."""
+    root = articles_dir.resolve()
+    found = []
+    for path in sorted(articles_dir.rglob("*")):
+        relative = path.relative_to(articles_dir)
+        if any(part.startswith(".") for part in relative.parts):
+            continue
+        if path.suffix.lower() not in ARTICLE_SUFFIXES or not path.is_file():
+            continue
+        if not path.resolve().is_relative_to(root):
+            continue  # a symbolic link pointing outside the archive is not followed
+        found.append(path)
+    return found
+
+
+def settings_fingerprint(settings: Settings) -> str:
+    return content_key(repr(settings), OUTPUT_FORMAT, __version__)
+
+
+def load_manifest(out_dir: Path) -> dict[str, dict[str, Any]]:
+    """Entries by source; an unreadable manifest counts as empty (everything is rebuilt)."""
+    try:
+        data = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
+        return {entry["source"]: entry for entry in data["articles"]}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+
+
+def _write_manifest(out_dir: Path, entries: dict[str, dict[str, Any]]) -> None:
+    data = {
+        "generator": f"audiobook {__version__}",
+        "format": OUTPUT_FORMAT,
+        "articles": [entries[source] for source in sorted(entries)],
+    }
+    write_atomic(out_dir / MANIFEST, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def _outputs_intact(out_dir: Path, entry: dict[str, Any]) -> bool:
+    sizes = entry.get("sizes") or {}
+    outputs = entry.get("outputs") or {}
+    return bool(outputs) and all(
+        (out_dir / name).is_file() and (out_dir / name).stat().st_size == sizes.get(kind)
+        for kind, name in outputs.items()
+    )
+
+
+@contextmanager
+def build_lock(out_dir: Path, wait_for_lock: bool, on_wait: Callable[[], None] | None = None):
+    """An exclusive lock on the output folder for the duration of a build."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / LOCK
+    handle = open(path, "a+")  # noqa: SIM115 - held for the whole build
+    try:
+        if os.name == "nt":  # pragma: no cover - Windows
+            import msvcrt
+
+            locker = lambda blocking: msvcrt.locking(  # noqa: E731
+                handle.fileno(), msvcrt.LK_LOCK if blocking else msvcrt.LK_NBLCK, 1
+            )
+        else:
+            import fcntl
+
+            locker = lambda blocking: fcntl.flock(  # noqa: E731
+                handle.fileno(), fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB)
+            )
+        try:
+            locker(False)
+        except OSError:
+            if not wait_for_lock:
+                raise OutputError(f"{out_dir}: another build is running on this folder") from None
+            if on_wait:
+                on_wait()
+            locker(True)
+        yield
+    finally:
+        handle.close()
+
+
+def _remove_outputs(out_dir: Path, entry: dict[str, Any], keep: set[str] = frozenset()) -> None:
+    for name in (entry.get("outputs") or {}).values():
+        if name not in keep:
+            (out_dir / name).unlink(missing_ok=True)
+
+
+def build_archive(
+    articles_dir: Path | str = "articles",
+    out_dir: Path | str = "output",
+    *,
+    overrides: dict[str, Any] | None = None,
+    jobs: int | None = None,
+    keep_orphans: bool = False,
+    cache_dir: Path | str | None = None,
+    wait_for_lock: bool = True,
+    synthesis_idle_limit_s: float = SYNTHESIS_IDLE_LIMIT_S,
+    on_event: Callable[[str, dict[str, Any]], None] | None = None,
+) -> BuildReport:
+    """Build (or bring up to date) the audio editions of every article in ``articles_dir``."""
+    started = time.perf_counter()
+    articles_dir, out_dir = Path(articles_dir), Path(out_dir)
+    if not articles_dir.is_dir():
+        raise AudiobookError(f"{articles_dir}: no such folder of articles")
+    emit = on_event or (lambda kind, data: None)
+    settings = load_settings(articles_dir).with_overrides(**(overrides or {}))
+    fingerprint = settings_fingerprint(settings)
+    cache_root = Path(cache_dir) if cache_dir else default_cache_dir()
+
+    with build_lock(out_dir, wait_for_lock, lambda: emit("waiting", {"output": str(out_dir)})):
+        for leftover in out_dir.glob(".*.part"):  # from a build that was killed mid-write
+            leftover.unlink(missing_ok=True)
+        previous = load_manifest(out_dir)
+        entries: dict[str, dict[str, Any]] = {}
+        reports: dict[str, ArticleReport] = {}
+        files = discover(articles_dir)
+        sources = {str(path.relative_to(articles_dir)): path for path in files}
+
+        # Orphans: their articles are gone.
+        for source, entry in previous.items():
+            if source not in sources and not keep_orphans:
+                _remove_outputs(out_dir, entry)
+        # Unchanged articles keep their entry and reserve their slug.
+        to_build: list[tuple[str, Path, str]] = []
+        taken: set[str] = set()
+        for source, path in sources.items():
+            try:
+                input_hash = content_key(path.read_bytes(), fingerprint)
+            except OSError as exc:
+                reports[source] = ArticleReport(source, "failed", error=f"{path}: cannot be read ({exc.strerror})")
+                continue
+            entry = previous.get(source)
+            if (
+                entry
+                and entry.get("hashes", {}).get("input") == input_hash
+                and entry.get("status") in ("built", "unchanged")
+                and _outputs_intact(out_dir, entry)
+            ):
+                entries[source] = {**entry, "status": "unchanged"}
+                reports[source] = ArticleReport(
+                    **{**_report_fields(entry), "status": "unchanged", "synthesized": 0, "reused": 0, "seconds": 0.0}
+                )
+                taken.add(entry["slug"])
+            else:
+                to_build.append((source, path, input_hash))
+
+        # Parse what must be built (cheap) to name it; bad articles fail here, without a worker.
+        tasks = []
+        for source, path, input_hash in to_build:
+            try:
+                article = read_article(path)
+            except AudiobookError as exc:
+                entries[source] = _failed_entry(previous.get(source), source, str(exc), input_hash)
+                reports[source] = ArticleReport(**_report_fields(entries[source]))
+                continue
+            from .convert import output_slug
+
+            slug = _unique(output_slug(article), taken)
+            tasks.append(
+                (
+                    source,
+                    {
+                        "path": str(path),
+                        "out_dir": str(out_dir),
+                        "settings": settings,
+                        "slug": slug,
+                        "cache_dir": str(cache_root),
+                        "input_hash": input_hash,
+                        "title": article.title,
+                    },
+                )
+            )
+        payloads = dict(tasks)
+        emit(
+            "start",
+            {"total": len(sources), "to_build": len(tasks), "unchanged": len(entries), "jobs": _jobs(jobs, len(tasks))},
+        )
+        for source in sorted(reports):
+            if reports[source].status == "failed":
+                emit("article", {"report": reports[source]})
+
+        def on_result(source: str, ok: bool, value: Any) -> None:
+            payload = payloads[source]
+            old = previous.get(source)
+            if ok:
+                entry = {
+                    "source": source,
+                    "slug": payload["slug"],
+                    "status": "built",
+                    "error": None,
+                    **value,
+                    "hashes": {"input": payload["input_hash"], "settings": fingerprint},
+                }
+                if old and old.get("slug") != payload["slug"]:
+                    _remove_outputs(out_dir, old, keep=set(value["outputs"].values()))
+            else:
+                entry = _failed_entry(old, source, value, payload["input_hash"], payload["slug"], payload["title"])
+            entries[source] = entry
+            reports[source] = ArticleReport(**_report_fields(entry))
+            _write_manifest(out_dir, entries)
+            emit("article", {"report": reports[source]})
+
+        from .workers import run_tasks
+
+        if tasks:
+            run_tasks(
+                convert_task,
+                tasks,
+                _jobs(jobs, len(tasks)),
+                idle_limits={
+                    "": synthesis_idle_limit_s * 2,
+                    "speech": synthesis_idle_limit_s,
+                    "audio": AUDIO_IDLE_LIMIT_S,
+                },
+                on_progress=lambda source, phase, done, total: emit(
+                    "progress", {"source": source, "phase": phase, "done": done, "total": total}
+                ),
+                on_result=on_result,
+            )
+        _write_manifest(out_dir, entries)
+
+    report = BuildReport(tuple(reports[s] for s in sorted(reports)), time.perf_counter() - started, str(out_dir))
+    emit("done", {"report": report})
+    return report
+
+
+def _failed_entry(
+    old: dict[str, Any] | None,
+    source: str,
+    error: str,
+    input_hash: str,
+    slug: str | None = None,
+    title: str | None = None,
+) -> dict[str, Any]:
+    """A failed article keeps what an earlier build produced: a failed rebuild loses nothing.
+
+    Its input hash is not recorded as built, so the next build tries it again.
+    """
+    entry = {
+        **(old or {}),
+        "source": source,
+        "status": "failed",
+        "error": error,
+        "synthesized": 0,
+        "reused": 0,
+        "seconds": 0.0,
+    }
+    entry["slug"] = slug or entry.get("slug")
+    entry["title"] = title or entry.get("title")
+    entry["hashes"] = {**entry.get("hashes", {}), "failed_input": input_hash}
+    return entry
+
+
+def _report_fields(entry: dict[str, Any]) -> dict[str, Any]:
+    names = ArticleReport.__dataclass_fields__
+    return {k: v for k, v in entry.items() if k in names}
+
+
+def _unique(slug: str, taken: set[str]) -> str:
+    candidate, number = slug, 2
+    while candidate in taken:
+        candidate, number = f"{slug}-{number}", number + 1
+    taken.add(candidate)
+    return candidate
+
+
+def _jobs(jobs: int | None, tasks: int) -> int:
+    return max(1, min(jobs or os.cpu_count() or 1, max(tasks, 1)))
