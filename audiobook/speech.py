@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import io
+import os
 import tempfile
 import threading
 from array import array
@@ -65,6 +66,44 @@ def _claim_espeak(owner: str) -> None:
         _ESPEAK_OWNER.append(owner)
 
 
+# espeak's own automatic gain control kicks in when a sample would overflow and then recovers
+# over the following utterances, so loud text changes how the next sentence sounds. At 60 % of its
+# nominal volume espeak speech stays clear of overflow (measured peaks ≤ 0.5 of full scale); the
+# level is normalized later anyway.
+ESPEAK_LEVEL = 60
+_STEADY_SETTINGS = "\n# audiobook: steady output (see audiobook.speech)\nflutter 0\nroughness 0\n"
+
+
+def _steady_voice_file(espeak: object, identifier: str, requested: str) -> Path | None:
+    """A private copy of the voice's file (plus its variant's, for "voice+variant") made steady."""
+    info = espeak.dll.espeak_Info  # type: ignore[attr-defined]
+    info.restype, info.argtypes = ctypes.c_char_p, [ctypes.POINTER(ctypes.c_char_p)]
+    data_path = ctypes.c_char_p()
+    info(ctypes.byref(data_path))
+    if not data_path.value:
+        return None
+    data = Path(data_path.value.decode())
+    base_id, _, variant_name = identifier.partition("+")
+    variant_name = variant_name or requested.partition("+")[2]
+    base = next((p for p in (data / "lang" / base_id, data / "voices" / base_id) if p.is_file()), None)
+    if base is None:
+        return None
+    text = base.read_text(encoding="utf-8", errors="replace")
+    if variant_name:
+        variant = data / "voices" / "!v" / variant_name
+        if variant.is_file():
+            text += "\n" + "\n".join(
+                line
+                for line in variant.read_text(encoding="utf-8", errors="replace").splitlines()
+                if not line.startswith(("name", "language"))
+            )
+    folder = Path(tempfile.gettempdir()) / f"audiobook-voices-{os.getpid()}"
+    folder.mkdir(exist_ok=True)
+    target = folder / content_key(identifier, requested, text)[:16]
+    target.write_text(text + _STEADY_SETTINGS, encoding="utf-8")
+    return target
+
+
 class EspeakEngine:
     """libespeak-ng via pyttsx3's binding, synchronous mode (exact, no 10 ms sleep per call)."""
 
@@ -88,16 +127,25 @@ class EspeakEngine:
             EspeakEngine._sample_rate = rate
             EspeakEngine._initialised = True
         self._chunks: list[bytes] = []
+        self._seed = _espeak.dll.espeak_ng_SetRandSeed
+        self._seed.argtypes, self._seed.restype = [ctypes.c_long], None
         # Keep a reference to the callback: ctypes must not free it while espeak holds it.
         _espeak.SetSynthCallback(self._on_audio)
         self.version = f"espeak-ng {_espeak.Info(None).decode()}"
         self._select_voice(voice, language)
         _espeak.SetParameter(_espeak.RATE, int(rate_wpm), 0)
-        _espeak.SetParameter(_espeak.VOLUME, max(0, min(200, round(volume * 100))), 0)
-        self.fingerprint = f"{self.name}|{self.version}|{self.voice}|{int(rate_wpm)}|{volume:.3f}"
+        level = max(0, min(200, round(volume * ESPEAK_LEVEL)))
+        _espeak.SetParameter(_espeak.VOLUME, level, 0)
+        self.fingerprint = f"{self.name}|{self.version}|{self.voice}|steady|{int(rate_wpm)}|{level}"
 
     def _select_voice(self, voice: str | None, language: str) -> None:
-        """An explicit voice must exist; otherwise the voice for the article's language, else English."""
+        """An explicit voice must exist; otherwise the voice for the article's language, else English.
+
+        The voice is then reloaded from a copy of its file with pitch flutter and roughness off:
+        espeak drives both from counters that run on across utterances (measured: the same sentence
+        came out different depending on what was spoken before it), and the same text must give
+        the same audio for the clip cache and for byte-identical builds.
+        """
         if voice:
             if self._espeak.SetVoiceByName(voice.encode()) != 0:
                 raise EngineUnavailable(f"voice '{voice}' not found (see `audiobook voices`)")
@@ -107,6 +155,11 @@ class EspeakEngine:
                     break
         current = self._espeak.GetCurrentVoice()
         self.voice = current.contents.identifier.decode() if current and current.contents.identifier else ""
+        steady = _steady_voice_file(self._espeak, self.voice, voice or "")
+        set_by_file = self._espeak.dll.espeak_ng_SetVoiceByFile
+        set_by_file.argtypes, set_by_file.restype = [ctypes.c_char_p], ctypes.c_int
+        if steady is None or set_by_file(str(steady).encode()) != 0:
+            raise EngineUnavailable(f"the espeak voice file for '{self.voice}' could not be loaded")
 
     def _on_audio(self, wav: ctypes.Array, samples: int, events: object) -> int:
         if samples > 0:
@@ -115,6 +168,7 @@ class EspeakEngine:
 
     def synthesize(self, text: str) -> Clip:
         self._chunks = []
+        self._seed(0)  # breathy and Klatt voices draw noise from espeak's generator: same text, same noise
         # A NUL ends an espeak utterance early: never pass one through.
         data = text.replace("\x00", " ").encode("utf-8")
         status = self._espeak.Synth(data, flags=self._espeak.CHARS_UTF8)

@@ -1,0 +1,235 @@
+"""The archive build with real speech: incremental, parallel, deterministic, resumable, locked."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from mutagen.mp3 import MP3
+
+from audiobook import AudiobookError
+from audiobook.audio import decode_mp3
+from audiobook.build import MANIFEST, build_archive, build_lock
+
+TOPICS = [
+    "rivers",
+    "bridges",
+    "markets",
+    "libraries",
+    "orchards",
+    "harbours",
+    "trams",
+    "bakeries",
+    "choirs",
+    "lighthouses",
+    "canals",
+    "meadows",
+    "museums",
+    "ferries",
+    "gardens",
+    "stations",
+    "quarries",
+    "mills",
+    "islands",
+    "forests",
+    "beaches",
+    "tunnels",
+]
+
+
+def write_archive(folder: Path, count: int = 20) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for number, topic in enumerate(TOPICS[:count], start=1):
+        (folder / f"{number:02d}-{topic}.md").write_text(
+            f"---\ntitle: A short note on {topic}\nauthor: Test Desk\ndate: 2026-01-{number:02d}\n---\n"
+            f"People have always cared about {topic}. This note has two small parts.\n\n"
+            f"## Then\n\nLong ago, {topic} looked different. Few records survive.\n\n"
+            f"## Now\n\nToday, {topic} are studied closely. Volunteers count them every spring.\n",
+            encoding="utf-8",
+        )
+
+
+def outputs(folder: Path) -> dict[str, bytes]:
+    return {
+        p.name: p.read_bytes()
+        for p in sorted(folder.iterdir())
+        if p.suffix in (".mp3", ".vtt", ".json") and p.name != MANIFEST
+    }
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """20 generated articles built once with two workers (first run, empty cache)."""
+    root = tmp_path_factory.mktemp("archive")
+    write_archive(root / "articles")
+    report = build_archive(root / "articles", root / "out", jobs=2, cache_dir=root / "cache")
+    return root, report
+
+
+def test_twenty_articles_built_with_manifest(built):
+    root, report = built
+    assert report.count("built") == 20 and report.ok
+    manifest = json.loads((root / "out" / MANIFEST).read_text())
+    assert len(manifest["articles"]) == 20
+    entry = manifest["articles"][0]
+    assert entry["source"] == "01-rivers.md" and entry["status"] == "built" and entry["error"] is None
+    assert entry["slug"] == "a-short-note-on-rivers" and entry["title"] == "A short note on rivers"
+    assert set(entry["outputs"]) == {"mp3", "transcript", "chapters"}
+    assert [c["title"] for c in entry["chapters"]] == ["A short note on rivers", "Then", "Now"]
+    assert entry["hashes"]["input"] and entry["hashes"]["settings"]
+    for article in manifest["articles"]:
+        mp3 = root / "out" / article["outputs"]["mp3"]
+        assert abs(MP3(mp3).info.length * 1000 - article["duration_ms"]) < 50
+
+
+def test_rebuild_without_changes_does_nothing(built):
+    root, _ = built
+    report = build_archive(root / "articles", root / "out", jobs=2, cache_dir=root / "cache")
+    assert report.count("unchanged") == 20 and report.count("built") == 0
+    assert sum(a.synthesized for a in report.articles) == 0
+
+
+def test_serial_parallel_and_cached_builds_are_byte_identical(built, tmp_path):
+    root, _ = built
+    serial = build_archive(root / "articles", tmp_path / "serial", jobs=1, cache_dir=tmp_path / "fresh-cache")
+    # A fresh cache: everything spoken anew (sentences shared between articles, such as the
+    # headings, are spoken once and reused within the build).
+    assert serial.count("built") == 20 and sum(a.synthesized for a in serial.articles) >= 20 * 5
+    cached = build_archive(root / "articles", tmp_path / "cached", jobs=2, cache_dir=root / "cache")
+    assert sum(a.synthesized for a in cached.articles) == 0
+    reference = outputs(root / "out")
+    assert len(reference) == 60
+    assert outputs(tmp_path / "serial") == reference
+    assert outputs(tmp_path / "cached") == reference
+
+
+def test_editing_one_sentence_respeaks_only_that_sentence(built, tmp_path):
+    root, _ = built
+    articles = tmp_path / "articles"
+    write_archive(articles, count=3)
+    build_archive(articles, tmp_path / "out", jobs=2, cache_dir=root / "cache")
+    target = articles / "02-bridges.md"
+    target.write_text(target.read_text().replace("Few records survive.", "Many drawings survive."))
+    report = build_archive(articles, tmp_path / "out", jobs=2, cache_dir=root / "cache")
+    by_source = {a.source: a for a in report.articles}
+    assert by_source["02-bridges.md"].status == "built"
+    assert by_source["02-bridges.md"].synthesized == 1
+    assert [by_source[s].status for s in ("01-rivers.md", "03-markets.md")] == ["unchanged", "unchanged"]
+    manifest = json.loads((tmp_path / "out" / MANIFEST).read_text())
+    assert next(a for a in manifest["articles"] if a["source"] == "02-bridges.md")["encoded_chapters"] == 1
+
+
+def test_removed_articles_lose_their_outputs_unless_kept(built, tmp_path):
+    root, _ = built
+    articles = tmp_path / "articles"
+    write_archive(articles, count=3)
+    build_archive(articles, tmp_path / "out", cache_dir=root / "cache")
+    (articles / "03-markets.md").unlink()
+    build_archive(articles, tmp_path / "out", cache_dir=root / "cache", keep_orphans=True)
+    assert (tmp_path / "out" / "a-short-note-on-markets.mp3").exists()
+    (articles / "02-bridges.md").unlink()
+    build_archive(articles, tmp_path / "out", cache_dir=root / "cache")
+    assert not list((tmp_path / "out").glob("a-short-note-on-bridges.*"))
+    manifest = json.loads((tmp_path / "out" / MANIFEST).read_text())
+    assert [a["source"] for a in manifest["articles"]] == ["01-rivers.md"]
+
+
+def test_a_failing_article_does_not_stop_the_build(built, tmp_path):
+    root, _ = built
+    articles = tmp_path / "articles"
+    write_archive(articles, count=2)
+    (articles / "00-empty.md").write_bytes(b"")
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "audiobook.cli",
+            "build",
+            str(articles),
+            "-o",
+            str(tmp_path / "out"),
+            "--cache-dir",
+            str(root / "cache"),
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 1
+    report = json.loads(result.stdout)
+    assert (report["built"], report["failed"]) == (2, 1)
+    failed = next(a for a in report["articles"] if a["status"] == "failed")
+    assert failed["source"] == "00-empty.md" and "the file is empty" in failed["error"]
+    assert "Traceback" not in result.stderr
+
+
+def test_second_concurrent_build_is_refused_or_waits(built, tmp_path):
+    root, _ = built
+    articles = tmp_path / "articles"
+    write_archive(articles, count=1)
+    command = [
+        sys.executable,
+        "-m",
+        "audiobook.cli",
+        "build",
+        str(articles),
+        "-o",
+        str(tmp_path / "out"),
+        "--cache-dir",
+        str(root / "cache"),
+    ]
+    with build_lock(tmp_path / "out", wait_for_lock=False):
+        refused = subprocess.run([*command, "--no-wait"], capture_output=True, text=True)
+        assert refused.returncode == 1
+        assert refused.stderr.strip() == f"error: {tmp_path / 'out'}: another build is running on this folder"
+        waiting = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        time.sleep(3)
+        assert waiting.poll() is None  # still waiting for the lock
+        with pytest.raises(AudiobookError, match="another build"):
+            build_archive(articles, tmp_path / "out", wait_for_lock=False)
+    out, err = waiting.communicate(timeout=120)
+    assert waiting.returncode == 0 and "waiting for another build" in err
+    assert (tmp_path / "out" / "a-short-note-on-rivers.mp3").exists()
+
+
+def test_killed_build_resumes_and_every_mp3_is_whole(built, tmp_path):
+    root, _ = built
+    articles = tmp_path / "articles"
+    write_archive(articles, count=8)
+    out = tmp_path / "out"
+    command = [
+        sys.executable,
+        "-m",
+        "audiobook.cli",
+        "build",
+        str(articles),
+        "-o",
+        str(out),
+        "--jobs",
+        "2",
+        "--cache-dir",
+        str(tmp_path / "cache"),
+    ]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and len(list(out.glob("*.mp3"))) < 2:
+        time.sleep(0.05)
+    os.killpg(process.pid, signal.SIGKILL)  # the build and its workers, mid-way
+    process.wait()
+    finished_before = len(list(out.glob("*.mp3")))
+    assert 2 <= finished_before < 8
+
+    rerun = subprocess.run(command, capture_output=True, text=True)
+    assert rerun.returncode == 0, rerun.stderr
+    manifest = json.loads((out / MANIFEST).read_text())
+    assert len(manifest["articles"]) == 8 and {a["status"] for a in manifest["articles"]} <= {"built", "unchanged"}
+    for article in manifest["articles"]:
+        audio, rate = decode_mp3((out / article["outputs"]["mp3"]).read_bytes())
+        assert abs(len(audio) / rate * 1000 - article["duration_ms"]) < 30
+    assert not list(out.glob(".*part"))
