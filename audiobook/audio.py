@@ -1,14 +1,15 @@
 """Stage 4: clips + timeline → one loudness-normalized MP3 (mono, CBR, in-process LAME).
 
-The article is mastered chapter by chapter: one gain for the whole article (from its integrated
-loudness, ITU-R BS.1770), then per chapter: resample to the output rate, apply the gain, hold
-true peaks under the ceiling with a look-ahead limiter, encode with lameenc, and decode the result
-to measure it. The chapter MP3 streams are joined frame by frame; every boundary falls in a
-pause, so each stream's encoder delay and padding land in silence. Each encoded chapter is
-cached by the hash of its audio and settings: a one-sentence edit re-encodes one chapter.
+The article is mastered in parts (chapters, cut further at paragraph pauses; see
+`timeline.build_timeline`): one gain for the whole article (from its integrated loudness,
+ITU-R BS.1770), then per part: resample to the output rate, apply the gain, hold true peaks under
+the ceiling with a look-ahead limiter, encode with lameenc, and decode the result to measure it.
+The parts' MP3 streams are joined frame by frame; every boundary falls in a pause, so each
+stream's encoder delay and padding land in silence. Each encoded part is cached by the hash of
+its audio and settings: a one-sentence edit re-encodes one part.
 
 Loudness and true peak are measured on the decoded MP3 — what the listener gets — from the
-chapters' K-weighted block energies, gated over the whole article as BS.1770 prescribes.
+parts' K-weighted block energies, gated over the whole article as BS.1770 prescribes.
 """
 
 from __future__ import annotations
@@ -20,16 +21,17 @@ from math import gcd
 
 import numpy as np
 
+from . import dsp
 from .cache import BlobCache, content_key
 from .errors import OutputError
 from .model import Clip
 from .settings import Settings
 from .timeline import Timeline
 
-MASTERING_VERSION = "2"  # part of every segment's cache key: bump when the processing changes
+MASTERING_VERSION = "3"  # in every encoded part's cache key: bump when the processing changes
 LIMITER_WINDOW_S = 0.004  # look-ahead; long enough for a smooth gain change on speech
 ENCODER_HEADROOM_DB = 0.8  # MP3 encoding overshoots sample peaks by up to ~0.5 dB on espeak speech
-GAIN_STEP_DB = 0.25  # the article gain is rounded to this, so small edits keep other chapters' audio
+GAIN_STEP_DB = 0.25  # the article gain is rounded to this, so small edits keep the other parts' audio
 LOUDNESS_TOLERANCE_LU = 0.5  # re-level when the MP3 misses the target by more than this
 # The limiter and 64 kbps LAME (its low-pass takes what K-weighting boosts most) lower loudness by
 # 1.45–1.7 LU on espeak speech (measured on the seed and the sample articles): aim that much higher,
@@ -46,8 +48,8 @@ class Loudness:
 
 
 @dataclass(frozen=True)
-class EncodedSegment:
-    """One chapter as an MP3 stream, with what its decoded audio measured."""
+class EncodedPart:
+    """One part as an MP3 stream, with what its decoded audio measured."""
 
     mp3: bytes
     frames: int
@@ -58,14 +60,14 @@ class EncodedSegment:
 @dataclass(frozen=True)
 class EncodedAudio:
     mp3: bytes
-    segment_frames: tuple[int, ...]  # MP3 frames per chapter, in order
+    part_frames: tuple[int, ...]  # MP3 frames per part, in order
     sample_rate: int
     loudness: Loudness
-    encoded_segments: int  # chapters encoded now (the rest came from the cache)
+    encoded_parts: int  # parts encoded now (the rest came from the cache)
 
     @property
     def duration_ms(self) -> int:
-        return round(sum(self.segment_frames) * SAMPLES_PER_FRAME * 1000 / self.sample_rate)
+        return round(sum(self.part_frames) * SAMPLES_PER_FRAME * 1000 / self.sample_rate)
 
 
 def join_clips(clips: Sequence[Clip], timeline: Timeline) -> np.ndarray:
@@ -82,29 +84,17 @@ def join_clips(clips: Sequence[Clip], timeline: Timeline) -> np.ndarray:
 def resample(audio: np.ndarray, source_rate: int, target_rate: int) -> np.ndarray:
     if source_rate == target_rate:
         return audio
-    from scipy.signal import resample_poly
+    if target_rate % source_rate == 0:  # espeak's 22,050 Hz → 44,100 Hz
+        return dsp.upsample(audio, target_rate // source_rate).astype(np.float32)
+    from scipy.signal import resample_poly  # other engines' rates (e.g. 16 kHz SAPI voices)
 
     common = gcd(source_rate, target_rate)
     return resample_poly(audio, target_rate // common, source_rate // common).astype(np.float32)
 
 
-def _k_weighted(audio: np.ndarray, rate: int) -> np.ndarray:
-    """The BS.1770 K-weighting (pyloudnorm's filter design) applied to a mono signal."""
-    from pyloudnorm.iirfilter import IIRfilter
-    from scipy.signal import lfilter
-
-    weighted = audio.astype(np.float64)
-    for stage in (
-        IIRfilter(4.0, 1 / np.sqrt(2), 1500.0, rate, "high_shelf"),
-        IIRfilter(0.0, 0.5, 38.0, rate, "high_pass"),
-    ):
-        weighted = stage.passband_gain * lfilter(stage.b, stage.a, weighted)
-    return weighted
-
-
 def block_powers(audio: np.ndarray, rate: int) -> np.ndarray:
     """Mean square of the K-weighted signal in 400 ms blocks with 75 % overlap (BS.1770)."""
-    weighted = _k_weighted(audio, rate)
+    weighted = dsp.k_weight(audio, rate)
     block, step = int(0.4 * rate), int(0.1 * rate)
     if weighted.size < block:
         return np.zeros(0)
@@ -136,24 +126,17 @@ def true_peak_dbtp(audio: np.ndarray, rate: int) -> float:
     neighbouring samples by well under 3 dB, so nothing quieter than that can hold the maximum.
     (The tests check this against oversampling the whole signal.)
     """
-    from scipy.signal import resample_poly
-
     magnitude = np.abs(audio)
     sample_peak = float(magnitude.max()) if audio.size else 0.0
     if sample_peak <= 0:
         return -120.0
     factor = 4 if rate < 96000 else 2
-    margin = 32
-    from scipy.ndimage import maximum_filter1d
-
-    loud = (magnitude >= sample_peak * 10 ** (-3 / 20)).astype(np.uint8)
-    near_peak = maximum_filter1d(loud, size=2 * margin + 1).astype(bool)
-    # The stretches near the peaks, each followed by silence so they do not ring into each other,
-    # oversampled in one call.
+    near_peak = dsp.dilate(magnitude >= sample_peak * 10 ** (-3 / 20), 32)
+    # The stretches near the peaks, each followed by a silent sample, oversampled in one go.
     keep = near_peak.copy()
-    keep[np.flatnonzero(np.diff(near_peak.astype(np.int8)) == -1) + 1] = True  # one silent sample after each
+    keep[np.flatnonzero(np.diff(near_peak.astype(np.int8)) == -1) + 1] = True
     pieces = np.insert(np.where(near_peak, audio, 0.0)[keep], 0, 0.0)
-    return 20 * float(np.log10(max(sample_peak, float(np.abs(resample_poly(pieces, factor, 1)).max()))))
+    return 20 * float(np.log10(max(sample_peak, float(np.abs(dsp.upsample(pieces, factor)).max()))))
 
 
 def limit(audio: np.ndarray, ceiling: float, rate: int) -> np.ndarray:
@@ -163,15 +146,12 @@ def limit(audio: np.ndarray, ceiling: float, rate: int) -> np.ndarray:
     smoothed gain at any sample is ≤ its own requirement (every value averaged comes from a
     window containing it) and gain changes take W instead of one sample (no clicks).
     """
-    from scipy.ndimage import minimum_filter1d, uniform_filter1d
-
     magnitude = np.abs(audio)
     if not np.any(magnitude > ceiling):
         return audio
     width = max(3, int(rate * LIMITER_WINDOW_S) | 1)
     required = np.minimum(1.0, ceiling / np.maximum(magnitude, 1e-9))
-    held = minimum_filter1d(required, size=2 * width + 1, mode="nearest")
-    gain = uniform_filter1d(held, size=width, mode="nearest")
+    gain = dsp.box_mean(dsp.running_min(required, 2 * width + 1), width)
     return (audio * np.minimum(gain, required)).astype(np.float32)
 
 
@@ -199,9 +179,9 @@ def measure_mp3(data: bytes) -> Loudness:
     return Loudness(integrated_loudness(audio, rate), true_peak_dbtp(audio, rate))
 
 
-def encode_segment(
+def encode_part(
     source: np.ndarray, source_rate: int, gain_db: float, ceiling_dbtp: float, settings: Settings
-) -> EncodedSegment:
+) -> EncodedPart:
     rate = settings.sample_rate
     audio = resample(source, source_rate, rate) * np.float32(10 ** (gain_db / 20))
     audio = limit(audio, 10 ** (ceiling_dbtp / 20), rate)
@@ -209,20 +189,20 @@ def encode_segment(
     decoded, decoded_rate = decode_mp3(mp3)
     if decoded_rate != rate or decoded.size % SAMPLES_PER_FRAME:
         raise OutputError(f"the MP3 encoder produced unexpected audio ({decoded_rate} Hz, {decoded.size} samples)")
-    return EncodedSegment(
+    return EncodedPart(
         mp3, decoded.size // SAMPLES_PER_FRAME, true_peak_dbtp(decoded, rate), block_powers(decoded, rate)
     )
 
 
-def _cached_segment(
+def _cached_part(
     cache: BlobCache | None,
     source: np.ndarray,
     source_rate: int,
     gain_db: float,
     ceiling_dbtp: float,
     settings: Settings,
-) -> tuple[EncodedSegment, bool]:
-    """The encoded chapter, from the cache when the same audio was mastered the same way."""
+) -> tuple[EncodedPart, bool]:
+    """The encoded part, from the cache when the same audio was mastered the same way."""
     key = content_key(
         MASTERING_VERSION,
         source.tobytes(),
@@ -233,43 +213,55 @@ def _cached_segment(
         header_size, payload = found
         meta = json.loads(payload[:header_size])
         powers = np.frombuffer(payload[header_size : header_size + 8 * meta["blocks"]], dtype="<f8")
-        return EncodedSegment(
+        return EncodedPart(
             payload[header_size + 8 * meta["blocks"] :], meta["frames"], meta["true_peak_dbtp"], powers
         ), False
-    segment = encode_segment(source, source_rate, gain_db, ceiling_dbtp, settings)
+    part = encode_part(source, source_rate, gain_db, ceiling_dbtp, settings)
     if cache:
         meta = json.dumps(
             {
-                "frames": segment.frames,
-                "true_peak_dbtp": segment.true_peak_dbtp,
-                "blocks": int(segment.block_powers.size),
+                "frames": part.frames,
+                "true_peak_dbtp": part.true_peak_dbtp,
+                "blocks": int(part.block_powers.size),
             }
         ).encode()
-        cache.put(key, len(meta), meta + segment.block_powers.astype("<f8").tobytes() + segment.mp3)
-    return segment, True
+        cache.put(key, len(meta), meta + part.block_powers.astype("<f8").tobytes() + part.mp3)
+    return part, True
+
+
+def _source_powers(cache: BlobCache | None, part: np.ndarray, rate: int) -> np.ndarray:
+    """Block energies of a part's speech before mastering (they set the article's gain)."""
+    key = content_key(MASTERING_VERSION, "source-blocks", part.tobytes(), str(rate))
+    found = cache.get(key) if cache else None
+    if found:
+        return np.frombuffer(found[1], dtype="<f8")
+    powers = block_powers(part, rate)
+    if cache:
+        cache.put(key, powers.size, powers.astype("<f8").tobytes())
+    return powers
 
 
 def master(
     clips: Sequence[Clip], timeline: Timeline, settings: Settings, cache: BlobCache | None = None
 ) -> EncodedAudio:
-    """Level, limit and encode chapter by chapter; check the result and correct it if it missed."""
+    """Level, limit and encode part by part; check the result and correct it if it missed."""
     source = join_clips(clips, timeline)
     rate = timeline.sample_rate
-    measured_source = integrated_loudness(source, rate)
+    bounds = list(timeline.part_starts) + [timeline.total_samples]
+    parts = [source[start:end] for start, end in zip(bounds, bounds[1:], strict=False)]
+    measured_source = gated_loudness(np.concatenate([_source_powers(cache, part, rate) for part in parts]))
     if not np.isfinite(measured_source):
         measured_source = settings.target_lufs  # silence: leave the level alone
-    bounds = list(timeline.chapter_starts) + [timeline.total_samples]
-    chapters = [source[start:end] for start, end in zip(bounds, bounds[1:], strict=False)]
 
     offset, headroom = MASTERING_LOSS_LU, 0.0
     for _ in range(3):
         wanted = settings.target_lufs + offset - measured_source
         gain_db = round(wanted / GAIN_STEP_DB) * GAIN_STEP_DB
         ceiling = settings.true_peak_dbtp - ENCODER_HEADROOM_DB - headroom
-        results = [_cached_segment(cache, chapter, rate, gain_db, ceiling, settings) for chapter in chapters]
-        segments = [segment for segment, _ in results]
+        results = [_cached_part(cache, part, rate, gain_db, ceiling, settings) for part in parts]
+        encoded = [part for part, _ in results]
         loudness = Loudness(
-            gated_loudness(np.concatenate([s.block_powers for s in segments])), max(s.true_peak_dbtp for s in segments)
+            gated_loudness(np.concatenate([p.block_powers for p in encoded])), max(p.true_peak_dbtp for p in encoded)
         )
         loud_ok = abs(loudness.integrated_lufs - settings.target_lufs) <= LOUDNESS_TOLERANCE_LU
         peak_ok = loudness.true_peak_dbtp <= settings.true_peak_dbtp
@@ -279,9 +271,9 @@ def master(
         if not peak_ok:
             headroom += loudness.true_peak_dbtp - settings.true_peak_dbtp + 0.2
     return EncodedAudio(
-        b"".join(s.mp3 for s in segments),
-        tuple(s.frames for s in segments),
+        b"".join(p.mp3 for p in encoded),
+        tuple(p.frames for p in encoded),
         settings.sample_rate,
         loudness,
-        sum(1 for _, encoded in results if encoded),
+        sum(1 for _, fresh in results if fresh),
     )

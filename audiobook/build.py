@@ -111,7 +111,7 @@ def convert_task(payload: dict[str, Any], report: Callable[[str, int, int], None
         "chapters": [{"title": c.title, "start_ms": c.start_ms, "end_ms": c.end_ms} for c in result.chapters],
         "synthesized": result.synthesized,
         "reused": result.sentences - result.synthesized,
-        "encoded_chapters": result.encoded_chapters,
+        "encoded_parts": result.encoded_parts,
         "seconds": round(result.seconds, 3),
     }
 

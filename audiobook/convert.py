@@ -40,7 +40,7 @@ class ConversionResult:
     loudness: Loudness
     sentences: int
     synthesized: int  # sentences spoken now (the rest came from the clip cache)
-    encoded_chapters: int  # chapters encoded now (the rest came from the cache)
+    encoded_parts: int  # parts of the audio encoded now (the rest came from the cache)
     seconds: float  # wall time of the conversion
 
 
@@ -84,7 +84,7 @@ def convert_article(
     encoded = master(clips, spoken, settings, cache.segments if cache else None)
     # From here on, times are those of the MP3 as written (chapter streams joined end to end).
     timeline = place_in_stream(
-        spoken, encoded.segment_frames, encoded.sample_rate, SAMPLES_PER_FRAME, ENCODER_DELAY_SAMPLES
+        spoken, encoded.part_frames, encoded.sample_rate, SAMPLES_PER_FRAME, ENCODER_DELAY_SAMPLES
     )
 
     cover, mime = _cover(article, settings)
@@ -121,7 +121,7 @@ def convert_article(
         loudness=encoded.loudness,
         sentences=len(clips),
         synthesized=speech.synthesized,
-        encoded_chapters=encoded.encoded_segments,
+        encoded_parts=encoded.encoded_parts,
         seconds=time.perf_counter() - started,
     )
 

@@ -265,7 +265,7 @@ def clip_problem(clip: Clip, text: str, rate_wpm: int) -> str | None:
     if clip.sample_count == 0:
         return "the engine returned no audio"
     samples = array("h", clip.pcm)
-    if max(max(samples), -min(samples)) < MIN_AUDIBLE_PEAK:
+    if max(samples) < MIN_AUDIBLE_PEAK and -min(samples) < MIN_AUDIBLE_PEAK:
         return "the engine returned silence"
     words = max(1, len(text.split()))
     expected_s = words * 60.0 / max(rate_wpm, 1)
@@ -295,8 +295,8 @@ def synthesize_script(
 ) -> Speech:
     """One verified clip per utterance, in script order (retry once, then SpeechError).
 
-    With a cache, a sentence already spoken with the same engine settings is reused; a cached
-    clip that fails the checks is spoken again and replaced.
+    With a cache, a sentence already spoken with the same engine settings is reused; a damaged
+    cache entry fails its checksum and is spoken again.
     """
     clips: list[Clip] = []
     synthesized = 0
@@ -304,8 +304,9 @@ def synthesize_script(
     for chapter in script.chapters:
         for index, utterance in enumerate(chapter.utterances, start=1):
             key = content_key(engine.fingerprint, utterance.text) if cache else ""
+            # A cached clip passed these checks when it was stored, and its checksum still holds.
             clip = cache.get(key) if cache else None
-            if clip is None or clip_problem(clip, utterance.text, rate_wpm):
+            if clip is None:
                 clip = engine.synthesize(utterance.text)
                 problem = clip_problem(clip, utterance.text, rate_wpm)
                 if problem:

@@ -17,6 +17,9 @@ from audiobook import AudiobookError
 from audiobook.audio import decode_mp3
 from audiobook.build import MANIFEST, build_archive, build_lock
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+from corpus import article_text  # noqa: E402
+
 TOPICS = [
     "rivers",
     "bridges",
@@ -112,17 +115,21 @@ def test_serial_parallel_and_cached_builds_are_byte_identical(built, tmp_path):
 def test_editing_one_sentence_respeaks_only_that_sentence(built, tmp_path):
     root, _ = built
     articles = tmp_path / "articles"
-    write_archive(articles, count=3)
+    write_archive(articles, count=2)
+    (articles / "long.md").write_text(article_text(1, 700), encoding="utf-8")  # the benchmark's article
     build_archive(articles, tmp_path / "out", jobs=2, cache_dir=root / "cache")
-    target = articles / "02-bridges.md"
-    target.write_text(target.read_text().replace("Few records survive.", "Many drawings survive."))
+    target = articles / "long.md"
+    text = target.read_text(encoding="utf-8")
+    cut = text.index(".", text.index("## Part 2")) + 1
+    target.write_text(text[:cut] + " An added sentence about rain." + text[cut:], encoding="utf-8")
     report = build_archive(articles, tmp_path / "out", jobs=2, cache_dir=root / "cache")
     by_source = {a.source: a for a in report.articles}
-    assert by_source["02-bridges.md"].status == "built"
-    assert by_source["02-bridges.md"].synthesized == 1
-    assert [by_source[s].status for s in ("01-rivers.md", "03-markets.md")] == ["unchanged", "unchanged"]
+    assert by_source["long.md"].status == "built" and by_source["long.md"].synthesized == 1
+    assert [by_source[s].status for s in ("01-rivers.md", "02-bridges.md")] == ["unchanged", "unchanged"]
     manifest = json.loads((tmp_path / "out" / MANIFEST).read_text())
-    assert next(a for a in manifest["articles"] if a["source"] == "02-bridges.md")["encoded_chapters"] == 1
+    # Only the part of the audio holding the new sentence is encoded again (the article's gain is
+    # rounded to 0.25 dB, and this edit does not move it).
+    assert next(a for a in manifest["articles"] if a["source"] == "long.md")["encoded_parts"] == 1
 
 
 def test_removed_articles_lose_their_outputs_unless_kept(built, tmp_path):
