@@ -102,9 +102,23 @@ def convert_task(payload: dict[str, Any], report: Callable[[str, int, int], None
         slug=payload["slug"],
         on_progress=report,
     )
-    outputs = {"mp3": result.mp3.name, "transcript": result.transcript.name, "chapters": result.chapters_file.name}
+    outputs = {
+        "mp3": result.mp3.name,
+        "transcript": result.transcript.name,
+        "chapters": result.chapters_file.name,
+        "cover": result.cover_file.name,
+        "page": result.page.name,
+        "embed": result.embed.name,
+    }
+    article = result.article
     return {
         "title": result.title,
+        "author": article.author,
+        "date": article.date.isoformat() if article.date else None,
+        "summary": article.summary,
+        "language": article.language,
+        "url": article.url,
+        "references": [{"text": r.text, "url": r.url} for r in article.references],
         "outputs": outputs,
         "sizes": {kind: (Path(payload["out_dir"]) / name).stat().st_size for kind, name in outputs.items()},
         "duration_ms": result.duration_ms,
@@ -275,6 +289,8 @@ def build_archive(
             from .convert import output_slug
 
             slug = _unique(output_slug(article), taken)
+            # The feed's id for the article: never derived from its title, so a retitle keeps it.
+            guid = article.guid or article.url or f"urn:audiobook:{content_key(source)[:32]}"
             tasks.append(
                 (
                     source,
@@ -286,6 +302,7 @@ def build_archive(
                         "cache_dir": str(cache_root),
                         "input_hash": input_hash,
                         "title": article.title,
+                        "guid": guid,
                     },
                 )
             )
@@ -305,6 +322,7 @@ def build_archive(
                 entry = {
                     "source": source,
                     "slug": payload["slug"],
+                    "guid": payload["guid"],
                     "status": "built",
                     "error": None,
                     **value,
@@ -337,10 +355,72 @@ def build_archive(
                 on_result=on_result,
             )
         _write_manifest(out_dir, entries)
+        publish_archive(out_dir, settings, articles_dir, list(entries.values()))
 
     report = BuildReport(tuple(reports[s] for s in sorted(reports)), time.perf_counter() - started, str(out_dir))
     emit("done", {"report": report})
     return report
+
+
+def publish_archive(out_dir: Path, settings: Settings, articles_dir: Path, entries: list[dict[str, Any]]) -> None:
+    """The archive-wide files: index.html, the channel cover, the podcast feed (with a base URL)."""
+    import datetime as dt
+
+    from .cover import title_card
+    from .feed import FeedEpisode, podcast_feed
+    from .pages import Episode, index_page, site_for, write_static
+
+    published = [
+        e
+        for e in entries
+        if e.get("status") in ("built", "unchanged") or (e.get("status") == "failed" and _outputs_intact(out_dir, e))
+    ]
+    published = [e for e in published if "page" in (e.get("outputs") or {})]
+    site = site_for(settings)
+    write_static(out_dir)
+
+    def date(entry: dict[str, Any]) -> dt.date | None:
+        return dt.date.fromisoformat(entry["date"]) if entry.get("date") else None
+
+    write_atomic(
+        out_dir / "index.html",
+        index_page([Episode(e["title"], e["outputs"]["page"], date(e), e["duration_ms"]) for e in published], site),
+    )
+    if settings.feed.image:
+        image_path = articles_dir / settings.feed.image
+        try:
+            channel_image = image_path.read_bytes()
+        except OSError as exc:
+            raise AudiobookError(f"{image_path}: the feed image cannot be read ({exc.strerror or exc})") from None
+        image_name = "cover" + (image_path.suffix.lower() or ".png")
+    else:
+        channel_image, image_name = title_card(settings.feed.title or settings.publication, "podcast"), "cover.png"
+    target = out_dir / image_name
+    if not target.is_file() or target.read_bytes() != channel_image:
+        write_atomic(target, channel_image)
+    if not settings.feed.base_url:
+        (out_dir / "feed.xml").unlink(missing_ok=True)
+        return
+    episodes = [
+        FeedEpisode(
+            guid=e["guid"],
+            title=e["title"],
+            summary=e.get("summary"),
+            date=date(e),
+            duration_ms=e["duration_ms"],
+            mp3=e["outputs"]["mp3"],
+            mp3_bytes=e["sizes"]["mp3"],
+            page=e["outputs"]["page"],
+            image=e["outputs"]["cover"],
+            chapters_file=e["outputs"]["chapters"],
+            transcript=e["outputs"]["transcript"],
+            chapters=[(c["title"], c["start_ms"]) for c in e.get("chapters", [])],
+            references=[(r["text"], r.get("url")) for r in e.get("references", [])],
+        )
+        for e in published
+        if e.get("guid")
+    ]
+    write_atomic(out_dir / "feed.xml", podcast_feed(settings.feed, settings.publication, episodes, image_name))
 
 
 def _failed_entry(

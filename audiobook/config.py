@@ -15,6 +15,9 @@ Layering: built-in defaults < audiobook.toml < CLI flags (`Settings.with_overrid
     images = "alt"           # "skip" (default) or "alt": read image descriptions
     [lexicon]                # or a lexicon.toml beside it; see audiobook.lexicon
     Nguyen = "Win"
+    [feed]                   # the podcast feed; see audiobook.settings.FeedSettings
+    base_url = "https://example.org/audio/"
+    email = "editor@example.org"
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from typing import Any
 
 from .errors import AudiobookError
 from .lexicon import Lexicon, lexicon_from_mapping
-from .settings import Narration, Pauses, Settings
+from .settings import FeedSettings, Narration, Pauses, Settings
 
 CONFIG_NAME = "audiobook.toml"
 LEXICON_NAME = "lexicon.toml"
@@ -74,14 +77,15 @@ def load_settings(folder: Path | str, base: Settings | None = None) -> Settings:
     for key, value in data.items():
         if key in _TOP_LEVEL:
             top[_TOP_LEVEL[key]] = value
-        elif key not in ("pauses", "narration", "lexicon"):
+        elif key not in ("pauses", "narration", "lexicon", "feed"):
             raise AudiobookError(f"{origin}: unknown setting '{key}'")
     try:
         pauses = replace(settings.pauses, **_typed_table(Pauses, data.get("pauses", {}), f"{origin} [pauses]"))
         narration = replace(
             settings.narration, **_typed_table(Narration, data.get("narration", {}), f"{origin} [narration]")
         )
-        settings = replace(settings, pauses=pauses, narration=narration, **top)
+        feed = replace(settings.feed, **_typed_table(FeedSettings, data.get("feed", {}), f"{origin} [feed]"))
+        settings = replace(settings, pauses=pauses, narration=narration, feed=feed, **top)
         settings.validate()
     except (TypeError, ValueError) as exc:
         raise AudiobookError(f"{origin}: {exc}") from None

@@ -18,6 +18,7 @@ from .cover import title_card
 from .errors import InputError, SpeechError
 from .files import slugify, write_atomic
 from .model import Article
+from .pages import article_page, embed_page, site_for, write_static
 from .parse import read_article
 from .publish import chapters_json, webvtt
 from .script import build_script
@@ -35,6 +36,9 @@ class ConversionResult:
     mp3: Path
     transcript: Path
     chapters_file: Path
+    cover_file: Path
+    page: Path
+    embed: Path
     duration_ms: int
     chapters: tuple[ChapterMark, ...]
     loudness: Loudness
@@ -42,6 +46,7 @@ class ConversionResult:
     synthesized: int  # sentences spoken now (the rest came from the clip cache)
     encoded_parts: int  # parts of the audio encoded now (the rest came from the cache)
     seconds: float  # wall time of the conversion
+    article: Article
 
 
 def output_slug(article: Article) -> str:
@@ -106,9 +111,16 @@ def convert_article(
 
     slug = slug or output_slug(article)
     mp3, vtt, chapters = (out_dir / f"{slug}.mp3", out_dir / f"{slug}.vtt", out_dir / f"{slug}.chapters.json")
+    cover_file = out_dir / f"{slug}.{'png' if mime == 'image/png' else 'jpg'}"
+    page, embed = out_dir / f"{slug}.html", out_dir / f"{slug}.embed.html"
+    site = site_for(settings)
     write_atomic(vtt, webvtt(timeline))
     write_atomic(chapters, chapters_json(timeline))
-    write_atomic(mp3, tag + encoded.mp3)
+    write_atomic(cover_file, cover)
+    write_atomic(page, article_page(article, timeline, slug, cover_file.name, site))
+    write_atomic(embed, embed_page(article, timeline, slug, site))
+    write_static(out_dir)
+    write_atomic(mp3, tag + encoded.mp3)  # last: an MP3 on disk comes with everything else
     return ConversionResult(
         source=source,
         title=article.title,
@@ -116,6 +128,10 @@ def convert_article(
         mp3=mp3,
         transcript=vtt,
         chapters_file=chapters,
+        cover_file=cover_file,
+        page=page,
+        embed=embed,
+        article=article,
         duration_ms=timeline.duration_ms,
         chapters=timeline.chapters,
         loudness=encoded.loudness,

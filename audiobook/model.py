@@ -64,6 +64,7 @@ class Article:
     summary: str | None = None
     url: str | None = None
     slug: str | None = None  # from front matter; otherwise derived from the title
+    guid: str | None = None  # from front matter: the feed item's id that never changes
     cover: Path | None = None
     references: tuple[Reference, ...] = ()
     quiz: Quiz | None = None

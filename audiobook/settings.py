@@ -41,6 +41,27 @@ class Narration:
 
 
 @dataclass(frozen=True)
+class FeedSettings:
+    """The podcast feed's channel ([feed] in audiobook.toml)."""
+
+    base_url: str | None = None  # where the output folder is served; the feed needs absolute URLs
+    title: str | None = None  # default: the publication's name
+    description: str = "Audio editions of our articles."
+    author: str | None = None
+    email: str | None = None  # the owner's address (Apple asks for it)
+    language: str = "en"
+    category: str = "News"
+    explicit: bool = False
+    image: str | None = None  # square PNG/JPEG, 1400–3000 px, relative to the articles folder
+
+    def validate(self) -> None:
+        if self.base_url is not None and not str(self.base_url).startswith(("https://", "http://")):
+            raise ValueError("feed 'base_url' must be an absolute http(s) URL")
+        if not isinstance(self.explicit, bool):
+            raise ValueError("feed 'explicit' must be true or false")
+
+
+@dataclass(frozen=True)
 class Settings:
     voice: str | None = None  # engine voice id or name; None = the engine's default for the language
     rate_wpm: int = 175
@@ -54,9 +75,11 @@ class Settings:
     pauses: Pauses = field(default_factory=Pauses)
     narration: Narration = field(default_factory=Narration)
     lexicon: Lexicon = field(default_factory=Lexicon)
+    feed: FeedSettings = field(default_factory=FeedSettings)
 
     def validate(self) -> None:
         self.narration.validate()
+        self.feed.validate()
         if not 80 <= int(self.rate_wpm) <= 450:
             raise ValueError("rate must be between 80 and 450 words per minute")
         for name, value in vars(self.pauses).items():

@@ -36,7 +36,7 @@ def test_seed_quiz_reads_options_pause_and_answers(seed_path):
 
 
 def test_every_sample_article_scripts_cleanly():
-    for path in sorted(ARTICLES.iterdir()):
+    for path in sorted(p for p in ARTICLES.iterdir() if p.suffix in (".md", ".html", ".txt")):
         script = build_script(read_article(path))
         text = seed_text(script)
         assert len(script.chapters) >= 4, path

@@ -13,10 +13,10 @@ from markdown_it.tree import SyntaxTreeNode
 from ..errors import AudiobookError, InputError
 from ..lexicon import Lexicon, lexicon_from_mapping
 from ..model import Article, Block, Section
-from .common import parse_date, split_back_matter
+from .common import REFERENCE_HEADINGS, heading_key, parse_date, split_back_matter
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
-_STRING_FIELDS = ("title", "author", "summary", "slug", "language", "url", "cover")
+_STRING_FIELDS = ("title", "author", "summary", "slug", "language", "url", "cover", "guid")
 
 
 def parse_markdown(path: Path, text: str) -> Article:
@@ -39,7 +39,10 @@ def parse_markdown(path: Path, text: str) -> Article:
         if node.type == "heading" and int(node.tag[1]) == chapter_level:
             sections.append(Section(_inline_text(node), ()))
             continue
-        blocks = _blocks(node)
+        if sections and heading_key(sections[-1].heading) in REFERENCE_HEADINGS:
+            blocks = _reference_blocks(node)  # keep the links' addresses for the show notes
+        else:
+            blocks = _blocks(node)
         if sections:
             last = sections[-1]
             sections[-1] = Section(last.heading, last.blocks + tuple(blocks))
@@ -60,6 +63,7 @@ def parse_markdown(path: Path, text: str) -> Article:
         summary=meta.get("summary"),
         url=meta.get("url"),
         slug=meta.get("slug"),
+        guid=meta.get("guid"),
         cover=(path.parent / cover) if cover else None,
         references=references,
         quiz=quiz,
@@ -132,6 +136,18 @@ _FOOTNOTE_DEFINITION = re.compile(r"^\[\^[^\]]+\]:")
 
 def _images(node: SyntaxTreeNode) -> list[SyntaxTreeNode]:
     return [n for child in node.children for n in child.walk() if n.type == "image"]
+
+
+def _reference_blocks(node: SyntaxTreeNode) -> list[Block]:
+    """Reference lines as "text URL", URL from the first link (split apart by references_from_blocks)."""
+    entries = node.children if node.type in ("bullet_list", "ordered_list") else [node]
+    lines = []
+    for entry in entries:
+        href = next((n.attrGet("href") for n in entry.walk() if n.type == "link"), None)
+        text = _plain(entry)
+        if text:
+            lines.append(f"{text} {href}" if href and href not in text else text)
+    return [Block("list", items=tuple(lines))] if lines else []
 
 
 def _plain(node: SyntaxTreeNode) -> str:

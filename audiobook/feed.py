@@ -1,0 +1,158 @@
+"""The podcast feed: RSS 2.0 with the itunes and Podcasting 2.0 namespaces.
+
+Built with ElementTree, so every title and summary is escaped whatever it contains; characters
+XML cannot carry at all (control characters) are dropped first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from email.utils import format_datetime
+
+from .errors import AudiobookError
+from .settings import FeedSettings
+
+NAMESPACES = {
+    "itunes": "http://www.itunes.com/dtds/podcast-1.0.dtd",
+    "content": "http://purl.org/rss/1.0/modules/content/",
+    "podcast": "https://podcastindex.org/namespace/1.0",
+    "atom": "http://www.w3.org/2005/Atom",
+    "psc": "http://podlove.org/simple-chapters",
+}
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+@dataclass(frozen=True)
+class FeedEpisode:
+    guid: str
+    title: str
+    summary: str | None
+    date: dt.date | None
+    duration_ms: int
+    mp3: str  # file names in the output folder
+    mp3_bytes: int
+    page: str
+    image: str
+    chapters_file: str
+    transcript: str
+    chapters: Sequence[tuple[str, int]] = ()  # (title, start ms)
+    references: Sequence[tuple[str, str | None]] = field(default=())  # (text, url)
+
+
+def _text(value: str | None) -> str:
+    return _NOT_XML.sub("", value or "")
+
+
+def _sub(parent: ET.Element, tag: str, value: str | None = None, /, **attributes: str) -> ET.Element:
+    prefix, _, name = tag.rpartition(":")
+    qualified = f"{{{NAMESPACES[prefix]}}}{name}" if prefix else name
+    element = ET.SubElement(parent, qualified, {k: _text(v) for k, v in attributes.items()})
+    if value is not None:
+        element.text = _text(value)
+    return element
+
+
+def _clock(ms: int) -> str:
+    seconds = ms // 1000
+    return (
+        f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+        if seconds >= 3600
+        else (f"{seconds // 60}:{seconds % 60:02d}")
+    )
+
+
+def show_notes(episode: FeedEpisode) -> str:
+    """content:encoded: the summary, the chapter list and the references as links (HTML)."""
+    parts = []
+    if episode.summary:
+        parts.append(f"<p>{html.escape(episode.summary)}</p>")
+    if episode.chapters:
+        items = "".join(f"<li>{_clock(start)} {html.escape(title)}</li>" for title, start in episode.chapters)
+        parts.append(f"<h3>Chapters</h3><ol>{items}</ol>")
+    if episode.references:
+        items = "".join(
+            f'<li><a href="{html.escape(url, quote=True)}">{html.escape(text)}</a></li>'
+            if url
+            else f"<li>{html.escape(text)}</li>"
+            for text, url in episode.references
+        )
+        parts.append(f"<h3>References</h3><ol>{items}</ol>")
+    return "".join(parts)
+
+
+def podcast_feed(channel: FeedSettings, publication: str, episodes: Sequence[FeedEpisode], image: str) -> bytes:
+    """The whole feed, newest episode first; ``image`` is the channel cover's file name."""
+    if not channel.base_url:
+        raise AudiobookError(
+            "the podcast feed needs [feed] base_url in audiobook.toml "
+            "(the address where the output folder will be served)"
+        )
+    base = channel.base_url.rstrip("/") + "/"
+    for prefix, uri in NAMESPACES.items():
+        ET.register_namespace(prefix, uri)
+    rss = ET.Element("rss", {"version": "2.0"})
+    ch = _sub(rss, "channel")
+    _sub(ch, "title", channel.title or publication)
+    _sub(ch, "link", base + "index.html")
+    _sub(ch, "description", channel.description)
+    _sub(ch, "language", channel.language)
+    _sub(ch, "generator", "audiobook")
+    _sub(ch, "atom:link", href=base + "feed.xml", rel="self", type="application/rss+xml")
+    newest = max((e.date for e in episodes if e.date), default=None)
+    if newest:
+        _sub(ch, "lastBuildDate", _rfc2822(newest))
+    picture = _sub(ch, "image")
+    _sub(picture, "url", base + image)
+    _sub(picture, "title", channel.title or publication)
+    _sub(picture, "link", base + "index.html")
+    _sub(ch, "itunes:image", href=base + image)
+    _sub(ch, "itunes:author", channel.author or publication)
+    _sub(ch, "itunes:summary", channel.description)
+    if channel.email or channel.author:
+        owner = _sub(ch, "itunes:owner")
+        _sub(owner, "itunes:name", channel.author or publication)
+        if channel.email:
+            _sub(owner, "itunes:email", channel.email)
+    _sub(ch, "itunes:category", text=channel.category)
+    _sub(ch, "itunes:explicit", "true" if channel.explicit else "false")
+    _sub(ch, "itunes:type", "episodic")
+
+    for episode in sorted(episodes, key=lambda e: (e.date or dt.date.min, e.title), reverse=True):
+        item = _sub(ch, "item")
+        _sub(item, "title", episode.title)
+        _sub(item, "link", base + episode.page)
+        _sub(item, "description", episode.summary or episode.title)
+        _sub(item, "content:encoded", show_notes(episode))
+        _sub(item, "enclosure", url=base + episode.mp3, length=str(episode.mp3_bytes), type="audio/mpeg")
+        _sub(item, "guid", episode.guid, isPermaLink="false")
+        if episode.date:
+            _sub(item, "pubDate", _rfc2822(episode.date))
+        _sub(item, "itunes:duration", str(round(episode.duration_ms / 1000)))
+        _sub(item, "itunes:image", href=base + episode.image)
+        _sub(item, "itunes:episodeType", "full")
+        _sub(item, "itunes:explicit", "true" if channel.explicit else "false")
+        _sub(item, "podcast:chapters", url=base + episode.chapters_file, type="application/json+chapters")
+        # The same chapters inline, as Podlove Simple Chapters: apps such as gPodder (podcastparser
+        # 0.6) read these, and know the Podcasting 2.0 namespace only by an older URI.
+        if episode.chapters:
+            simple = _sub(item, "psc:chapters", version="1.2")
+            for title, start in episode.chapters:
+                _sub(simple, "psc:chapter", start=_npt(start), title=title)
+        _sub(item, "podcast:transcript", url=base + episode.transcript, type="text/vtt")
+    ET.indent(rss)
+    return ET.tostring(rss, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def _npt(ms: int) -> str:
+    """Normal play time, as Podlove Simple Chapters want it: HH:MM:SS.mmm."""
+    seconds, millis = divmod(ms, 1000)
+    return f"{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}.{millis:03d}"
+
+
+def _rfc2822(date: dt.date) -> str:
+    return format_datetime(dt.datetime(date.year, date.month, date.day, 6, 0, tzinfo=dt.UTC))

@@ -1,0 +1,167 @@
+"""The web player in a real browser: headless Chromium (Debian's package) driven by Playwright."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+
+import pytest
+from mutagen.mp3 import MP3
+
+from audiobook.build import build_archive
+from audiobook.pages import clock
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+if not CHROMIUM:
+    if os.environ.get("CI"):
+        raise RuntimeError("the browser tests need Debian's chromium (.ci/run installs it)")
+    pytest.skip("chromium is not installed (apt-get install chromium); .ci/run installs it", allow_module_level=True)
+
+HOSTILE = '<script>alert(1)</script> & "x" ]]>'
+LONG_TITLE = "My AI Was Cloned? The Massive Tech Theft Scandal Involving 'Claude'"
+
+
+def article(title: str, date: str) -> str:
+    title = title.replace("'", "''")
+    return (
+        f"---\ntitle: '{title}'\ndate: {date}\nauthor: Test Desk\nsummary: What this is about.\n---\n"
+        "An opening sentence. Another one follows it.\n\n"
+        "## First part\n\nSome words here. And more words there.\n\n"
+        "## Second part\n\nThe second part has a sentence. And another.\n\n"
+        "## Third part\n\nThe third part is short. It ends here.\n"
+    )
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    root = tmp_path_factory.mktemp("player")
+    articles = root / "articles"
+    articles.mkdir()
+    (articles / "long.md").write_text(article(LONG_TITLE, "2026-02-01"), encoding="utf-8")
+    (articles / "hostile.md").write_text(article(HOSTILE, "2026-02-02"), encoding="utf-8")
+    assert build_archive(articles, root / "out", cache_dir=root / "cache").ok
+    manifest = json.loads((root / "out" / "manifest.json").read_text())
+    return root / "out", {a["source"]: a for a in manifest["articles"]}
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--autoplay-policy=no-user-gesture-required",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture()
+def open_page(browser, site):
+    out, entries = site
+    pages = []
+
+    def opener(source: str, width: int = 1000):
+        page = browser.new_page(viewport={"width": width, "height": 800})
+        page.problems = []
+        page.dialogs = []
+        page.on("console", lambda m: page.problems.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: page.problems.append(str(e)))
+        page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))
+        page.goto((out / entries[source]["outputs"]["page"]).as_uri())
+        page.wait_for_function("document.querySelector('audio').readyState >= 1")
+        pages.append(page)
+        return page
+
+    yield opener
+    for page in pages:
+        page.close()
+
+
+def test_page_loads_cleanly_and_total_time_is_the_mp3_duration(open_page, site):
+    out, entries = site
+    page = open_page("long.md")
+    assert page.problems == []
+    length = MP3(out / entries["long.md"]["outputs"]["mp3"]).info.length
+    assert page.inner_text(".ab-total") == clock(round(length * 1000))
+    assert page.inner_text(".ab-elapsed") == "0:00"
+    assert abs(page.evaluate("document.querySelector('audio').duration") - length) < 0.1
+
+
+def test_title_is_cut_with_an_ellipsis_and_available_in_full(open_page):
+    page = open_page("long.md", width=420)
+    title = page.locator(".ab-title")
+    assert title.evaluate("e => getComputedStyle(e).textOverflow") == "ellipsis"
+    assert title.evaluate("e => e.scrollWidth > e.clientWidth")  # visibly cut
+    assert title.get_attribute("title") == LONG_TITLE and title.get_attribute("aria-label") == LONG_TITLE
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= 420  # nothing spills on a phone
+
+
+def test_playing_advances_time_and_space_pauses(open_page):
+    page = open_page("long.md")
+    page.click(".ab-play")
+    page.wait_for_function("document.querySelector('audio').currentTime > 1.2", timeout=10_000)
+    assert page.inner_text(".ab-elapsed") in ("0:01", "0:02")
+    assert page.get_attribute(".ab-play", "aria-label") == "Pause"
+    page.locator("h1").click()  # focus leaves the buttons: space is for the player
+    page.keyboard.press(" ")
+    page.wait_for_function("document.querySelector('audio').paused")
+
+
+def test_chapter_click_seeks_to_its_start(open_page, site):
+    _, entries = site
+    page = open_page("long.md")
+    third = entries["long.md"]["chapters"][2]
+    page.locator(".ab-chapter").nth(2).click()
+    page.wait_for_function(
+        "Math.abs(document.querySelector('audio').currentTime - %f) < 0.3" % (third["start_ms"] / 1000)
+    )
+    assert page.get_attribute(".ab-chapter >> nth=2", "class").split() == ["ab-chapter", "ab-current"]
+
+
+def test_transcript_highlight_follows_current_time_and_click_seeks(open_page):
+    page = open_page("long.md")
+    cues = page.locator(".ab-cue")
+    assert cues.count() >= 8
+    fifth = float(cues.nth(4).get_attribute("data-start"))
+    page.evaluate(f"document.querySelector('audio').currentTime = {fifth + 0.05}")
+    page.wait_for_function("document.querySelector('.ab-cue.ab-current') !== null")
+    assert page.locator(".ab-cue.ab-current").get_attribute("data-start") == cues.nth(4).get_attribute("data-start")
+    second = float(cues.nth(1).get_attribute("data-start"))
+    cues.nth(1).click()
+    page.wait_for_function(f"Math.abs(document.querySelector('audio').currentTime - {second}) < 0.05")
+    page.wait_for_function(f"document.querySelector('.ab-cue.ab-current').dataset.start === '{second:.3f}'")
+
+
+def test_markup_in_a_title_is_shown_as_text_and_runs_nothing(open_page):
+    page = open_page("hostile.md")
+    page.wait_for_timeout(300)
+    assert page.dialogs == [] and page.problems == []
+    assert page.inner_text("h1") == HOSTILE
+    assert page.locator(".ab-title").text_content() == HOSTILE
+    assert page.evaluate("document.querySelectorAll('script').length") == 1  # only player.js
+
+
+def test_embed_page_and_index_work_from_file(browser, site):
+    out, entries = site
+    page = browser.new_page()
+    problems = []
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    page.goto((out / entries["long.md"]["outputs"]["embed"]).as_uri())
+    page.wait_for_function("document.querySelector('audio').readyState >= 1")
+    assert page.locator(".ab-chapters").count() == 0 and page.locator(".ab-play").is_visible()
+    page.goto((out / "index.html").as_uri())
+    titles = page.locator(".episodes a").all_inner_texts()
+    assert titles == [HOSTILE, LONG_TITLE]  # newest first
+    assert problems == []
+    page.close()
