@@ -28,7 +28,7 @@ from . import __version__
 from .cache import ClipCache, content_key, default_cache_dir
 from .config import load_settings
 from .errors import AudiobookError, OutputError
-from .files import write_atomic
+from .files import unique_slug, write_atomic
 from .parse import ARTICLE_SUFFIXES, read_article
 from .settings import Settings
 
@@ -133,8 +133,9 @@ def convert_task(payload: dict[str, Any], report: Callable[[str, int, int], None
 # --- the build ---------------------------------------------------------------------------------
 
 
-def discover(articles_dir: Path) -> list[Path]:
-    """Article files below the folder, sorted; hidden entries and links leading outside skipped."""
+def discover(articles_dir: Path, follow_links: bool = False) -> list[Path]:
+    """Article files below the folder, sorted; hidden entries skipped, and links leading outside
+    the folder too unless ``follow_links``."""
     root = articles_dir.resolve()
     found = []
     for path in sorted(articles_dir.rglob("*")):
@@ -143,7 +144,7 @@ def discover(articles_dir: Path) -> list[Path]:
             continue
         if path.suffix.lower() not in ARTICLE_SUFFIXES or not path.is_file():
             continue
-        if not path.resolve().is_relative_to(root):
+        if not follow_links and not path.resolve().is_relative_to(root):
             continue  # a symbolic link pointing outside the archive is not followed
         found.append(path)
     return found
@@ -227,6 +228,7 @@ def build_archive(
     keep_orphans: bool = False,
     cache_dir: Path | str | None = None,
     wait_for_lock: bool = True,
+    follow_links: bool = False,
     synthesis_idle_limit_s: float = SYNTHESIS_IDLE_LIMIT_S,
     on_event: Callable[[str, dict[str, Any]], None] | None = None,
 ) -> BuildReport:
@@ -246,7 +248,7 @@ def build_archive(
         previous = load_manifest(out_dir)
         entries: dict[str, dict[str, Any]] = {}
         reports: dict[str, ArticleReport] = {}
-        files = discover(articles_dir)
+        files = discover(articles_dir, follow_links)
         sources = {str(path.relative_to(articles_dir)): path for path in files}
 
         # Orphans: their articles are gone.
@@ -288,7 +290,7 @@ def build_archive(
                 continue
             from .convert import output_slug
 
-            slug = _unique(output_slug(article), taken)
+            slug = unique_slug(output_slug(article), taken)
             # The feed's id for the article: never derived from its title, so a retitle keeps it.
             guid = article.guid or article.url or f"urn:audiobook:{content_key(source)[:32]}"
             tasks.append(
@@ -453,14 +455,6 @@ def _failed_entry(
 def _report_fields(entry: dict[str, Any]) -> dict[str, Any]:
     names = ArticleReport.__dataclass_fields__
     return {k: v for k, v in entry.items() if k in names}
-
-
-def _unique(slug: str, taken: set[str]) -> str:
-    candidate, number = slug, 2
-    while candidate in taken:
-        candidate, number = f"{slug}-{number}", number + 1
-    taken.add(candidate)
-    return candidate
 
 
 def _jobs(jobs: int | None, tasks: int) -> int:

@@ -95,18 +95,22 @@ def convert(
     publication: Annotated[str | None, typer.Option("--publication", help="Album tag: the publication's name.")] = None,
 ) -> None:
     """Convert articles into chaptered, tagged MP3s with a WebVTT transcript and JSON chapters."""
-    from .convert import convert_article
+    from .convert import convert_article, output_slug
+    from .files import unique_slug
+    from .parse import read_article
 
     files = _article_files(articles)
     if not files:
         typer.echo("error: no article files found (.md, .markdown, .html, .htm, .txt)", err=True)
         raise typer.Exit(1)
     failed = 0
+    taken: set[str] = set()  # two articles with one title must not overwrite each other
     for file in files:
         try:
             with _user_errors():
                 settings = _settings(file.parent, voice, rate, volume, engine, bitrate, publication)
-                result = convert_article(file, output, settings)
+                slug = unique_slug(output_slug(read_article(file)), taken)
+                result = convert_article(file, output, settings, slug=slug)
         except typer.Exit:
             failed += 1
             continue
@@ -228,6 +232,9 @@ def build(
     keep_orphans: Annotated[
         bool, typer.Option("--keep-orphans", help="Keep outputs of articles no longer in the archive.")
     ] = False,
+    follow_links: Annotated[
+        bool, typer.Option("--follow-links", help="Also read symbolic links that lead outside the folder.")
+    ] = False,
     no_wait: Annotated[
         bool, typer.Option("--no-wait", help="Fail at once if another build holds the output folder.")
     ] = False,
@@ -266,6 +273,7 @@ def build(
             keep_orphans=keep_orphans,
             cache_dir=cache_dir,
             wait_for_lock=not no_wait,
+            follow_links=follow_links,
             on_event=display.event,
         )
     if as_json:

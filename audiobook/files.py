@@ -25,6 +25,15 @@ def slugify(text: str) -> str:
     return slug
 
 
+def unique_slug(slug: str, taken: set[str]) -> str:
+    """``slug``, or ``slug-2``, ``slug-3`` … when taken; records the one returned."""
+    candidate, number = slug, 2
+    while candidate in taken:
+        candidate, number = f"{slug}-{number}", number + 1
+    taken.add(candidate)
+    return candidate
+
+
 def write_atomic(path: Path, data: bytes | str) -> None:
     """Write to a temporary file beside ``path``, then rename: readers never see half a file."""
     payload = data.encode("utf-8") if isinstance(data, str) else data

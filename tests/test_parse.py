@@ -80,8 +80,8 @@ def test_html_page_keeps_the_article_and_drops_the_page():
     [
         (b"", "empty"),
         (b"   \n\t \n", "whitespace"),
-        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
-        ("Caf\u00e9 society\n\nA paragraph.".encode("latin-1"), "UTF-8"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00\x00\x00\x01\x00\x08\x06\x00\x00\x00", "binary"),
+        ("T\u00eate-\u00e0-t\u00eate\n\n\u00c0 \u00e9t\u00e9.".encode("latin-1"), "UTF-8"),
         (b"---\ntitle: [unclosed\n---\nBody text here.", "YAML"),
         (b"---\ntitle: A title\ndate: not-a-date\n---\nBody.", "date"),
     ],

@@ -18,6 +18,9 @@ ARTICLE_SUFFIXES = {
     ".text": "text",
 }
 
+# About ten hours of speech. The whole article's audio is held in memory while it is mastered.
+MAX_WORDS = 100_000
+
 __all__ = ["ARTICLE_SUFFIXES", "detect_kind", "parse_article", "read_article"]
 
 
@@ -44,6 +47,9 @@ def parse_article(path: Path, text: str, kind: SourceKind | None = None) -> Arti
     article = parser(path, text)
     if not article.title:
         raise InputError(path, "no title found (first line, front matter 'title' or <title>)")
+    words = len(text.split())
+    if words > MAX_WORDS:
+        raise InputError(path, f"is too long for one audio edition ({words:,} words; the limit is {MAX_WORDS:,})")
     if not (article.intro or article.sections or article.summary):
         raise InputError(path, "no speakable text found")
     return article

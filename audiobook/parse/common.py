@@ -17,22 +17,61 @@ REFERENCE_HEADINGS = {"references", "sources", "bibliography", "citations", "fur
 QUIZ_HEADINGS = {"test your understanding", "check your understanding", "quiz", "quick quiz"}
 
 
+MAX_LEGACY_NON_ASCII = 0.05  # at most this share of non-ASCII characters in a Windows-1252 guess
+
+
 def decode_text(path: Path, data: bytes) -> str:
-    """Bytes of an article file → clean text with "\\n" line ends, or an InputError."""
+    """Bytes of an article file → clean text with "\\n" line ends, or an InputError.
+
+    UTF-8 (with or without BOM) and UTF-16 with a BOM are decoded. Text that is not UTF-8 is read as
+    Windows-1252 (a superset of Latin-1) only when that is safe: nearly all ASCII, a few accented
+    letters, nothing unprintable. Anything else is refused rather than read as gibberish.
+    """
     if not data:
         raise InputError(path, "the file is empty")
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    if b"\x00" in data[:4096]:
-        raise InputError(path, "looks like a binary file, not an article (contains NUL bytes)")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError(path, f"is not valid UTF-8 text (bad byte at offset {exc.start})") from None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise InputError(path, "is not valid UTF-16 text despite its byte-order mark") from None
+    else:
+        if data.startswith(b"\xef\xbb\xbf"):
+            data = data[3:]
+        if _looks_binary(data[:4096]):
+            raise InputError(path, "looks like a binary file, not an article (control bytes throughout)")
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            text = _legacy_text(data)
+            if text is None:
+                raise InputError(path, f"is not valid UTF-8 text (bad byte at offset {exc.start})") from None
     text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_INVISIBLE)
     text = _CONTROL.sub("", text)
     if not text.strip():
         raise InputError(path, "contains only whitespace")
+    return text
+
+
+_TEXT_CONTROLS = frozenset(b"\t\n\r\x0c\x1b")
+
+
+def _looks_binary(head: bytes) -> bool:
+    """More than 10 % control bytes: an image, an archive, an executable. (A stray NUL or bell in
+    real text is not enough: those are removed from the text instead.)"""
+    controls = sum(1 for byte in head if byte < 0x20 and byte not in _TEXT_CONTROLS)
+    return controls > 0.10 * len(head)
+
+
+def _legacy_text(data: bytes) -> str | None:
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        return None
+    non_ascii = [ch for ch in text if ord(ch) > 127]
+    if len(non_ascii) > MAX_LEGACY_NON_ASCII * len(text):
+        return None
+    if any(not (ch.isprintable() or ch in "\t\r\n") for ch in text):
+        return None
     return text
 
 

@@ -1,0 +1,133 @@
+"""Hostile and broken input: each file either becomes a sensible audio edition or gives one line
+naming the file and the reason; in a batch the others still convert; nothing escapes the output."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from audiobook.normalize import split_sentences
+
+PROSE = "This is an ordinary paragraph with enough words to be spoken aloud. It has two sentences.\n"
+BOMB = (
+    "---\na: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+    "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
+    "e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]\ntitle: [*e, *e, *e, *e, *e, *e, *e, *e, *e]\n---\n" + PROSE
+)
+NESTED = "# Deep\n\n" + "".join("  " * i + "- level\n" for i in range(300)) + "\n" + "> " * 300 + "quoted\n\n" + PROSE
+
+CASES: dict[str, tuple[bytes, str | None]] = {
+    # name: (content, None if it must convert, else a piece of its one-line error)
+    "empty.txt": (b"", "the file is empty"),
+    "blank.txt": (b"  \n\t\r\n  ", "contains only whitespace"),
+    "binary.txt": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), "binary file"),
+    "latin1-mostly-ascii.txt": (("Caf\u00e9 notes\n\n" + PROSE * 3).encode("latin-1"), None),
+    "latin1-dense.txt": (
+        "T\u00eate-\u00e0-t\u00eate\n\n\u00c0 \u00e9t\u00e9 \u00e7a".encode("latin-1"),
+        "not valid UTF-8",
+    ),
+    "utf16.txt": (("UTF-16 notes\n\n" + PROSE).encode("utf-16"), None),
+    "utf8-bom.md": (b"\xef\xbb\xbf# With a BOM\n\n" + PROSE.encode(), None),
+    "crlf.md": (("# Windows lines\r\n\r\n" + PROSE + "\r\n## Part\r\n\r\n" + PROSE).encode(), None),
+    "controls.txt": (b"Control characters\n\nBefore the nul\x00 after the nul. Bell\x07 and escape\x1b here.\n", None),
+    "zero-width.md": (
+        "# Zero\u200b width\n\nWords\u200b with\u200d hidden\ufeff marks are read as words.\n".encode(),
+        None,
+    ),
+    "yaml-broken.md": (b"---\ntitle: [unclosed\n---\n" + PROSE.encode(), "front matter is not valid YAML"),
+    "yaml-bomb.md": (BOMB.encode(), "front matter 'title' must be text"),
+    "yaml-wrong-date.md": (b"---\ntitle: Dates\ndate: [2026, 1]\n---\n" + PROSE.encode(), "'date' is not a date"),
+    "front-matter-only.md": (b"---\ntitle: Nothing else\n---\n", "no speakable text"),
+    "title-only.txt": (b"Just a title\n", "no speakable text"),
+    "no-title.md": (b"Only a paragraph, no heading and no front matter.\n", "no title found"),
+    "scripts-only.html": (
+        b"<html><head><title>T</title><style>p{}</style></head><body><script>var a=1;</script></body></html>",
+        "no article text",
+    ),
+    "huge.txt": (b"Huge\n\n" + b"word " * 420_000, "is too long"),
+    "nested.md": (NESTED.encode(), None),
+    "long-title.md": (("# " + "A very long title " * 120 + "\n\n" + PROSE).encode(), None),
+    "markup.md": (
+        b"# Markup\n\n<speak><prosody rate='x-fast'>Fast</prosody></speak> and [[h@'loU]] and "
+        b"$(rm -rf /) and `echo hi; ls`.\n",
+        None,
+    ),
+    "slug-escape.md": (b"---\ntitle: Escape\nslug: ../../etc/passwd\n---\n" + PROSE.encode(), None),
+    "same-title-a.md": (b"# Same title\n\n" + PROSE.encode(), None),
+    "same-title-b.md": (b"# Same title\n\nA different body, spoken differently.\n", None),
+}
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory):
+    root = tmp_path_factory.mktemp("hostile")
+    articles = root / "articles"
+    articles.mkdir()
+    for name, (content, _) in CASES.items():
+        (articles / name).write_bytes(content)
+    result = subprocess.run(
+        [sys.executable, "-m", "audiobook.cli", "convert", str(articles), "-o", str(root / "out")],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    return root, result
+
+
+def test_batch_exit_code_and_one_line_per_bad_file(batch):
+    root, result = batch
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
+    failing = {name: reason for name, (_, reason) in CASES.items() if reason}
+    assert len(errors) == len(failing)
+    for name, reason in failing.items():
+        line = next(e for e in errors if e.startswith(f"error: {root / 'articles' / name}: "))
+        assert reason in line, line
+    assert result.stderr.splitlines()[-1] == f"{len(failing)} of {len(CASES)} articles failed"
+
+
+def test_the_others_convert_and_nothing_escapes(batch):
+    root, _ = batch
+    out = root / "out"
+    mp3s = sorted(p.name for p in out.glob("*.mp3"))
+    assert len(mp3s) == sum(1 for _, reason in CASES.values() if reason is None)
+    assert "etc-passwd.mp3" in mp3s and "same-title.mp3" in mp3s and "same-title-2.mp3" in mp3s
+    assert all(len(Path(name).stem) <= 80 for name in mp3s)
+    assert not list(out.glob(".*")) and not (root / "etc").exists()
+    assert all(p.parent == out for p in out.rglob("*"))
+
+
+def test_control_and_invisible_characters_do_not_cut_or_split_speech(batch):
+    root, _ = batch
+    out = root / "out"
+    controls = (out / "control-characters.vtt").read_text()
+    assert "Before the nul after the nul." in controls  # the NUL did not end the sentence
+    zero = (out / "zero-width.vtt").read_text()
+    assert "Words with hidden marks are read as words." in zero
+
+
+def test_markup_for_engines_and_shells_is_only_text(batch):
+    root, _ = batch
+    vtt = (root / "out" / "markup.vtt").read_text()
+    assert "$(rm -rf /)" in vtt  # shown literally in the transcript…
+    script = subprocess.run(
+        [sys.executable, "-m", "audiobook.cli", "script", str(root / "articles" / "markup.md"), "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    spoken = " ".join(u["text"] for c in json.loads(script.stdout)["chapters"] for u in c["utterances"])
+    for markup in ("<speak>", "<prosody", "[[", "]]", "`"):
+        assert markup not in spoken  # …and nothing reaches the engine as markup
+
+
+def test_a_two_megabyte_paragraph_is_split_into_speakable_pieces():
+    text = "word " * 400_000
+    pieces = split_sentences(text.strip())
+    assert max(len(p) for p in pieces) <= 300
+    assert sum(len(p.split()) for p in pieces) == 400_000
