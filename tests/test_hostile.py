@@ -131,3 +131,47 @@ def test_a_two_megabyte_paragraph_is_split_into_speakable_pieces():
     pieces = split_sentences(text.strip())
     assert max(len(p) for p in pieces) <= 300
     assert sum(len(p.split()) for p in pieces) == 400_000
+
+
+def test_links_leading_outside_the_archive_are_not_followed_unless_asked(tmp_path):
+    from audiobook.build import discover
+
+    outside = tmp_path / "outside.md"
+    outside.write_text("# Private\n\nNot part of the archive.\n", encoding="utf-8")
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    (articles / "inside.md").write_text("# Inside\n\nPart of the archive.\n", encoding="utf-8")
+    (articles / "link.md").symlink_to(outside)
+    (articles / "alias.md").symlink_to(articles / "inside.md")  # inside the folder: fine
+    assert [p.name for p in discover(articles)] == ["alias.md", "inside.md"]
+    assert [p.name for p in discover(articles, follow_links=True)] == ["alias.md", "inside.md", "link.md"]
+
+
+def test_no_user_text_can_reach_a_shell():
+    # The product never starts a program: no subprocess, os.system or os.popen anywhere in it.
+    package = Path(__file__).resolve().parents[1] / "audiobook"
+    for source in package.rglob("*.py"):
+        code = source.read_text(encoding="utf-8")
+        for call in ("subprocess", "os.system", "os.popen", "shell=True", "pty."):
+            assert call not in code, f"{source.name} uses {call}"
+
+
+@pytest.mark.parametrize(
+    ("given", "slug"),
+    [
+        ("../../etc/passwd", "etc-passwd"),
+        ("/etc/passwd", "etc-passwd"),
+        ("C:\\Windows\\system32", "c-windows-system32"),
+        ("CON", "article-con"),
+        ("nul", "article-nul"),
+        ("", "article"),
+        ("...", "article"),
+        ("Émigré café — naïve", "emigre-cafe-naive"),
+        ("東京", "article"),
+        ("x" * 500, "x" * 80),
+    ],
+)
+def test_slugs_are_plain_file_names(given, slug):
+    from audiobook.files import slugify
+
+    assert slugify(given) == slug
