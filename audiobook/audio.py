@@ -15,7 +15,10 @@ parts' K-weighted block energies, gated over the whole article as BS.1770 prescr
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+import os
+from bisect import bisect_left
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from math import gcd
 
@@ -59,25 +62,35 @@ class EncodedPart:
 
 @dataclass(frozen=True)
 class EncodedAudio:
-    mp3: bytes
     part_frames: tuple[int, ...]  # MP3 frames per part, in order
     sample_rate: int
     loudness: Loudness
     encoded_parts: int  # parts encoded now (the rest came from the cache)
+    part_readers: tuple[Callable[[], bytes], ...]  # each part's MP3 bytes, read when written
+
+    def mp3_chunks(self) -> Iterator[bytes]:
+        """The MP3 stream part by part (from the cache), never all of it in memory at once."""
+        for read in self.part_readers:
+            yield read()
 
     @property
     def duration_ms(self) -> int:
         return round(sum(self.part_frames) * SAMPLES_PER_FRAME * 1000 / self.sample_rate)
 
 
-def join_clips(clips: Sequence[Clip], timeline: Timeline) -> np.ndarray:
-    """All speech and silences as one float32 array at the engine's rate."""
-    audio = np.zeros(timeline.total_samples, dtype=np.float32)
-    for clip, segment in zip(clips, timeline.segments, strict=True):
-        if clip.sample_rate != timeline.sample_rate:
-            raise OutputError("clips of one article must share one sample rate")
-        samples = np.frombuffer(clip.pcm, dtype="<i2")
-        audio[segment.start : segment.start + segment.speech] = samples * (1.0 / 32768.0)
+def assemble_part(clip_at: Callable[[int], Clip], timeline: Timeline, part: int) -> np.ndarray:
+    """One part's speech and silences as a float32 array at the engine's rate (clips read one by one)."""
+    start = timeline.part_starts[part]
+    end = timeline.part_starts[part + 1] if part + 1 < len(timeline.part_starts) else timeline.total_samples
+    audio = np.zeros(end - start, dtype=np.float32)
+    starts = [segment.start for segment in timeline.segments]
+    for index in range(bisect_left(starts, start), bisect_left(starts, end)):
+        segment = timeline.segments[index]
+        clip = clip_at(index)
+        if clip.sample_rate != timeline.sample_rate or clip.sample_count != segment.speech:
+            raise OutputError("a clip does not match the timeline it was placed on")
+        offset = segment.start - start
+        audio[offset : offset + segment.speech] = np.frombuffer(clip.pcm, dtype="<i2") * (1.0 / 32768.0)
     return audio
 
 
@@ -201,32 +214,38 @@ def _cached_part(
     gain_db: float,
     ceiling_dbtp: float,
     settings: Settings,
-) -> tuple[EncodedPart, bool]:
-    """The encoded part, from the cache when the same audio was mastered the same way."""
+) -> tuple[EncodedPart, bool, Callable[[], bytes]]:
+    """The encoded part (from the cache when the same audio was mastered the same way), whether it
+    was encoded now, and how to read its MP3 bytes later (the part object drops them when cached)."""
     key = content_key(
         MASTERING_VERSION,
         source.tobytes(),
         f"{source_rate}|{gain_db:.3f}|{ceiling_dbtp:.3f}|{settings.sample_rate}|{settings.bitrate_kbps}",
     )
     found = cache.get(key) if cache else None
-    if found:
-        header_size, payload = found
-        meta = json.loads(payload[:header_size])
-        powers = np.frombuffer(payload[header_size : header_size + 8 * meta["blocks"]], dtype="<f8")
-        return EncodedPart(
-            payload[header_size + 8 * meta["blocks"] :], meta["frames"], meta["true_peak_dbtp"], powers
-        ), False
-    part = encode_part(source, source_rate, gain_db, ceiling_dbtp, settings)
-    if cache:
+    fresh = found is None
+    if fresh:
+        part = encode_part(source, source_rate, gain_db, ceiling_dbtp, settings)
+        if cache is None:
+            return part, True, lambda mp3=part.mp3: mp3
         meta = json.dumps(
-            {
-                "frames": part.frames,
-                "true_peak_dbtp": part.true_peak_dbtp,
-                "blocks": int(part.block_powers.size),
-            }
+            {"frames": part.frames, "true_peak_dbtp": part.true_peak_dbtp, "blocks": int(part.block_powers.size)}
         ).encode()
         cache.put(key, len(meta), meta + part.block_powers.astype("<f8").tobytes() + part.mp3)
-    return part, True
+        found = (len(meta), meta + part.block_powers.astype("<f8").tobytes())
+    header_size, payload = found
+    meta = json.loads(payload[:header_size])
+    powers = np.frombuffer(payload[header_size : header_size + 8 * meta["blocks"]], dtype="<f8")
+    return EncodedPart(b"", meta["frames"], meta["true_peak_dbtp"], powers), fresh, lambda: _cached_mp3(cache, key)
+
+
+def _cached_mp3(cache: BlobCache, key: str) -> bytes:
+    found = cache.get(key)
+    if found is None:
+        raise OutputError(f"encoded audio vanished from the cache ({cache.folder}) while the MP3 was written")
+    header_size, payload = found
+    blocks = json.loads(payload[:header_size])["blocks"]
+    return payload[header_size + 8 * blocks :]
 
 
 def _source_powers(cache: BlobCache | None, part: np.ndarray, rate: int) -> np.ndarray:
@@ -242,14 +261,41 @@ def _source_powers(cache: BlobCache | None, part: np.ndarray, rate: int) -> np.n
 
 
 def master(
-    clips: Sequence[Clip], timeline: Timeline, settings: Settings, cache: BlobCache | None = None
+    clip_at: Callable[[int], Clip],
+    timeline: Timeline,
+    settings: Settings,
+    cache: BlobCache | None = None,
+    threads: int | None = None,
 ) -> EncodedAudio:
-    """Level, limit and encode part by part; check the result and correct it if it missed."""
-    source = join_clips(clips, timeline)
+    """Level, limit and encode part by part; check the result and correct it if it missed.
+
+    Only the parts being worked on are in memory (``clip_at`` fetches an utterance's clip): memory
+    stays flat however long the article. Parts are mastered on ``threads`` threads (default: one
+    per core; LAME and numpy's FFT release the GIL), the results kept in order: same bytes.
+    """
     rate = timeline.sample_rate
-    bounds = list(timeline.part_starts) + [timeline.total_samples]
-    parts = [source[start:end] for start, end in zip(bounds, bounds[1:], strict=False)]
-    measured_source = gated_loudness(np.concatenate([_source_powers(cache, part, rate) for part in parts]))
+    count = len(timeline.part_starts)
+    pool = ThreadPoolExecutor(max_workers=max(1, threads or os.cpu_count() or 1))
+    try:
+        return _master(clip_at, timeline, settings, cache, pool, rate, count)
+    finally:
+        pool.shutdown()
+
+
+def _master(
+    clip_at: Callable[[int], Clip],
+    timeline: Timeline,
+    settings: Settings,
+    cache: BlobCache | None,
+    pool: ThreadPoolExecutor,
+    rate: int,
+    count: int,
+) -> EncodedAudio:
+    measured_source = gated_loudness(
+        np.concatenate(
+            list(pool.map(lambda i: _source_powers(cache, assemble_part(clip_at, timeline, i), rate), range(count)))
+        )
+    )
     if not np.isfinite(measured_source):
         measured_source = settings.target_lufs  # silence: leave the level alone
 
@@ -258,8 +304,15 @@ def master(
         wanted = settings.target_lufs + offset - measured_source
         gain_db = round(wanted / GAIN_STEP_DB) * GAIN_STEP_DB
         ceiling = settings.true_peak_dbtp - ENCODER_HEADROOM_DB - headroom
-        results = [_cached_part(cache, part, rate, gain_db, ceiling, settings) for part in parts]
-        encoded = [part for part, _ in results]
+        results = list(
+            pool.map(
+                lambda i, gain=gain_db, ceiling=ceiling: _cached_part(
+                    cache, assemble_part(clip_at, timeline, i), rate, gain, ceiling, settings
+                ),
+                range(count),
+            )
+        )
+        encoded = [part for part, _, _ in results]
         loudness = Loudness(
             gated_loudness(np.concatenate([p.block_powers for p in encoded])), max(p.true_peak_dbtp for p in encoded)
         )
@@ -271,9 +324,9 @@ def master(
         if not peak_ok:
             headroom += loudness.true_peak_dbtp - settings.true_peak_dbtp + 0.2
     return EncodedAudio(
-        b"".join(p.mp3 for p in encoded),
         tuple(p.frames for p in encoded),
         settings.sample_rate,
         loudness,
-        sum(1 for _, fresh in results if fresh),
+        sum(1 for _, fresh, _ in results if fresh),
+        tuple(read for _, _, read in results),
     )

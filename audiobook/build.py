@@ -101,6 +101,7 @@ def convert_task(payload: dict[str, Any], report: Callable[[str, int, int], None
         cache=cache,
         slug=payload["slug"],
         on_progress=report,
+        threads=payload.get("threads"),
     )
     outputs = {
         "mp3": result.mp3.name,
@@ -305,6 +306,8 @@ def build_archive(
                         "input_hash": input_hash,
                         "title": article.title,
                         "guid": guid,
+                        # --jobs N means N cores: each worker masters its parts on one thread.
+                        "threads": 1,
                     },
                 )
             )

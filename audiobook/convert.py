@@ -7,6 +7,8 @@ checked, and the MP3 is written last: an MP3 on disk always comes with its trans
 
 from __future__ import annotations
 
+import itertools
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -15,7 +17,7 @@ from pathlib import Path
 from .audio import ENCODER_DELAY_SAMPLES, SAMPLES_PER_FRAME, Loudness, master
 from .cache import ClipCache
 from .cover import title_card
-from .errors import InputError, SpeechError
+from .errors import InputError
 from .files import slugify, write_atomic
 from .model import Article
 from .pages import article_page, embed_page, site_for, write_static
@@ -61,8 +63,18 @@ def convert_article(
     cache: ClipCache | None = None,
     slug: str | None = None,
     on_progress: Callable[[str, int, int], None] | None = None,
+    threads: int | None = None,
 ) -> ConversionResult:
-    """Convert one article; ``on_progress(phase, done, total)`` is called per sentence and stage."""
+    """Convert one article; ``on_progress(phase, done, total)`` is called per sentence and stage.
+
+    Without a cache, a temporary one holds the spoken sentences on disk for the duration, so a
+    long article's speech is never all in memory.
+    """
+    if cache is None:
+        with tempfile.TemporaryDirectory(prefix="audiobook-") as folder:
+            return convert_article(
+                source, out_dir, settings, engine, ClipCache(Path(folder)), slug, on_progress, threads
+            )
     started = time.perf_counter()
     settings = settings or Settings()
     source, out_dir = Path(source), Path(out_dir)
@@ -80,13 +92,9 @@ def convert_article(
         cache=cache,
         on_clip=lambda done, total: report("speech", done, total),
     )
-    clips = speech.clips
     report("audio", 0, 1)
-    rates = {clip.sample_rate for clip in clips}
-    if len(rates) != 1:
-        raise SpeechError(f"{source}: the engine changed sample rate mid-article ({sorted(rates)})")
-    spoken = build_timeline(script, [clip.sample_count for clip in clips], rates.pop())
-    encoded = master(clips, spoken, settings, cache.segments if cache else None)
+    spoken = build_timeline(script, speech.sample_counts, speech.sample_rate)
+    encoded = master(speech.clip, spoken, settings, cache.segments, threads)
     # From here on, times are those of the MP3 as written (chapter streams joined end to end).
     timeline = place_in_stream(
         spoken, encoded.part_frames, encoded.sample_rate, SAMPLES_PER_FRAME, ENCODER_DELAY_SAMPLES
@@ -120,7 +128,7 @@ def convert_article(
     write_atomic(page, article_page(article, timeline, slug, cover_file.name, site))
     write_atomic(embed, embed_page(article, timeline, slug, site))
     write_static(out_dir)
-    write_atomic(mp3, tag + encoded.mp3)  # last: an MP3 on disk comes with everything else
+    write_atomic(mp3, itertools.chain([tag], encoded.mp3_chunks()))  # last: an MP3 on disk comes with everything else
     return ConversionResult(
         source=source,
         title=article.title,
@@ -135,7 +143,7 @@ def convert_article(
         duration_ms=timeline.duration_ms,
         chapters=timeline.chapters,
         loudness=encoded.loudness,
-        sentences=len(clips),
+        sentences=len(speech.sample_counts),
         synthesized=speech.synthesized,
         encoded_parts=encoded.encoded_parts,
         seconds=time.perf_counter() - started,

@@ -6,6 +6,7 @@ import os
 import re
 import tempfile
 import unicodedata
+from collections.abc import Iterable
 from pathlib import Path
 
 from .errors import OutputError
@@ -34,15 +35,19 @@ def unique_slug(slug: str, taken: set[str]) -> str:
     return candidate
 
 
-def write_atomic(path: Path, data: bytes | str) -> None:
-    """Write to a temporary file beside ``path``, then rename: readers never see half a file."""
-    payload = data.encode("utf-8") if isinstance(data, str) else data
+def write_atomic(path: Path, data: bytes | str | Iterable[bytes]) -> None:
+    """Write to a temporary file beside ``path``, then rename: readers never see half a file.
+
+    ``data`` may be an iterable of byte chunks, written as they come (a long MP3 part by part).
+    """
+    chunks = [data.encode("utf-8")] if isinstance(data, str) else [data] if isinstance(data, bytes) else data
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     try:
         os.chmod(temporary, 0o666 & ~_UMASK)
         with os.fdopen(handle, "wb") as stream:
-            stream.write(payload)
+            for chunk in chunks:
+                stream.write(chunk)
             stream.flush()
             os.fsync(stream.fileno())
         os.replace(temporary, path)

@@ -278,11 +278,27 @@ def clip_problem(clip: Clip, text: str, rate_wpm: int) -> str | None:
 
 @dataclass(frozen=True)
 class Speech:
-    """The verified clips of a script, and how many were spoken now vs. taken from the cache."""
+    """The verified speech of a script: one clip per utterance, and how many were spoken now.
 
-    clips: tuple[Clip, ...]
+    With a cache the clips stay on disk and are read back one at a time (``clip``), so a long
+    article's speech is never all in memory; without one they are kept in memory.
+    """
+
+    sample_rate: int
+    sample_counts: tuple[int, ...]
     synthesized: int
     reused: int
+    _keys: tuple[str, ...] = ()
+    _cache: ClipCache | None = None
+    _clips: tuple[Clip, ...] = ()
+
+    def clip(self, index: int) -> Clip:
+        if self._cache is None:
+            return self._clips[index]
+        clip = self._cache.get(self._keys[index])
+        if clip is None or clip.sample_count != self.sample_counts[index]:
+            raise SpeechError(f"a spoken sentence vanished from the clip cache ({self._cache.root}) mid-article")
+        return clip
 
 
 def synthesize_script(
@@ -298,7 +314,10 @@ def synthesize_script(
     With a cache, a sentence already spoken with the same engine settings is reused; a damaged
     cache entry fails its checksum and is spoken again.
     """
-    clips: list[Clip] = []
+    kept: list[Clip] = []
+    keys: list[str] = []
+    counts: list[int] = []
+    rates: set[int] = set()
     synthesized = 0
     total = len(script.utterances)
     for chapter in script.chapters:
@@ -321,7 +340,23 @@ def synthesize_script(
                 synthesized += 1
                 if cache:
                     cache.put(key, clip)
-            clips.append(clip)
+            keys.append(key)
+            counts.append(clip.sample_count)
+            rates.add(clip.sample_rate)
+            if cache is None:
+                kept.append(clip)
             if on_clip:
-                on_clip(len(clips), total)
-    return Speech(tuple(clips), synthesized, total - synthesized)
+                on_clip(len(counts), total)
+    if len(rates) > 1:
+        raise SpeechError(
+            f"{label + ': ' if label else ''}the engine changed sample rate mid-article ({sorted(rates)})"
+        )
+    return Speech(
+        rates.pop() if rates else 22050,
+        tuple(counts),
+        synthesized,
+        total - synthesized,
+        tuple(keys),
+        cache,
+        tuple(kept),
+    )

@@ -60,9 +60,12 @@ def samples_to_ms(samples: int, rate: int) -> int:
 
 # The audio is encoded in parts of at least PART_MIN_MS, cut only at chapter starts and in pauses of
 # at least CUT_PAUSE_MS (where the codec's delay and padding fall in silence): an edited sentence
-# re-encodes its part, not its whole chapter.
+# re-encodes its part, not its whole chapter. A part that reaches PART_MAX_MS without such a pause
+# is cut at the next pause between sentences, so memory stays bounded by the part, not the chapter.
 PART_MIN_MS = 15_000
+PART_MAX_MS = 60_000
 CUT_PAUSE_MS = 600
+SENTENCE_CUT_PAUSE_MS = 200
 
 
 def build_timeline(script: Script, clip_samples: Sequence[int], sample_rate: int) -> Timeline:
@@ -75,6 +78,7 @@ def build_timeline(script: Script, clip_samples: Sequence[int], sample_rate: int
     chapter_starts: list[int] = []
     part_starts: list[int] = []
     part_min = PART_MIN_MS * sample_rate // 1000
+    part_max = PART_MAX_MS * sample_rate // 1000
     position = 0
     index = 0
     previous_pause_ms = 0
@@ -82,7 +86,11 @@ def build_timeline(script: Script, clip_samples: Sequence[int], sample_rate: int
         chapter_starts.append(position)
         part_starts.append(position)
         for number, utterance in enumerate(chapter.utterances):
-            if number and previous_pause_ms >= CUT_PAUSE_MS and position - part_starts[-1] >= part_min:
+            length = position - part_starts[-1]
+            if number and (
+                (previous_pause_ms >= CUT_PAUSE_MS and length >= part_min)
+                or (previous_pause_ms >= SENTENCE_CUT_PAUSE_MS and length >= part_max)
+            ):
                 part_starts.append(position)
             speech = clip_samples[index]
             silence = (utterance.pause_after_ms * sample_rate + 500) // 1000

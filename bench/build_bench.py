@@ -26,8 +26,23 @@ from record import record  # noqa: E402
 
 def build(articles: Path, out: Path, cache: Path, jobs: int) -> float:
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "audiobook.cli", "build", str(articles), "-o", str(out), "--jobs", str(jobs),
-                    "--cache-dir", str(cache), "--quiet"], check=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "audiobook.cli",
+            "build",
+            str(articles),
+            "-o",
+            str(out),
+            "--jobs",
+            str(jobs),
+            "--cache-dir",
+            str(cache),
+            "--quiet",
+        ],
+        check=True,
+    )
     return time.perf_counter() - started
 
 
@@ -51,25 +66,35 @@ def main() -> None:
         one_full = build(single, work / "out-single", work / "cache-single", 1)
         text = (single / paths[0].name).read_text(encoding="utf-8")
         first_sentence_end = text.index(".", text.index("## Part 2")) + 1
-        (single / paths[0].name).write_text(text[:first_sentence_end] + " An added sentence about rain."
-                                            + text[first_sentence_end:], encoding="utf-8")
+        (single / paths[0].name).write_text(
+            text[:first_sentence_end] + " An added sentence about rain." + text[first_sentence_end:], encoding="utf-8"
+        )
         one_edit = build(single, work / "out-single", work / "cache-single", 1)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
     rows = [
         ("full build, --jobs 1", f"{serial:.1f} s", ""),
-        (f"full build, --jobs {cores}", f"{parallel:.1f} s", f"speed-up {serial / parallel:.2f}× (target ≥ 1.8× on 2 cores)"),
+        (
+            f"full build, --jobs {cores}",
+            f"{parallel:.1f} s",
+            f"speed-up {serial / parallel:.2f}× (target ≥ 1.8× on 2 cores)",
+        ),
         ("no-op rebuild", f"{noop:.2f} s", f"{100 * noop / parallel:.1f} % of the full build (target ≤ 2 %)"),
         ("one article, full build", f"{one_full:.2f} s", ""),
-        ("same article, one sentence added", f"{one_edit:.2f} s",
-         f"{100 * one_edit / one_full:.0f} % of its full build (target ≤ 25 %)"),
+        (
+            "same article, one sentence added",
+            f"{one_edit:.2f} s",
+            f"{100 * one_edit / one_full:.0f} % of its full build (target ≤ 25 %)",
+        ),
     ]
     table = ["| measurement | time | result |", "| --- | --- | --- |"]
     table += [f"| {a} | {b} | {c} |" for a, b, c in rows]
-    header = (f"{args.articles} generated articles of ~{args.words} words; {cores} cores "
-              f"({platform.machine()}, Python {platform.python_version()}); each figure is one `audiobook build` "
-              "process, full builds with an empty clip cache.")
+    header = (
+        f"{args.articles} generated articles of ~{args.words} words; {cores} cores "
+        f"({platform.machine()}, Python {platform.python_version()}); each figure is one `audiobook build` "
+        "process, full builds with an empty clip cache."
+    )
     record("build", header, "\n".join(table))
     print(header)
     print("\n".join(table))

@@ -5,18 +5,54 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-SUBJECTS = ["The council", "A local baker", "The river trust", "Most commuters", "The new library",
-            "Our correspondent", "The school board", "Several farmers", "The harbour master", "A cycling club"]
-VERBS = ["announced", "questioned", "welcomed", "postponed", "reviewed", "described", "supported",
-         "measured", "opened", "reconsidered"]
-OBJECTS = ["a plan for the eastern district", "the cost of repairs to the old bridge",
-           "a survey of spring water levels", "the timetable for the night buses",
-           "an exhibition of maps from the last century", "the budget for street lighting",
-           "a proposal to plant four hundred trees", "the results of the autumn count",
-           "a pilot scheme for shared allotments", "the first reading of the new rules"]
-TAILS = ["after a long meeting on Tuesday", "with some reservations", "to the surprise of many residents",
-         "in a short statement", "despite the weather", "for the third year running", "", "",
-         "with help from volunteers", "before the summer holidays"]
+SUBJECTS = [
+    "The council",
+    "A local baker",
+    "The river trust",
+    "Most commuters",
+    "The new library",
+    "Our correspondent",
+    "The school board",
+    "Several farmers",
+    "The harbour master",
+    "A cycling club",
+]
+VERBS = [
+    "announced",
+    "questioned",
+    "welcomed",
+    "postponed",
+    "reviewed",
+    "described",
+    "supported",
+    "measured",
+    "opened",
+    "reconsidered",
+]
+OBJECTS = [
+    "a plan for the eastern district",
+    "the cost of repairs to the old bridge",
+    "a survey of spring water levels",
+    "the timetable for the night buses",
+    "an exhibition of maps from the last century",
+    "the budget for street lighting",
+    "a proposal to plant four hundred trees",
+    "the results of the autumn count",
+    "a pilot scheme for shared allotments",
+    "the first reading of the new rules",
+]
+TAILS = [
+    "after a long meeting on Tuesday",
+    "with some reservations",
+    "to the surprise of many residents",
+    "in a short statement",
+    "despite the weather",
+    "for the third year running",
+    "",
+    "",
+    "with help from volunteers",
+    "before the summer holidays",
+]
 
 
 def sentence(rng: random.Random) -> str:

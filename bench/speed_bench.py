@@ -1,0 +1,133 @@
+"""Benchmark speed and memory against the synthesis+encoding floor (issue 7); writes BENCHMARKS.md.
+
+    python bench/speed_bench.py
+
+The floor: the same narration text (as `audiobook script` prints it), spoken by libespeak-ng
+directly through pyttsx3's binding (synchronous mode, one call per chapter) and encoded by lameenc
+with the product's output settings (44.1 kHz, 64 kbps CBR mono, quality 5) — nothing else.
+"""
+
+from __future__ import annotations
+
+import cProfile
+import json
+import os
+import pstats
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from corpus import write_corpus  # noqa: E402
+from record import record  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = ROOT.parent / "shared" / "fixtures" / "seed-article.txt"
+FLOOR = r"""
+import ctypes, json, sys, time
+from audiobook.engine_runtime import prepare_espeak
+data = prepare_espeak()
+from pyttsx3.drivers import _espeak as E
+import lameenc
+chapters = json.load(open(sys.argv[1]))
+started = time.perf_counter()
+E.Initialize(E.AUDIO_OUTPUT_SYNCHRONOUS, 0, str(data.parent).encode() if data else None, 0)
+chunks = []
+E.SetSynthCallback(lambda wav, n, ev: (chunks.append(ctypes.string_at(wav, n * 2)) if n > 0 else None) or 0)
+E.SetVoiceByName(b"en")
+E.SetParameter(E.RATE, 175, 0)
+for text in chapters:
+    E.Synth(text.encode(), flags=E.CHARS_UTF8)
+spoken = time.perf_counter()
+encoder = lameenc.Encoder()
+encoder.set_bit_rate(64); encoder.set_in_sample_rate(22050); encoder.set_out_sample_rate(44100)
+encoder.set_channels(1); encoder.set_quality(5)
+mp3 = encoder.encode(b"".join(chunks)) + encoder.flush()
+done = time.perf_counter()
+print(json.dumps({"speech": spoken - started, "encoding": done - spoken, "seconds": len(b"".join(chunks)) / 2 / 22050}))
+"""
+
+
+def run(command: list[str]) -> tuple[float, int, str]:
+    """Wall time, peak resident memory (KB) and stdout of one process."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    stdout = process.stdout.read()
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode:
+        raise SystemExit(f"{command} failed")
+    return time.perf_counter() - started, usage.ru_maxrss, stdout
+
+
+def best(command: list[str], times: int = 5) -> float:
+    return min(run(command)[0] for _ in range(times))
+
+
+def main() -> None:
+    cli = [sys.executable, "-m", "audiobook.cli"]
+    work = Path(tempfile.mkdtemp(prefix="audiobook-speed-"))
+    script = json.loads(run([*cli, "script", str(SEED), "--json"])[2])
+    chapters_file = work / "chapters.json"
+    chapters_file.write_text(json.dumps([" ".join(u["text"] for u in c["utterances"]) for c in script["chapters"]]))
+    floor = json.loads(run([sys.executable, "-c", FLOOR, str(chapters_file)])[2])
+    floor_s = floor["speech"] + floor["encoding"]
+    convert_s = min(run([*cli, "convert", str(SEED), "-o", str(work / "out")])[0] for _ in range(3))
+    help_s = best([*cli, "--help"])
+    script_s = best([*cli, "script", str(SEED)])
+
+    # Where the time goes inside one conversion (profiled in this process).
+    from audiobook import convert_article
+
+    profile = cProfile.Profile()
+    started = time.perf_counter()
+    profile.runcall(convert_article, SEED, work / "profiled")
+    total = time.perf_counter() - started
+    stats = pstats.Stats(profile).stats
+    loudness = sum(
+        v[3] for k, v in stats.items() if k[2] in ("block_powers", "gated_loudness", "limit", "true_peak_dbtp")
+    )
+
+    memory = {}
+    for words in (5_000, 20_000):
+        article = write_corpus(work / f"w{words}", 1, words)[0]
+        seconds, peak_kb, _ = run([*cli, "convert", str(article), "-o", str(work / f"o{words}")])
+        memory[words] = (seconds, peak_kb / 1024)
+
+    rows = [
+        (
+            "floor: speech + encoding, seed article",
+            f"{floor_s:.2f} s",
+            f"speech {floor['speech']:.2f} s, encoding {floor['encoding']:.2f} s for {floor['seconds']:.0f} s of audio",
+        ),
+        (
+            "`audiobook convert` of the seed, whole process",
+            f"{convert_s:.2f} s",
+            f"{convert_s / floor_s:.2f}× the floor (target ≤ 1.2×)",
+        ),
+        ("`audiobook --help`", f"{help_s:.2f} s", "target ≤ 0.3 s"),
+        ("`audiobook script` of the seed", f"{script_s:.2f} s", "target ≤ 0.3 s"),
+        (
+            "loudness measurement and limiting",
+            f"{loudness:.2f} s",
+            f"{100 * loudness / total:.0f} % of a conversion (target ≤ 5 %)",
+        ),
+        ("5,000-word article: peak memory", f"{memory[5_000][1]:.0f} MB", f"converted in {memory[5_000][0]:.1f} s"),
+        (
+            "20,000-word article: peak memory",
+            f"{memory[20_000][1]:.0f} MB",
+            f"converted in {memory[20_000][0]:.1f} s; "
+            f"{100 * (memory[20_000][1] / memory[5_000][1] - 1):+.0f} % vs 5,000 words (targets ≤ 200 MB, ≤ +10 %)",
+        ),
+    ]
+    table = ["| measurement | figure | result |", "| --- | --- | --- |"] + [f"| {a} | {b} | {c} |" for a, b, c in rows]
+    header = f"{os.cpu_count()} cores; best of 3–5 runs for times; peak resident memory of the whole process."
+    record("speed", header, "\n".join(table))
+    print(header)
+    print("\n".join(table))
+
+
+if __name__ == "__main__":
+    main()
