@@ -135,7 +135,9 @@ def box_mean(values: np.ndarray, width: int) -> np.ndarray:
 
 
 def dilate(mask: np.ndarray, radius: int) -> np.ndarray:
-    """True wherever a True lies within ``radius`` samples."""
-    counts = np.concatenate(([0], np.cumsum(mask, dtype=np.int64)))
-    index = np.arange(mask.size)
-    return counts[np.minimum(index + radius + 1, mask.size)] - counts[np.maximum(index - radius, 0)] > 0
+    """True wherever a True lies within ``radius`` samples (memory: the mask plus its True count)."""
+    hits = np.flatnonzero(mask)
+    edges = np.zeros(mask.size + 1, dtype=np.int32)
+    np.add.at(edges, np.maximum(hits - radius, 0), 1)
+    np.add.at(edges, np.minimum(hits + radius + 1, mask.size), -1)
+    return np.cumsum(edges[:-1], dtype=np.int32) > 0

@@ -63,7 +63,7 @@ def samples_to_ms(samples: int, rate: int) -> int:
 # re-encodes its part, not its whole chapter. A part that reaches PART_MAX_MS without such a pause
 # is cut at the next pause between sentences, so memory stays bounded by the part, not the chapter.
 PART_MIN_MS = 15_000
-PART_MAX_MS = 60_000
+PART_MAX_MS = 30_000
 CUT_PAUSE_MS = 600
 SENTENCE_CUT_PAUSE_MS = 200
 
