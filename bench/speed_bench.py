@@ -112,7 +112,7 @@ def main() -> None:
         (
             "loudness measurement and limiting",
             f"{loudness:.2f} s",
-            f"{100 * loudness / total:.0f} % of a conversion (target ≤ 5 %)",
+            f"{100 * loudness / total:.0f} % of a one-thread conversion (target ≤ 5 %)",
         ),
         ("5,000-word article: peak memory", f"{memory[5_000][1]:.0f} MB", f"converted in {memory[5_000][0]:.1f} s"),
         (
