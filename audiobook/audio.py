@@ -292,11 +292,11 @@ def master(
     """
     rate = timeline.sample_rate
     count = len(timeline.part_starts)
-    pool = ThreadPoolExecutor(max_workers=max(1, threads or os.cpu_count() or 1))
-    try:
-        return _master(clip_at, timeline, settings, cache, pool, rate, count)
-    finally:
-        pool.shutdown()
+    threads = max(1, threads or os.cpu_count() or 1)
+    if threads == 1:  # in this thread: nothing to coordinate (and profilers see the work)
+        return _master(clip_at, timeline, settings, cache, map, rate, count)
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        return _master(clip_at, timeline, settings, cache, pool.map, rate, count)
 
 
 def _master(
@@ -304,13 +304,13 @@ def _master(
     timeline: Timeline,
     settings: Settings,
     cache: BlobCache | None,
-    pool: ThreadPoolExecutor,
+    mapper: Callable,
     rate: int,
     count: int,
 ) -> EncodedAudio:
     measured_source = gated_loudness(
         np.concatenate(
-            list(pool.map(lambda i: _source_powers(cache, assemble_part(clip_at, timeline, i), rate), range(count)))
+            list(mapper(lambda i: _source_powers(cache, assemble_part(clip_at, timeline, i), rate), range(count)))
         )
     )
     if not np.isfinite(measured_source):
@@ -322,7 +322,7 @@ def _master(
         gain_db = round(wanted / GAIN_STEP_DB) * GAIN_STEP_DB
         ceiling = settings.true_peak_dbtp - ENCODER_HEADROOM_DB - headroom
         results = list(
-            pool.map(
+            mapper(
                 lambda i, gain=gain_db, ceiling=ceiling: _cached_part(
                     cache, assemble_part(clip_at, timeline, i), rate, gain, ceiling, settings
                 ),
