@@ -29,9 +29,15 @@ app = typer.Typer(
 
 VoiceOption = Annotated[str | None, typer.Option("--voice", help="Voice id or name (see `audiobook voices`).")]
 RateOption = Annotated[
-    int | None, typer.Option("--rate", min=80, max=450, help="Speaking rate in words per minute [default: 175].")
+    int | None, typer.Option("--rate", min=80, max=450, help="Speaking rate in words per minute (default: 175).")
 ]
 VolumeOption = Annotated[float | None, typer.Option("--volume", min=0.0, max=2.0, help="Engine volume, 1.0 = normal.")]
+BitrateOption = Annotated[int | None, typer.Option("--bitrate", help="MP3 bitrate in kbps, constant (default: 64).")]
+PublicationOption = Annotated[str | None, typer.Option("--publication", help="Album tag: the publication's name.")]
+CacheDirOption = Annotated[
+    Path | None,
+    typer.Option("--cache-dir", help="Clip cache folder (default: $AUDIOBOOK_CACHE_DIR or ~/.cache/audiobook)."),
+]
 EngineOption = Annotated[
     str | None,
     typer.Option("--engine", help="auto, espeak (pyttsx3's libespeak-ng binding) or pyttsx3 (its platform driver)."),
@@ -91,8 +97,8 @@ def convert(
     rate: RateOption = None,
     volume: VolumeOption = None,
     engine: EngineOption = None,
-    bitrate: Annotated[int | None, typer.Option("--bitrate", help="MP3 bitrate in kbps (CBR) [default: 64].")] = None,
-    publication: Annotated[str | None, typer.Option("--publication", help="Album tag: the publication's name.")] = None,
+    bitrate: BitrateOption = None,
+    publication: PublicationOption = None,
 ) -> None:
     """Convert articles into chaptered, tagged MP3s with a WebVTT transcript and JSON chapters."""
     from .convert import convert_article, output_slug
@@ -227,7 +233,7 @@ def build(
         "output"
     ),
     jobs: Annotated[
-        int | None, typer.Option("--jobs", "-j", min=1, help="Worker processes [default: one per core].")
+        int | None, typer.Option("--jobs", "-j", min=1, help="Worker processes (default: one per core).")
     ] = None,
     keep_orphans: Annotated[
         bool, typer.Option("--keep-orphans", help="Keep outputs of articles no longer in the archive.")
@@ -238,18 +244,15 @@ def build(
     no_wait: Annotated[
         bool, typer.Option("--no-wait", help="Fail at once if another build holds the output folder.")
     ] = False,
-    cache_dir: Annotated[
-        Path | None,
-        typer.Option("--cache-dir", help="Clip cache [default: $AUDIOBOOK_CACHE_DIR or ~/.cache/audiobook]."),
-    ] = None,
+    cache_dir: CacheDirOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the build report as JSON.")] = False,
     voice: VoiceOption = None,
     rate: RateOption = None,
     volume: VolumeOption = None,
     engine: EngineOption = None,
-    bitrate: Annotated[int | None, typer.Option("--bitrate", help="MP3 bitrate in kbps (CBR) [default: 64].")] = None,
-    publication: Annotated[str | None, typer.Option("--publication", help="Album tag: the publication's name.")] = None,
+    bitrate: BitrateOption = None,
+    publication: PublicationOption = None,
 ) -> None:
     """Convert a whole archive: incremental, parallel, resumable; writes OUTPUT/manifest.json."""
     from .build import build_archive
@@ -290,9 +293,7 @@ app.add_typer(cache_app, name="cache")
 
 @cache_app.command("info")
 def cache_info_command(
-    cache_dir: Annotated[
-        Path | None, typer.Option("--cache-dir", help="Cache folder [default: the usual one].")
-    ] = None,
+    cache_dir: CacheDirOption = None,
 ) -> None:
     """Show where the cache is and how much it holds."""
     from .cache import cache_info
@@ -303,9 +304,7 @@ def cache_info_command(
 
 @cache_app.command("clear")
 def cache_clear_command(
-    cache_dir: Annotated[
-        Path | None, typer.Option("--cache-dir", help="Cache folder [default: the usual one].")
-    ] = None,
+    cache_dir: CacheDirOption = None,
 ) -> None:
     """Delete every cached clip (the next build speaks everything again)."""
     from .cache import clear_cache
