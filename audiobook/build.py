@@ -36,6 +36,7 @@ MANIFEST = "manifest.json"
 LOCK = ".audiobook.lock"
 # Bump when the same input and settings would produce different output files.
 OUTPUT_FORMAT = "1"
+CLUSTER_RETRIES = 2  # a task that raised (not the article's fault) runs again on the cluster
 SYNTHESIS_IDLE_LIMIT_S = 60.0  # per utterance: an engine silent this long is hung
 AUDIO_IDLE_LIMIT_S = 1800.0  # loudness and encoding of one article
 
@@ -93,9 +94,10 @@ def convert_task(payload: dict[str, Any], report: Callable[[str, int, int], None
     """One article in a worker process; returns the manifest fields of the result."""
     from .convert import convert_article
 
-    cache = ClipCache(Path(payload["cache_dir"]))
+    # No cache folder given: the worker's own default (a cluster worker's, not the client's).
+    cache = ClipCache(Path(payload["cache_dir"]) if payload.get("cache_dir") else None)
     result = convert_article(
-        payload["path"],
+        payload["article"],
         payload["out_dir"],
         payload["settings"],
         cache=cache,
@@ -231,9 +233,15 @@ def build_archive(
     wait_for_lock: bool = True,
     follow_links: bool = False,
     synthesis_idle_limit_s: float = SYNTHESIS_IDLE_LIMIT_S,
+    cluster: str | None = None,
+    retries: int | None = None,
     on_event: Callable[[str, dict[str, Any]], None] | None = None,
 ) -> BuildReport:
-    """Build (or bring up to date) the audio editions of every article in ``articles_dir``."""
+    """Build (or bring up to date) the audio editions of every article in ``articles_dir``.
+
+    With ``cluster`` (a Dask scheduler's address) the conversions run on that cluster's workers,
+    ``retries`` times more on an unexpected error; everything else happens here, as locally.
+    """
     started = time.perf_counter()
     articles_dir, out_dir = Path(articles_dir), Path(out_dir)
     if not articles_dir.is_dir():
@@ -241,7 +249,8 @@ def build_archive(
     emit = on_event or (lambda kind, data: None)
     settings = load_settings(articles_dir).with_overrides(**(overrides or {}))
     fingerprint = settings_fingerprint(settings)
-    cache_root = Path(cache_dir) if cache_dir else default_cache_dir()
+    # On a cluster, each worker uses its own default cache unless a folder is named (shared storage).
+    cache_root = Path(cache_dir) if cache_dir else (None if cluster else default_cache_dir())
 
     with build_lock(out_dir, wait_for_lock, lambda: emit("waiting", {"output": str(out_dir)})):
         for leftover in out_dir.glob(".*.part"):  # from a build that was killed mid-write
@@ -298,11 +307,12 @@ def build_archive(
                 (
                     source,
                     {
-                        "path": str(path),
+                        "article": article,  # parsed once, here
+                        "cover": _cover_bytes(article) if cluster else None,
                         "out_dir": str(out_dir),
                         "settings": settings,
                         "slug": slug,
-                        "cache_dir": str(cache_root),
+                        "cache_dir": str(cache_root) if cache_root else None,
                         "input_hash": input_hash,
                         "title": article.title,
                         "guid": guid,
@@ -312,13 +322,19 @@ def build_archive(
                 )
             )
         payloads = dict(tasks)
-        emit(
-            "start",
-            {"total": len(sources), "to_build": len(tasks), "unchanged": len(entries), "jobs": _jobs(jobs, len(tasks))},
-        )
+        client = None
+        if cluster and tasks:
+            from .cluster import connect, worker_threads
+
+            client = connect(cluster)
+        workers = worker_threads(client) if client else _jobs(jobs, len(tasks))
+        emit("start", {"total": len(sources), "to_build": len(tasks), "unchanged": len(entries), "jobs": workers})
         for source in sorted(reports):
             if reports[source].status == "failed":
                 emit("article", {"report": reports[source]})
+
+        def progress(source: str, phase: str, done: int, total: int) -> None:
+            emit("progress", {"source": source, "phase": phase, "done": done, "total": total})
 
         def on_result(source: str, ok: bool, value: Any) -> None:
             payload = payloads[source]
@@ -342,9 +358,29 @@ def build_archive(
             _write_manifest(out_dir, entries)
             emit("article", {"report": reports[source]})
 
-        from .workers import run_tasks
+        def on_cluster_result(source: str, ok: bool, value: Any) -> None:
+            """A worker's files are written here; the MP3 last, as a local conversion does."""
+            if ok:
+                try:
+                    for name in sorted(value["files"], key=lambda name: name.endswith(".mp3")):
+                        write_atomic(out_dir / name, value["files"][name])
+                except OutputError as exc:
+                    ok, value = False, str(exc)
+                else:
+                    value = value["fields"]
+            on_result(source, ok, value)
 
-        if tasks:
+        if client:
+            from .cluster import run_on_cluster
+
+            try:
+                retries = CLUSTER_RETRIES if retries is None else retries
+                run_on_cluster(client, tasks, retries, on_progress=progress, on_result=on_cluster_result)
+            finally:
+                client.close()
+        elif tasks:
+            from .workers import run_tasks
+
             run_tasks(
                 convert_task,
                 tasks,
@@ -354,9 +390,7 @@ def build_archive(
                     "speech": synthesis_idle_limit_s,
                     "audio": AUDIO_IDLE_LIMIT_S,
                 },
-                on_progress=lambda source, phase, done, total: emit(
-                    "progress", {"source": source, "phase": phase, "done": done, "total": total}
-                ),
+                on_progress=progress,
                 on_result=on_result,
             )
         _write_manifest(out_dir, entries)
@@ -426,6 +460,15 @@ def publish_archive(out_dir: Path, settings: Settings, articles_dir: Path, entri
         if e.get("guid")
     ]
     write_atomic(out_dir / "feed.xml", podcast_feed(settings.feed, settings.publication, episodes, image_name))
+
+
+def _cover_bytes(article: Any) -> bytes | None:
+    """A cover image travels to a cluster worker as bytes (the worker has no copy of the archive);
+    one that cannot be read is left for the worker to report as the local build would."""
+    try:
+        return article.cover.read_bytes() if article.cover else None
+    except OSError:
+        return None
 
 
 def _failed_entry(

@@ -244,6 +244,19 @@ def build(
     no_wait: Annotated[
         bool, typer.Option("--no-wait", help="Fail at once if another build holds the output folder.")
     ] = False,
+    cluster: Annotated[
+        str | None,
+        typer.Option(
+            "--cluster",
+            metavar="ADDRESS",
+            help="Convert on a Dask cluster: its scheduler's address, e.g. tcp://10.0.0.5:8786"
+            " (needs audiobook[cluster]; --jobs is then ignored; --cache-dir is a folder on the workers).",
+        ),
+    ] = None,
+    retries: Annotated[
+        int | None,
+        typer.Option("--retries", min=0, help="On a cluster: runs again of a task that failed unexpectedly (2)."),
+    ] = None,
     cache_dir: CacheDirOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the build report as JSON.")] = False,
@@ -277,6 +290,8 @@ def build(
             cache_dir=cache_dir,
             wait_for_lock=not no_wait,
             follow_links=follow_links,
+            cluster=cluster,
+            retries=retries,
             on_event=display.event,
         )
     if as_json:

@@ -56,7 +56,7 @@ def output_slug(article: Article) -> str:
 
 
 def convert_article(
-    source: str | Path,
+    source: str | Path | Article,
     out_dir: str | Path = "output",
     settings: Settings | None = None,
     engine: SpeechEngine | None = None,
@@ -66,6 +66,9 @@ def convert_article(
     threads: int | None = None,
 ) -> ConversionResult:
     """Convert one article; ``on_progress(phase, done, total)`` is called per sentence and stage.
+
+    ``source`` is a file, or an article already parsed (the build parses every article to name
+    it, and a cluster worker has no copy of the archive).
 
     Without a cache, a temporary one holds the spoken sentences on disk for the duration, so a
     long article's speech is never all in memory.
@@ -77,8 +80,8 @@ def convert_article(
             )
     started = time.perf_counter()
     settings = settings or Settings()
-    source, out_dir = Path(source), Path(out_dir)
-    article = read_article(source)
+    article = source if isinstance(source, Article) else read_article(Path(source))
+    source, out_dir = article.source, Path(out_dir)
     script = build_script(article, settings)
     if not script.utterances:
         raise InputError(source, "no speakable text found")

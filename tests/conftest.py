@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,11 @@ SEED_CHAPTERS = [
     "What comes next?",
     "Test Your Understanding",
 ]
+
+
+def audiobook_command(*args: object) -> list[str]:
+    """The `audiobook` command as a process, with this interpreter (the venv under test)."""
+    return [sys.executable, "-m", "audiobook.cli", *map(str, args)]
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,189 @@
+"""The archive build on a real Dask cluster on loopback: `dask scheduler` + `dask worker` processes.
+
+Workers get their own clip cache (AUDIOBOOK_CACHE_DIR), and no access to the articles or the
+output folder is assumed: everything they need travels in the task, the files come back.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import audiobook_command
+from mutagen.mp3 import MP3
+from test_build import outputs, write_archive
+
+from audiobook.build import MANIFEST, build_archive
+
+pytest.importorskip("distributed")
+
+ARTICLES = 10
+TIMING_FIELDS = {"seconds", "synthesized", "reused", "encoded_parts"}  # differ by cache state, not by output
+
+
+def dask_command() -> str:
+    return str(Path(sys.executable).with_name("dask"))
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory):
+    """A scheduler and two single-thread workers, started as an operator would (README commands)."""
+    root = tmp_path_factory.mktemp("cluster")
+    scheduler_file = root / "scheduler.json"
+    env = {**os.environ, "AUDIOBOOK_CACHE_DIR": str(root / "worker-cache")}
+    with open(root / "scheduler.log", "w") as scheduler_log, open(root / "workers.log", "w") as workers_log:
+        scheduler = subprocess.Popen(
+            [dask_command(), "scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
+             "--scheduler-file", str(scheduler_file)],
+            stdout=subprocess.DEVNULL, stderr=scheduler_log, env=env,
+        )  # fmt: skip
+        deadline = time.monotonic() + 60
+        while not scheduler_file.exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        address = json.loads(scheduler_file.read_text())["address"]
+        workers = subprocess.Popen(
+            [dask_command(), "worker", address, "--nworkers", "2", "--nthreads", "1", "--no-dashboard"],
+            stdout=subprocess.DEVNULL, stderr=workers_log, env=env,
+        )  # fmt: skip
+        from distributed import Client
+
+        with Client(address, set_as_default=False) as client:
+            client.wait_for_workers(2, timeout=120)
+        yield address, root
+        workers.send_signal(signal.SIGTERM)
+        scheduler.send_signal(signal.SIGTERM)
+        for process in (workers, scheduler):
+            try:
+                process.wait(30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory):
+    """Ten articles, and their local build (two worker processes) to compare against."""
+    root = tmp_path_factory.mktemp("cluster-archive")
+    write_archive(root / "articles", ARTICLES)
+    report = build_archive(root / "articles", root / "local", jobs=2, cache_dir=root / "local-cache")
+    assert report.count("built") == ARTICLES
+    return root
+
+
+def manifest_entries(folder: Path) -> list[dict]:
+    articles = json.loads((folder / MANIFEST).read_text())["articles"]
+    return [{k: v for k, v in entry.items() if k not in TIMING_FIELDS} for entry in articles]
+
+
+def test_cluster_build_is_byte_identical_to_a_local_build(cluster, archive, tmp_path):
+    address, _ = cluster
+    out = tmp_path / "out"
+    run = subprocess.run(
+        audiobook_command("build", archive / "articles", "-o", out, "--cluster", address),
+        capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    assert f"{ARTICLES} to build, 0 unchanged (2 workers)" in run.stderr  # the cluster's worker threads
+    assert run.stderr.count(" built ") == ARTICLES and "failed" not in run.stderr
+    local = outputs(archive / "local")
+    assert len(local) >= ARTICLES * 6
+    assert outputs(out) == local
+    assert manifest_entries(out) == manifest_entries(archive / "local")
+
+
+def test_unchanged_articles_are_not_sent_to_the_cluster(archive, tmp_path):
+    # Nothing to build: the build must not even connect (this address has no scheduler).
+    report = build_archive(archive / "articles", archive / "local", cluster="tcp://127.0.0.1:9", jobs=2)
+    assert report.count("unchanged") == ARTICLES and report.ok
+
+
+def test_a_worker_killed_mid_build_is_replaced_and_the_build_completes(cluster, archive, tmp_path):
+    address, _ = cluster
+    from distributed import Client
+
+    with Client(address, set_as_default=False) as client:
+        worker_pids = client.run(os.getpid)
+    victim = sorted(worker_pids.values())[0]
+    killed = []
+
+    def on_event(kind, data):
+        # Kill a worker once speech is under way: its article is mid-synthesis (single-thread workers).
+        if kind == "progress" and data["phase"] == "speech" and not killed:
+            os.kill(victim, signal.SIGKILL)
+            killed.append(data["source"])
+
+    # A voice rate the caches have not heard: every article is spoken, so tasks run for seconds.
+    overrides = {"rate_wpm": 190}
+    report = build_archive(
+        archive / "articles", tmp_path / "cluster", overrides=overrides, cluster=address, on_event=on_event
+    )
+    assert killed, "no progress event arrived from the cluster"
+    with Client(address, set_as_default=False) as client:
+        client.wait_for_workers(2, timeout=60)
+        assert victim not in client.run(os.getpid).values()  # the nanny started a new worker
+    assert report.ok and report.count("built") == ARTICLES, [a.error for a in report.articles if a.error]
+    local = build_archive(
+        archive / "articles", tmp_path / "local", overrides=overrides, jobs=2, cache_dir=tmp_path / "cache"
+    )
+    assert local.ok
+    assert outputs(tmp_path / "cluster") == outputs(tmp_path / "local")
+    for entry in json.loads((tmp_path / "cluster" / MANIFEST).read_text())["articles"]:
+        mp3 = MP3(tmp_path / "cluster" / entry["outputs"]["mp3"])
+        assert abs(mp3.info.length * 1000 - entry["duration_ms"]) < 60
+
+
+def test_a_task_whose_workers_keep_dying_fails_only_that_article(tmp_path):
+    """With allowed-failures 0 the scheduler gives up after one worker death: that article fails,
+    the others are built, and the build reports the failure (exit code 1 from the command)."""
+    import dask
+    from distributed import Client, LocalCluster
+
+    write_archive(tmp_path / "articles", 3)
+    with (
+        dask.config.set({"distributed.scheduler.allowed-failures": 0}),
+        LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as local,
+        Client(local, set_as_default=False) as client,
+    ):
+        pids = client.run(os.getpid)
+        killed = []
+
+        def on_event(kind, data):
+            if kind == "progress" and data["phase"] == "speech" and not killed:
+                os.kill(sorted(pids.values())[0], signal.SIGKILL)
+                killed.append(data["source"])
+
+        report = build_archive(
+            tmp_path / "articles", tmp_path / "out", cluster=local.scheduler_address,
+            cache_dir=tmp_path / "cache", on_event=on_event,
+        )  # fmt: skip
+    assert killed
+    failed = [a for a in report.articles if a.status == "failed"]
+    assert len(failed) == 1 and not report.ok
+    assert "workers died 1 times while converting it" in failed[0].error
+    assert report.count("built") == 2
+    assert not (tmp_path / "out" / f"{failed[0].slug}.mp3").exists()
+
+
+@pytest.mark.parametrize(
+    ("address", "message"),
+    [
+        ("nonsense", "not a Dask scheduler address"),
+        ("tcp://127.0.0.1:9", "cannot reach the Dask scheduler"),
+    ],
+)
+def test_a_bad_cluster_address_is_one_line_and_exit_1(address, message, tmp_path):
+    write_archive(tmp_path / "articles", 1)
+    run = subprocess.run(
+        audiobook_command("build", tmp_path / "articles", "-o", tmp_path / "out", "--cluster", address),
+        capture_output=True, text=True, timeout=120,
+        env={**os.environ, "DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT": "3s"},
+    )  # fmt: skip
+    assert run.returncode == 1
+    assert message in run.stderr and "Traceback" not in run.stderr
+    assert len(run.stderr.strip().splitlines()) == 1
+    assert not list((tmp_path / "out").glob("*.mp3"))
