@@ -333,6 +333,9 @@ def build_archive(
             if reports[source].status == "failed":
                 emit("article", {"report": reports[source]})
 
+        # Longest silence allowed per phase ("" = before the first report): a hung engine fails.
+        idle_limits = {"": synthesis_idle_limit_s * 2, "speech": synthesis_idle_limit_s, "audio": AUDIO_IDLE_LIMIT_S}
+
         def progress(source: str, phase: str, done: int, total: int) -> None:
             emit("progress", {"source": source, "phase": phase, "done": done, "total": total})
 
@@ -375,7 +378,7 @@ def build_archive(
 
             try:
                 retries = CLUSTER_RETRIES if retries is None else retries
-                run_on_cluster(client, tasks, retries, on_progress=progress, on_result=on_cluster_result)
+                run_on_cluster(client, tasks, retries, idle_limits, progress, on_cluster_result)
             finally:
                 client.close()
         elif tasks:
@@ -385,11 +388,7 @@ def build_archive(
                 convert_task,
                 tasks,
                 _jobs(jobs, len(tasks)),
-                idle_limits={
-                    "": synthesis_idle_limit_s * 2,
-                    "speech": synthesis_idle_limit_s,
-                    "audio": AUDIO_IDLE_LIMIT_S,
-                },
+                idle_limits=idle_limits,
                 on_progress=progress,
                 on_result=on_result,
             )

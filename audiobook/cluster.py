@@ -53,6 +53,7 @@ def convert_on_worker(payload: dict[str, Any]) -> dict[str, Any]:
 
     report = _progress_reporter(payload["build"], payload["source"])
     with _ONE_ARTICLE_AT_A_TIME, tempfile.TemporaryDirectory(prefix="audiobook-task-") as folder:
+        report("", 0, 0)  # started: the build watches for silence from here on
         work = Path(folder)
         article = payload["article"]
         if payload.get("cover") is not None:
@@ -139,44 +140,93 @@ def run_on_cluster(
     client,
     tasks: Iterable[tuple[str, dict[str, Any]]],
     retries: int,
+    idle_limits: dict[str, float],
     on_progress: Callable[[str, str, int, int], None],
     on_result: Callable[[str, bool, Any], None],
+    function: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
 ) -> None:
     """Submit one task per article and call on_result(source, ok, value) as each one ends, in this
-    thread; ``value`` is the worker's result (fields and files) or the reason it failed."""
+    thread; ``value`` is the worker's result (fields and files) or the reason it failed.
+
+    ``idle_limits`` are the local pool's (phase → longest silence): a task silent longer than its
+    phase allows has its worker restarted (the scheduler then runs it again elsewhere), and fails
+    once that has happened more than ``retries`` times. ``function`` replaces the conversion only
+    to inject faults in tests.
+    """
     from distributed import as_completed
 
     build = uuid.uuid4().hex  # progress events reach every client of the scheduler: keep ours
     events: queue.Queue = queue.Queue()  # filled on the client's event loop, drained here
     client.subscribe_topic(PROGRESS_TOPIC, lambda event: events.put(event[1]))
-    futures = {}
+    futures: dict[Any, str] = {}
+    by_source: dict[str, Any] = {}
+    heard: dict[str, tuple[str, float]] = {}  # source → (phase, when) of its running task's last event
+    stalls: dict[str, int] = {}
+    reported: set[str] = set()
 
     def show(event: Any) -> None:
-        if isinstance(event, dict) and event.get("build") == build:
+        if isinstance(event, dict) and event.get("build") == build and event["source"] not in reported:
+            heard[event["source"]] = (event["phase"], time.monotonic())
             on_progress(event["source"], event["phase"], event["done"], event["total"])
+
+    def finish(source: str, ok: bool, value: Any) -> None:
+        reported.add(source)
+        heard.pop(source, None)
+        on_result(source, ok, value)
+
+    def restart_stalled() -> None:
+        now = time.monotonic()
+        stuck_workers: set[str] = set()
+        exhausted: list[tuple[str, str]] = []
+        processing = None
+        for source, (phase, when) in list(heard.items()):
+            limit = idle_limits.get(phase, max(idle_limits.values(), default=600.0))
+            if now - when <= limit:
+                continue
+            del heard[source]  # its next run reports afresh
+            processing = processing if processing is not None else client.processing()
+            key = by_source[source].key
+            stuck = {worker for worker, keys in processing.items() if key in keys}
+            if not stuck:
+                continue  # not running (rescheduled after a worker died): nothing hangs
+            stuck_workers |= stuck
+            stalls[source] = stalls.get(source, 0) + 1
+            if stalls[source] > retries:
+                silent = f"no progress for {limit:g} s while {phase or 'starting'}, {_times(stalls[source])}"
+                exhausted.append((source, f"{silent} (its worker was restarted each time)"))
+        if stuck_workers:
+            # A hung thread cannot be stopped, its process can: the nanny starts a new one and the
+            # scheduler runs the task again. (Cancelled only after: a worker cannot shut down
+            # cleanly while it is asked to cancel a task its hung thread runs.)
+            client.restart_workers(sorted(stuck_workers), raise_for_error=False)
+        for source, reason in exhausted:
+            by_source[source].cancel()
+            finish(source, False, reason)
 
     try:
         for source, payload in tasks:
             future = client.submit(
-                convert_on_worker,
+                function or convert_on_worker,
                 {**payload, "source": source, "build": build},
                 key=f"audiobook-{payload['slug']}-{build[:8]}",
                 pure=False,
                 retries=retries,
             )
-            futures[future] = source
+            futures[future], by_source[source] = source, future
         pending = as_completed(futures, loop=client.loop)
         while not pending.is_empty():
             while not events.empty():
                 show(events.get_nowait())
+            restart_stalled()
             if not pending.has_ready():
                 with contextlib.suppress(queue.Empty):
                     show(events.get(timeout=0.2))
                 continue
             for future in pending.next_batch(block=False):
-                ok, value = _outcome(future)
-                future.release()  # the worker may drop the files now
-                on_result(futures[future], ok, value)
+                if futures[future] not in reported:
+                    ok, value = _outcome(future)
+                    future.release()  # the worker may drop the files now
+                    finish(futures[future], ok, value)
     finally:
         client.unsubscribe_topic(PROGRESS_TOPIC)
         for future in futures:
@@ -189,9 +239,13 @@ def _outcome(future) -> tuple[bool, Any]:
     try:
         value = future.result()
     except KilledWorker as exc:
-        return False, f"workers died {exc.allowed_failures + 1} times while converting it (the scheduler gave up)"
+        return False, f"its worker died {_times(exc.allowed_failures + 1)} while converting it (the scheduler gave up)"
     except Exception as exc:  # noqa: BLE001 - a bug on the worker, after its retries
         return False, f"internal error on the cluster: {type(exc).__name__}: {exc}"
     if "error" in value:
         return False, value["error"]
     return True, value
+
+
+def _times(count: int) -> str:
+    return {1: "once", 2: "twice"}.get(count, f"{count} times")
