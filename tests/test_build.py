@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import audiobook_command
 from mutagen.mp3 import MP3
 
 from audiobook import AudiobookError
@@ -151,18 +152,7 @@ def test_a_failing_article_does_not_stop_the_build(built, tmp_path):
     write_archive(articles, count=2)
     (articles / "00-empty.md").write_bytes(b"")
     result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "audiobook.cli",
-            "build",
-            str(articles),
-            "-o",
-            str(tmp_path / "out"),
-            "--cache-dir",
-            str(root / "cache"),
-            "--json",
-        ],
+        audiobook_command("build", articles, "-o", tmp_path / "out", "--cache-dir", root / "cache", "--json"),
         capture_output=True,
         text=True,
     )
@@ -178,17 +168,7 @@ def test_second_concurrent_build_is_refused_or_waits(built, tmp_path):
     root, _ = built
     articles = tmp_path / "articles"
     write_archive(articles, count=1)
-    command = [
-        sys.executable,
-        "-m",
-        "audiobook.cli",
-        "build",
-        str(articles),
-        "-o",
-        str(tmp_path / "out"),
-        "--cache-dir",
-        str(root / "cache"),
-    ]
+    command = audiobook_command("build", articles, "-o", tmp_path / "out", "--cache-dir", root / "cache")
     with build_lock(tmp_path / "out", wait_for_lock=False):
         refused = subprocess.run([*command, "--no-wait"], capture_output=True, text=True)
         assert refused.returncode == 1
@@ -208,19 +188,7 @@ def test_killed_build_resumes_and_every_mp3_is_whole(built, tmp_path):
     articles = tmp_path / "articles"
     write_archive(articles, count=8)
     out = tmp_path / "out"
-    command = [
-        sys.executable,
-        "-m",
-        "audiobook.cli",
-        "build",
-        str(articles),
-        "-o",
-        str(out),
-        "--jobs",
-        "2",
-        "--cache-dir",
-        str(tmp_path / "cache"),
-    ]
+    command = audiobook_command("build", articles, "-o", out, "--jobs", "2", "--cache-dir", tmp_path / "cache")
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and len(list(out.glob("*.mp3"))) < 2:

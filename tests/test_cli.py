@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 
 import pytest
-from conftest import SEED_CHAPTERS
+from conftest import SEED_CHAPTERS, audiobook_command
 from typer.main import get_command
 
 from audiobook import read_back
@@ -15,9 +14,7 @@ from audiobook.cli import app
 
 
 def run(*args, cwd=None):
-    return subprocess.run(
-        [sys.executable, "-m", "audiobook.cli", *map(str, args)], capture_output=True, text=True, cwd=cwd, timeout=600
-    )
+    return subprocess.run(audiobook_command(*args), capture_output=True, text=True, cwd=cwd, timeout=600)
 
 
 def test_every_command_and_option_has_help_text():

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 
 import pytest
+from conftest import audiobook_command
 
 from audiobook import AudiobookError, build_script, read_article
 from audiobook.config import load_settings
@@ -120,15 +120,11 @@ def test_bad_config_is_a_clear_error(tmp_path, content, message):
 
 
 def test_lexicon_check_lists_unmatched_entries(archive):
-    result = subprocess.run(
-        [sys.executable, "-m", "audiobook.cli", "lexicon", "check", str(archive)], capture_output=True, text=True
-    )
+    result = subprocess.run(audiobook_command("lexicon", "check", archive), capture_output=True, text=True)
     assert result.returncode == 1
     assert result.stdout.splitlines() == ["4 entries, 1 never matched", "  unused → never"]
     (archive / "b.md").write_text("---\ntitle: B\nlexicon:\n  Zyx: zicks\n---\nNothing to replace.\n")
-    result = subprocess.run(
-        [sys.executable, "-m", "audiobook.cli", "lexicon", "check", str(archive)], capture_output=True, text=True
-    )
+    result = subprocess.run(audiobook_command("lexicon", "check", archive), capture_output=True, text=True)
     assert result.stdout.splitlines() == ["5 entries, 2 never matched", "  unused → never", "  Zyx → zicks  (b.md)"]
 
 

@@ -7,11 +7,11 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
+from conftest import audiobook_command
 
 from audiobook import OutputError, SpeechError, build_script, convert_article, read_article
 from audiobook.audio import decode_mp3
@@ -118,20 +118,8 @@ def test_real_worker_killed_mid_build_fails_one_article_and_the_rerun_builds_it(
     articles = tmp_path / "articles"
     write_articles(articles, 6)
     out = tmp_path / "out"
-    command = [
-        sys.executable,
-        "-m",
-        "audiobook.cli",
-        "build",
-        str(articles),
-        "-o",
-        str(out),
-        "--jobs",
-        "2",
-        "--cache-dir",
-        str(tmp_path / "cache"),
-        "--json",
-    ]
+    cache = tmp_path / "cache"
+    command = audiobook_command("build", articles, "-o", out, "--jobs", "2", "--cache-dir", cache, "--json")
     build = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 60
     workers: list[int] = []
@@ -157,20 +145,8 @@ def test_build_killed_again_and_again_finishes_whole(tmp_path):
     articles = tmp_path / "articles"
     write_articles(articles, 6)
     out = tmp_path / "out"
-    command = [
-        sys.executable,
-        "-m",
-        "audiobook.cli",
-        "build",
-        str(articles),
-        "-o",
-        str(out),
-        "--jobs",
-        "2",
-        "--cache-dir",
-        str(tmp_path / "cache"),
-        "--quiet",
-    ]
+    cache = tmp_path / "cache"
+    command = audiobook_command("build", articles, "-o", out, "--jobs", "2", "--cache-dir", cache, "--quiet")
     for delay in (0.8, 2.0, 3.5):  # kill -9 at different points: before, during and after first results
         process = subprocess.Popen(
             command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True

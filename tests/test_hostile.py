@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from conftest import audiobook_command
 
 from audiobook.normalize import split_sentences
 
@@ -70,7 +70,7 @@ def batch(tmp_path_factory):
     for name, (content, _) in CASES.items():
         (articles / name).write_bytes(content)
     result = subprocess.run(
-        [sys.executable, "-m", "audiobook.cli", "convert", str(articles), "-o", str(root / "out")],
+        audiobook_command("convert", articles, "-o", root / "out"),
         capture_output=True,
         text=True,
         timeout=900,
@@ -116,7 +116,7 @@ def test_markup_for_engines_and_shells_is_only_text(batch):
     vtt = (root / "out" / "markup.vtt").read_text()
     assert "$(rm -rf /)" in vtt  # shown literally in the transcript…
     script = subprocess.run(
-        [sys.executable, "-m", "audiobook.cli", "script", str(root / "articles" / "markup.md"), "--json"],
+        audiobook_command("script", root / "articles" / "markup.md", "--json"),
         capture_output=True,
         text=True,
         check=True,
