@@ -1,7 +1,7 @@
 """Signal processing on numpy alone (no scipy import on the hot path: it costs ~1 s per process).
 
 * K-weighting (ITU-R BS.1770): the two biquads of the standard, designed for any sample rate
-  with the Audio EQ Cookbook formulas (as pyloudnorm does), applied in the frequency domain;
+  with the Audio EQ Cookbook formulas (as pyloudnorm does), run exactly in blocks of matrix products;
 * band-limited upsampling by an integer factor (spectrum zero-padding);
 * running minimum (van Herk / Gil-Werman) and box mean, for the look-ahead limiter.
 
@@ -10,6 +10,7 @@ The tests check each against scipy / pyloudnorm.
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -61,39 +62,74 @@ def k_weighting_filters(rate: int) -> list[tuple[np.ndarray, np.ndarray]]:
     return [_biquad("high_shelf", 4.0, 1 / math.sqrt(2), 1500.0, rate), _biquad("high_pass", 0.0, 0.5, 38.0, rate)]
 
 
-K_WEIGHT_TAPS = 8192  # the filters' impulse response has decayed below 1e-9 of its peak by then
-_BLOCK = 1 << 16
+# The K-weighting filters run exactly (not truncated) as one linear state-space system in blocks of
+# _BLOCK samples: inside a block the output is a matrix product (BLAS), and only the 4-number
+# state is carried from block to block, itself in groups of _GROUP blocks (again matrix products).
+# A Python loop remains only once per _BLOCK * _GROUP samples: ~6x faster than FFT convolution.
+_BLOCK = 64
+_GROUP = 32
 
 
-def _k_weight_spectrum(rate: int) -> np.ndarray:
-    """Spectrum (size _BLOCK) of the K-weighting impulse response, truncated to K_WEIGHT_TAPS."""
-    z = np.exp(-2j * np.pi * np.arange(_BLOCK // 2 + 1) / _BLOCK)
-    response = np.ones_like(z)
-    for b, a in k_weighting_filters(rate):
-        response *= (b[0] + b[1] * z + b[2] * z * z) / (a[0] + a[1] * z + a[2] * z * z)
-    taps = np.fft.irfft(response, _BLOCK)[:K_WEIGHT_TAPS]
-    return np.fft.rfft(taps, _BLOCK)
+def _state_space(b: np.ndarray, a: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+    """(A, B, C, D) of one biquad (transposed direct form II, a[0] = 1)."""
+    return (
+        np.array([[-a[1], 1.0], [-a[2], 0.0]]),
+        np.array([b[1] - a[1] * b[0], b[2] - a[2] * b[0]]),
+        np.array([1.0, 0.0]),
+        float(b[0]),
+    )
+
+
+@functools.lru_cache(maxsize=8)
+def _k_weight_plan(rate: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Matrices of the K-weighting (both biquads in series) for blocks of _BLOCK samples.
+
+    state_in (L×n): a block's input → its contribution to the next block's state;
+    carry (G·n × (G+1)·n): the inputs' contributions within a group → the state at each block;
+    powers ((G+1)×n×n): the state matrix raised to 0…G blocks;
+    out ((L+n)×L): [block input, block start state] → block output.
+    """
+    (a1, b1, c1, d1), (a2, b2, c2, d2) = (_state_space(b, a) for b, a in k_weighting_filters(rate))
+    n = 4
+    a = np.zeros((n, n))
+    a[:2, :2], a[2:, :2], a[2:, 2:] = a1, np.outer(b2, c1), a2
+    b, c, d = np.concatenate((b1, b2 * d1)), np.concatenate((d2 * c1, c2)), d2 * d1
+    steps = [np.eye(n)]
+    for _ in range(_BLOCK):
+        steps.append(a @ steps[-1])
+    response = np.array([d] + [c @ steps[k - 1] @ b for k in range(1, _BLOCK)])
+    lag = np.arange(_BLOCK)[:, None] - np.arange(_BLOCK)[None, :]
+    toeplitz = np.where(lag >= 0, response[np.clip(lag, 0, None)], 0.0)  # output n ← input m
+    out = np.concatenate((toeplitz.T, np.array([c @ steps[k] for k in range(_BLOCK)]).T))
+    state_in = np.array([steps[_BLOCK - 1 - m] @ b for m in range(_BLOCK)])
+    powers = [np.eye(n)]
+    for _ in range(_GROUP):
+        powers.append(steps[_BLOCK] @ powers[-1])
+    carry = np.zeros((_GROUP, n, _GROUP + 1, n))
+    for i in range(1, _GROUP + 1):
+        for j in range(i):
+            carry[j, :, i, :] = powers[i - 1 - j].T
+    return state_in, carry.reshape(_GROUP * n, (_GROUP + 1) * n), np.array(powers), out
 
 
 def k_weight(audio: np.ndarray, rate: int) -> np.ndarray:
-    """The K-weighted signal, as the causal IIR filters give it starting from silence.
-
-    Overlap-save FFT convolution with the filters' impulse response (truncated where it has
-    decayed to nothing), processed in blocks so memory stays proportional to the block size.
-    """
-    spectrum = _k_weight_spectrum(rate)
-    step = _BLOCK - K_WEIGHT_TAPS + 1
-    x = np.concatenate((np.zeros(K_WEIGHT_TAPS - 1), audio.astype(np.float64)))
-    out = np.empty(audio.size)
-    for start in range(0, audio.size, step * 16):
-        count = min(step * 16, audio.size - start)
-        blocks = -(-count // step)
-        segment = x[start : start + blocks * step + K_WEIGHT_TAPS - 1]
-        segment = np.pad(segment, (0, blocks * step + K_WEIGHT_TAPS - 1 - segment.size))
-        frames = np.lib.stride_tricks.sliding_window_view(segment, _BLOCK)[::step]
-        filtered = np.fft.irfft(np.fft.rfft(frames, axis=1) * spectrum, _BLOCK, axis=1)
-        out[start : start + count] = filtered[:, K_WEIGHT_TAPS - 1 :].ravel()[:count]
-    return out
+    """The K-weighted signal, exactly as the causal IIR filters give it starting from silence."""
+    state_in, carry, powers, out = _k_weight_plan(rate)
+    n = state_in.shape[1]
+    count = audio.size
+    groups = -(-count // (_BLOCK * _GROUP))
+    x = np.zeros(groups * _GROUP * _BLOCK)
+    x[:count] = audio
+    blocks = x.reshape(-1, _BLOCK)
+    # Each block's state: its group's start state carried forward, plus the group's own inputs.
+    within = ((blocks @ state_in).reshape(groups, _GROUP * n) @ carry).reshape(groups, _GROUP + 1, n)
+    starts = np.empty((groups, n))
+    state = np.zeros(n)
+    for group in range(groups):
+        starts[group] = state
+        state = powers[_GROUP] @ state + within[group, _GROUP]
+    states = np.einsum("iab,gb->gia", powers[:_GROUP], starts) + within[:, :_GROUP]
+    return (np.concatenate((blocks, states.reshape(-1, n)), axis=1) @ out).reshape(-1)[:count]
 
 
 def upsample(audio: np.ndarray, factor: int) -> np.ndarray:
