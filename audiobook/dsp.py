@@ -136,19 +136,25 @@ def upsample(audio: np.ndarray, factor: int) -> np.ndarray:
     """Band-limited interpolation by an integer factor (zero-padded spectrum).
 
     Silence is padded on both sides first, so the FFT's periodicity cannot join the end to the start.
+    Float32 audio is transformed in single precision (half the memory; errors ~1e-7, far below
+    16-bit output), anything else in double.
     """
     if factor == 1:
         return audio
     pad = 256
     n = audio.size + 2 * pad
     size = _next_fast_length(n)
-    spectrum = np.fft.rfft(np.pad(audio.astype(np.float64), pad), size)
-    wide = np.zeros(size * factor // 2 + 1, dtype=complex)
+    spectrum = np.fft.rfft(np.pad(audio, pad), size)
+    wide = np.zeros(size * factor // 2 + 1, dtype=spectrum.dtype)
     wide[: spectrum.size] = spectrum
+    del spectrum
     if size % 2 == 0:
-        wide[spectrum.size - 1] *= 0.5  # split the old Nyquist bin between its two new homes
-    out = np.fft.irfft(wide, size * factor) * factor
-    return out[pad * factor : (pad + audio.size) * factor].astype(audio.dtype, copy=False)
+        wide[size // 2] *= 0.5  # split the old Nyquist bin between its two new homes
+    out = np.fft.irfft(wide, size * factor)
+    del wide
+    out = out[pad * factor : (pad + audio.size) * factor]
+    out *= factor
+    return out.astype(audio.dtype, copy=False)
 
 
 def running_min(values: np.ndarray, width: int) -> np.ndarray:
