@@ -123,9 +123,13 @@ def k_weight(audio: np.ndarray, rate: int) -> np.ndarray:
     n = state_in.shape[1]
     count = audio.size
     groups = -(-count // (_BLOCK * _GROUP))
-    x = np.zeros(groups * _GROUP * _BLOCK, dtype=dtype)
-    x[:count] = audio
-    blocks = x.reshape(-1, _BLOCK)
+    # Each row: a block's samples, then (filled in below) the filter state at its start.
+    rows = np.zeros((groups * _GROUP, _BLOCK + n), dtype=dtype)
+    whole = count // _BLOCK
+    rows[:whole, :_BLOCK] = audio[: whole * _BLOCK].reshape(-1, _BLOCK)
+    if whole * _BLOCK < count:
+        rows[whole, : count - whole * _BLOCK] = audio[whole * _BLOCK :]
+    blocks = rows[:, :_BLOCK]
     # Each block's state: its group's start state carried forward, plus the group's own inputs.
     within = ((blocks @ state_in).reshape(groups, _GROUP * n) @ carry).reshape(groups, _GROUP + 1, n)
     starts = np.empty((groups, n), dtype=dtype)
@@ -133,8 +137,8 @@ def k_weight(audio: np.ndarray, rate: int) -> np.ndarray:
     for group in range(groups):
         starts[group] = state
         state = powers[_GROUP] @ state + within[group, _GROUP]
-    states = np.einsum("iab,gb->gia", powers[:_GROUP], starts) + within[:, :_GROUP]
-    return (np.concatenate((blocks, states.reshape(-1, n)), axis=1) @ out).reshape(-1)[:count]
+    rows[:, _BLOCK:] = (np.einsum("iab,gb->gia", powers[:_GROUP], starts) + within[:, :_GROUP]).reshape(-1, n)
+    return (rows @ out).reshape(-1)[:count]
 
 
 def upsample(audio: np.ndarray, factor: int) -> np.ndarray:
