@@ -1,7 +1,7 @@
 """Signal processing on numpy alone (no scipy import on the hot path: it costs ~1 s per process).
 
 * K-weighting (ITU-R BS.1770): the two biquads of the standard, designed for any sample rate
-  with the Audio EQ Cookbook formulas (as pyloudnorm does), applied in the frequency domain;
+  with the Audio EQ Cookbook formulas (as pyloudnorm does), run exactly in blocks of matrix products;
 * band-limited upsampling by an integer factor (spectrum zero-padding);
 * running minimum (van Herk / Gil-Werman) and box mean, for the look-ahead limiter.
 
@@ -10,6 +10,7 @@ The tests check each against scipy / pyloudnorm.
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -61,58 +62,108 @@ def k_weighting_filters(rate: int) -> list[tuple[np.ndarray, np.ndarray]]:
     return [_biquad("high_shelf", 4.0, 1 / math.sqrt(2), 1500.0, rate), _biquad("high_pass", 0.0, 0.5, 38.0, rate)]
 
 
-K_WEIGHT_TAPS = 8192  # the filters' impulse response has decayed below 1e-9 of its peak by then
-_BLOCK = 1 << 16
+# The K-weighting filters run exactly (not truncated) as one linear state-space system in blocks of
+# _BLOCK samples: inside a block the output is a matrix product (BLAS), and only the 4-number
+# state is carried from block to block, itself in groups of _GROUP blocks (again matrix products).
+# A Python loop remains only once per _BLOCK * _GROUP samples: ~6x faster than FFT convolution.
+_BLOCK = 64
+_GROUP = 64
 
 
-def _k_weight_spectrum(rate: int) -> np.ndarray:
-    """Spectrum (size _BLOCK) of the K-weighting impulse response, truncated to K_WEIGHT_TAPS."""
-    z = np.exp(-2j * np.pi * np.arange(_BLOCK // 2 + 1) / _BLOCK)
-    response = np.ones_like(z)
-    for b, a in k_weighting_filters(rate):
-        response *= (b[0] + b[1] * z + b[2] * z * z) / (a[0] + a[1] * z + a[2] * z * z)
-    taps = np.fft.irfft(response, _BLOCK)[:K_WEIGHT_TAPS]
-    return np.fft.rfft(taps, _BLOCK)
+def _state_space(b: np.ndarray, a: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+    """(A, B, C, D) of one biquad (transposed direct form II, a[0] = 1)."""
+    return (
+        np.array([[-a[1], 1.0], [-a[2], 0.0]]),
+        np.array([b[1] - a[1] * b[0], b[2] - a[2] * b[0]]),
+        np.array([1.0, 0.0]),
+        float(b[0]),
+    )
+
+
+@functools.lru_cache(maxsize=8)
+def _k_weight_plan(rate: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Matrices of the K-weighting (both biquads in series) for blocks of _BLOCK samples.
+
+    state_in (L×n): a block's input → its contribution to the next block's state;
+    carry (G·n × (G+1)·n): the inputs' contributions within a group → the state at each block;
+    powers ((G+1)×n×n): the state matrix raised to 0…G blocks;
+    out ((L+n)×L): [block input, block start state] → block output.
+    """
+    (a1, b1, c1, d1), (a2, b2, c2, d2) = (_state_space(b, a) for b, a in k_weighting_filters(rate))
+    n = 4
+    a = np.zeros((n, n))
+    a[:2, :2], a[2:, :2], a[2:, 2:] = a1, np.outer(b2, c1), a2
+    b, c, d = np.concatenate((b1, b2 * d1)), np.concatenate((d2 * c1, c2)), d2 * d1
+    steps = [np.eye(n)]
+    for _ in range(_BLOCK):
+        steps.append(a @ steps[-1])
+    response = np.array([d] + [c @ steps[k - 1] @ b for k in range(1, _BLOCK)])
+    lag = np.arange(_BLOCK)[:, None] - np.arange(_BLOCK)[None, :]
+    toeplitz = np.where(lag >= 0, response[np.clip(lag, 0, None)], 0.0)  # output n ← input m
+    out = np.concatenate((toeplitz.T, np.array([c @ steps[k] for k in range(_BLOCK)]).T))
+    state_in = np.array([steps[_BLOCK - 1 - m] @ b for m in range(_BLOCK)])
+    powers = [np.eye(n)]
+    for _ in range(_GROUP):
+        powers.append(steps[_BLOCK] @ powers[-1])
+    carry = np.zeros((_GROUP, n, _GROUP + 1, n))
+    for i in range(1, _GROUP + 1):
+        for j in range(i):
+            carry[j, :, i, :] = powers[i - 1 - j].T
+    return state_in, carry.reshape(_GROUP * n, (_GROUP + 1) * n), np.array(powers), out
 
 
 def k_weight(audio: np.ndarray, rate: int) -> np.ndarray:
-    """The K-weighted signal, as the causal IIR filters give it starting from silence.
+    """The K-weighted signal, exactly as the causal IIR filters give it starting from silence.
 
-    Overlap-save FFT convolution with the filters' impulse response (truncated where it has
-    decayed to nothing), processed in blocks so memory stays proportional to the block size.
+    Float32 audio is filtered in single precision (errors ~1e-5 of full scale: 0.0001 dB on a
+    block's energy, at half the memory traffic), anything else in double.
     """
-    spectrum = _k_weight_spectrum(rate)
-    step = _BLOCK - K_WEIGHT_TAPS + 1
-    x = np.concatenate((np.zeros(K_WEIGHT_TAPS - 1), audio.astype(np.float64)))
-    out = np.empty(audio.size)
-    for start in range(0, audio.size, step * 16):
-        count = min(step * 16, audio.size - start)
-        blocks = -(-count // step)
-        segment = x[start : start + blocks * step + K_WEIGHT_TAPS - 1]
-        segment = np.pad(segment, (0, blocks * step + K_WEIGHT_TAPS - 1 - segment.size))
-        frames = np.lib.stride_tricks.sliding_window_view(segment, _BLOCK)[::step]
-        filtered = np.fft.irfft(np.fft.rfft(frames, axis=1) * spectrum, _BLOCK, axis=1)
-        out[start : start + count] = filtered[:, K_WEIGHT_TAPS - 1 :].ravel()[:count]
-    return out
+    dtype = np.float32 if audio.dtype == np.float32 else np.float64
+    state_in, carry, powers, out = (m.astype(dtype, copy=False) for m in _k_weight_plan(rate))
+    n = state_in.shape[1]
+    count = audio.size
+    groups = -(-count // (_BLOCK * _GROUP))
+    # Each row: a block's samples, then (filled in below) the filter state at its start.
+    rows = np.zeros((groups * _GROUP, _BLOCK + n), dtype=dtype)
+    whole = count // _BLOCK
+    rows[:whole, :_BLOCK] = audio[: whole * _BLOCK].reshape(-1, _BLOCK)
+    if whole * _BLOCK < count:
+        rows[whole, : count - whole * _BLOCK] = audio[whole * _BLOCK :]
+    blocks = rows[:, :_BLOCK]
+    # Each block's state: its group's start state carried forward, plus the group's own inputs.
+    within = ((blocks @ state_in).reshape(groups, _GROUP * n) @ carry).reshape(groups, _GROUP + 1, n)
+    starts = np.empty((groups, n), dtype=dtype)
+    state = np.zeros(n, dtype=dtype)
+    for group in range(groups):
+        starts[group] = state
+        state = powers[_GROUP] @ state + within[group, _GROUP]
+    rows[:, _BLOCK:] = (np.einsum("iab,gb->gia", powers[:_GROUP], starts) + within[:, :_GROUP]).reshape(-1, n)
+    return (rows @ out).reshape(-1)[:count]
 
 
 def upsample(audio: np.ndarray, factor: int) -> np.ndarray:
     """Band-limited interpolation by an integer factor (zero-padded spectrum).
 
     Silence is padded on both sides first, so the FFT's periodicity cannot join the end to the start.
+    Float32 audio is transformed in single precision (half the memory; errors ~1e-7, far below
+    16-bit output), anything else in double.
     """
     if factor == 1:
         return audio
     pad = 256
     n = audio.size + 2 * pad
     size = _next_fast_length(n)
-    spectrum = np.fft.rfft(np.pad(audio.astype(np.float64), pad), size)
-    wide = np.zeros(size * factor // 2 + 1, dtype=complex)
+    spectrum = np.fft.rfft(np.pad(audio, pad), size)
+    wide = np.zeros(size * factor // 2 + 1, dtype=spectrum.dtype)
     wide[: spectrum.size] = spectrum
+    del spectrum
     if size % 2 == 0:
-        wide[spectrum.size - 1] *= 0.5  # split the old Nyquist bin between its two new homes
-    out = np.fft.irfft(wide, size * factor) * factor
-    return out[pad * factor : (pad + audio.size) * factor].astype(audio.dtype, copy=False)
+        wide[size // 2] *= 0.5  # split the old Nyquist bin between its two new homes
+    out = np.fft.irfft(wide, size * factor)
+    del wide
+    out = out[pad * factor : (pad + audio.size) * factor]
+    out *= factor
+    return out.astype(audio.dtype, copy=False)
 
 
 def running_min(values: np.ndarray, width: int) -> np.ndarray:

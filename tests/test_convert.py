@@ -100,6 +100,10 @@ def test_seed_loudness_measured_on_the_mp3_by_an_independent_decoder(seed_result
     assert -17.0 <= lufs <= -15.0
     assert true_peak_dbtp(audio, 44100) <= -1.0
     assert abs(integrated_loudness(audio, 44100) - lufs) < 0.01
+    # What the conversion reports (measured before encoding, with LAME's measured effect) is what
+    # the MP3 gives: the loudness within 0.1 LU, the true peak a bound.
+    assert abs(seed_result.loudness.integrated_lufs - lufs) < 0.1
+    assert true_peak_dbtp(audio, 44100) <= seed_result.loudness.true_peak_dbtp <= -1.0
     assert abs(len(audio) / 44100 * 1000 - seed_result.duration_ms) < 120
 
 
