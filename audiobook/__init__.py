@@ -6,13 +6,7 @@ on first use, so importing the package (or running `audiobook --help`) stays fas
 
 from __future__ import annotations
 
-import os
 from importlib import import_module
-
-# Our matrix products are small, and conversions already run a thread (or process) per core: with
-# its own threads, OpenBLAS spins on the cores that LAME needs (measured: K-weighting 2.3x slower,
-# a 5,000-word conversion 2x slower). Read when numpy loads it, so only if numpy is not loaded yet.
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 from typing import Any
 
 __version__ = "0.1.0"

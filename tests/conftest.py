@@ -61,3 +61,12 @@ def ffmpeg_chapters(ffmpeg: str, mp3: Path) -> list[tuple[int, int, str]]:
         fields = dict(line.split("=", 1) for line in block.strip().splitlines() if "=" in line)
         chapters.append((int(fields["START"]), int(fields["END"]), fields["title"]))
     return chapters
+
+
+def decode_mp3(data: bytes):
+    """Samples (float32 mono) and rate of an MP3, decoded by miniaudio (not our code)."""
+    import miniaudio
+    import numpy as np
+
+    decoded = miniaudio.decode(data, output_format=miniaudio.SampleFormat.FLOAT32, nchannels=1)
+    return np.asarray(decoded.samples, dtype=np.float32), decoded.sample_rate

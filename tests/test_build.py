@@ -11,11 +11,10 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import audiobook_command
+from conftest import audiobook_command, decode_mp3
 from mutagen.mp3 import MP3
 
 from audiobook import AudiobookError
-from audiobook.audio import decode_mp3
 from audiobook.build import MANIFEST, build_archive, build_lock
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))

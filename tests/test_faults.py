@@ -11,10 +11,9 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import audiobook_command
+from conftest import audiobook_command, decode_mp3
 
 from audiobook import OutputError, SpeechError, build_script, convert_article, read_article
-from audiobook.audio import decode_mp3
 from audiobook.build import MANIFEST
 from audiobook.cache import ClipCache
 from audiobook.model import Clip
