@@ -60,6 +60,7 @@ def test_script_prints_the_narration_and_json(seed_path):
         ("image.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "binary"),
         ("latin.txt", "Tête-à-tête\n\nUn café.".encode("latin-1"), "not valid UTF-8"),
         ("nothing.md", b"---\ntitle: Only a title\n---\n", "no speakable text"),
+        ("audiobook.toml", b'publication = "The Weekly"\n', "is the archive's settings file, not an article"),
     ],
 )
 def test_bad_input_is_one_line_exit_1_nothing_written(tmp_path, name, content, reason):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from ..config import CONFIG_NAME, LEXICON_NAME
 from ..errors import InputError
 from ..model import Article, SourceKind
 from .common import decode_text
@@ -20,6 +21,8 @@ ARTICLE_SUFFIXES = {
 
 # About ten hours of speech. The whole article's audio is held in memory while it is mastered.
 MAX_WORDS = 100_000
+
+SETTINGS_FILES = {CONFIG_NAME, LEXICON_NAME}
 
 __all__ = ["ARTICLE_SUFFIXES", "detect_kind", "parse_article", "read_article"]
 
@@ -58,6 +61,8 @@ def parse_article(path: Path, text: str, kind: SourceKind | None = None) -> Arti
 def read_article(path: str | Path) -> Article:
     """Read and parse one article file; every failure is an InputError naming the file."""
     path = Path(path)
+    if path.name in SETTINGS_FILES:  # e.g. `audiobook convert articles/*`: would be read aloud as text
+        raise InputError(path, "is the archive's settings file, not an article")
     try:
         data = path.read_bytes()
     except IsADirectoryError:
