@@ -36,7 +36,7 @@ from .model import Clip
 from .settings import Settings
 from .timeline import Timeline
 
-MASTERING_VERSION = "4"  # in every encoded part's cache key: bump when the processing changes
+MASTERING_VERSION = "5"  # in every encoded part's cache key: bump when the processing changes
 LIMITER_WINDOW_S = 0.004  # look-ahead; long enough for a smooth gain change on speech
 LIMITER_BLOCK = 16  # samples that share one computed gain (interpolated in between)
 # LAME raises true peaks above those of its input (measured per 20 s part of espeak speech, 5
@@ -44,7 +44,9 @@ LIMITER_BLOCK = 16  # samples that share one computed gain (interpolated in betw
 # limiter's ceiling leaves this much room, and the reported true peak adds it: a bound, not a guess.
 ENCODER_HEADROOM_DB = 0.8
 LOW_BITRATE_HEADROOM_DB = 1.6  # below 64 kbps
-INTERSAMPLE_HEADROOM_DB = 0.2
+# The limiter holds samples, not the points between them: true peaks of espeak speech limited at
+# 44.1 kHz came out ≤ 0.11 dB over the ceiling, limited at 22.05 kHz ≤ 0.43 dB (seed + samples).
+INTERSAMPLE_HEADROOM_DB = {44100: 0.2, 22050: 0.5}
 # What LAME takes off the K-weighted loudness of espeak speech (measured 0.41–0.45 LU at 64–128
 # kbps, 0.5 at 48, 0.55 at 32: its psychoacoustic model drops the quiet highs K-weighting boosts).
 ENCODER_LOSS_LU = 0.43
@@ -53,7 +55,7 @@ LOUDNESS_TOLERANCE_LU = 0.5  # re-level when the MP3 misses the target by more t
 # The limiter and LAME (ENCODER_LOSS_LU) lower the loudness of espeak speech raised to −16 LUFS by
 # 2.1–2.4 LU (measured on the seed and the sample articles): aim that much higher, and let the
 # measurement of the mastered audio confirm it (one pass, usually).
-MASTERING_LOSS_LU = 2.1
+MASTERING_LOSS_LU = 2.35
 SAMPLES_PER_FRAME = 1152  # MPEG-1 Layer III
 ENCODER_DELAY_SAMPLES = 1105  # LAME's 576 + the decoder's 529; measured with miniaudio and ffmpeg
 
@@ -268,15 +270,25 @@ def encode_part(
     source: np.ndarray, source_rate: int, gain_db: float, ceiling_dbtp: float, settings: Settings
 ) -> EncodedPart:
     rate = settings.sample_rate
-    audio = resample(source, source_rate, rate) * np.float32(10 ** (gain_db / 20))
-    audio = limit(audio, 10 ** (ceiling_dbtp / 20), rate)
-    # Measured at the engine's rate when the output rate is a multiple of it (the same loudness
-    # at half the work: K-weighting is the costly part), else at the output rate.
-    step = rate // source_rate if rate % source_rate == 0 else 1
-    powers = block_powers(audio[::step], rate // step)
-    peak = true_peak_dbtp(audio, rate)
+    gain = np.float32(10 ** (gain_db / 20))
+    if _measurable(source_rate):
+        # Levelled, limited and measured at the engine's rate (half the samples of the output for
+        # espeak), then resampled: resampling keeps the loudness (within 0.002 LU, measured) and
+        # the true peak (that of the band-limited signal, which is what the true peak measures).
+        audio = limit(source * gain, 10 ** (ceiling_dbtp / 20), source_rate)
+        powers, peak = block_powers(audio, source_rate), true_peak_dbtp(audio, source_rate)
+        audio = resample(audio, source_rate, rate)
+    else:  # an engine rate that BS.1770's blocks do not fit: all of it at the output rate
+        audio = resample(source, source_rate, rate) * gain
+        audio = limit(audio, 10 ** (ceiling_dbtp / 20), rate)
+        powers, peak = block_powers(audio, rate), true_peak_dbtp(audio, rate)
     mp3 = encode_mp3(audio, rate, settings.bitrate_kbps)
     return EncodedPart(mp3, mp3_frames(mp3, rate), peak, powers)
+
+
+def _measurable(rate: int) -> bool:
+    """BS.1770's 400 ms blocks must be four whole 100 ms hops at this rate."""
+    return rate % 10 == 0
 
 
 def _cached_part(
@@ -377,9 +389,9 @@ def _master(
     if not np.isfinite(measured_source):
         measured_source = settings.target_lufs  # silence: leave the level alone
 
-    # The limiter holds samples, not the points between them (measured ≤ 0.11 dB higher on espeak
-    # speech at 44.1 kHz): a little room for those too, so one pass is enough.
-    offset, headroom = MASTERING_LOSS_LU, INTERSAMPLE_HEADROOM_DB
+    # Room for the peaks between samples too, so one pass is enough.
+    limiting_rate = rate if _measurable(rate) else settings.sample_rate
+    offset, headroom = MASTERING_LOSS_LU, INTERSAMPLE_HEADROOM_DB[44100 if limiting_rate >= 44100 else 22050]
     encoder_headroom = ENCODER_HEADROOM_DB if settings.bitrate_kbps >= 64 else LOW_BITRATE_HEADROOM_DB
     for _ in range(3):
         wanted = settings.target_lufs + offset - measured_source
