@@ -36,7 +36,7 @@ from .model import Clip
 from .settings import Settings
 from .timeline import Timeline
 
-MASTERING_VERSION = "5"  # in every encoded part's cache key: bump when the processing changes
+MASTERING_VERSION = "6"  # in every encoded part's cache key: bump when the processing changes
 LIMITER_WINDOW_S = 0.004  # look-ahead; long enough for a smooth gain change on speech
 LIMITER_BLOCK = 16  # samples that share one computed gain (interpolated in between)
 # LAME raises true peaks above those of its input (measured per 20 s part of espeak speech, 5
