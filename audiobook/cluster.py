@@ -55,7 +55,7 @@ def convert_on_worker(payload: dict[str, Any]) -> dict[str, Any]:
     with _ONE_ARTICLE_AT_A_TIME, tempfile.TemporaryDirectory(prefix="audiobook-task-") as folder:
         report("", 0, 0)  # started: the build watches for silence from here on
         work = Path(folder)
-        article = payload["article"]
+        article = original = payload["article"]
         if payload.get("cover") is not None:
             # The cover travels as bytes; the worker reads it from its own temporary copy.
             cover = work / ("cover" + article.cover.suffix.lower())
@@ -65,8 +65,9 @@ def convert_on_worker(payload: dict[str, Any]) -> dict[str, Any]:
         out_dir.mkdir()
         try:
             fields = convert_task({**payload, "article": article, "out_dir": str(out_dir)}, report)
-        except AudiobookError as exc:
-            return {"error": str(exc)}  # the article's own fault: retrying would give the same
+        except AudiobookError as exc:  # the article's own fault: retrying would give the same
+            # An error about the cover names the user's file, not the worker's temporary copy.
+            return {"error": str(exc).replace(str(article.cover), str(original.cover))}
         files = {name: (out_dir / name).read_bytes() for name in fields["outputs"].values()}
         return {"fields": fields, "files": files}
 

@@ -221,3 +221,24 @@ def test_a_hung_task_fake_has_its_worker_restarted_then_fails(tmp_path):
         False,
         "no progress for 3 s while starting, twice (its worker was restarted each time)",
     )
+
+
+def test_a_cover_travels_to_the_worker_and_errors_name_the_users_file(cluster, tmp_path):
+    address, _ = cluster
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    from PIL import Image
+
+    Image.new("RGB", (64, 64), (200, 30, 30)).save(articles / "red.png")
+    (articles / "bad.gif").write_bytes(b"GIF89a" + bytes(64))
+    for name, cover in (("good", "red.png"), ("bad", "bad.gif")):
+        (articles / f"{name}.md").write_text(
+            f"---\ntitle: A {name} cover\ncover: {cover}\n---\nThe cover of this note is {name}.\n", encoding="utf-8"
+        )
+    report = build_archive(articles, tmp_path / "out", cluster=address)
+    by_source = {a.source: a for a in report.articles}
+    assert by_source["good.md"].status == "built"
+    assert (tmp_path / "out" / "a-good-cover.png").read_bytes() == (articles / "red.png").read_bytes()
+    assert by_source["bad.md"].status == "failed"
+    reason = f"cover image {articles / 'bad.gif'} is not a PNG or JPEG file"
+    assert by_source["bad.md"].error == f"{articles / 'bad.md'}: {reason}"
