@@ -121,12 +121,17 @@ def resample(audio: np.ndarray, source_rate: int, target_rate: int) -> np.ndarra
     return resample_poly(audio, target_rate // common, source_rate // common).astype(np.float32)
 
 
+def measurable(rate: int) -> bool:
+    """Whether BS.1770's 400 ms blocks are four whole 100 ms hops at this rate (block_powers works)."""
+    return int(0.4 * rate) == 4 * int(0.1 * rate)
+
+
 def block_powers(audio: np.ndarray, rate: int) -> np.ndarray:
     """Mean square of the K-weighted signal in 400 ms blocks with 75 % overlap (BS.1770)."""
     block, step = int(0.4 * rate), int(0.1 * rate)
-    if audio.size < block or block != 4 * step:
-        if audio.size < block:
-            return np.zeros(0)
+    if audio.size < block:
+        return np.zeros(0)
+    if not measurable(rate):
         raise ValueError(f"{rate} Hz: 400 ms is not four 100 ms hops")
     weighted = dsp.k_weight(audio, rate)
     np.square(weighted, out=weighted)
@@ -271,7 +276,7 @@ def encode_part(
 ) -> EncodedPart:
     rate = settings.sample_rate
     gain = np.float32(10 ** (gain_db / 20))
-    if _measurable(source_rate):
+    if measurable(source_rate):
         # Levelled, limited and measured at the engine's rate (half the samples of the output for
         # espeak), then resampled: resampling keeps the loudness (within 0.002 LU, measured) and
         # the true peak (that of the band-limited signal, which is what the true peak measures).
@@ -284,11 +289,6 @@ def encode_part(
         powers, peak = block_powers(audio, rate), true_peak_dbtp(audio, rate)
     mp3 = encode_mp3(audio, rate, settings.bitrate_kbps)
     return EncodedPart(mp3, mp3_frames(mp3, rate), peak, powers)
-
-
-def _measurable(rate: int) -> bool:
-    """BS.1770's 400 ms blocks must be four whole 100 ms hops at this rate."""
-    return rate % 10 == 0
 
 
 def _cached_part(
@@ -390,7 +390,7 @@ def _master(
         measured_source = settings.target_lufs  # silence: leave the level alone
 
     # Room for the peaks between samples too, so one pass is enough.
-    limiting_rate = rate if _measurable(rate) else settings.sample_rate
+    limiting_rate = rate if measurable(rate) else settings.sample_rate
     offset, headroom = MASTERING_LOSS_LU, INTERSAMPLE_HEADROOM_DB[44100 if limiting_rate >= 44100 else 22050]
     encoder_headroom = ENCODER_HEADROOM_DB if settings.bitrate_kbps >= 64 else LOW_BITRATE_HEADROOM_DB
     for _ in range(3):
