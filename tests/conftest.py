@@ -63,6 +63,18 @@ def ffmpeg_chapters(ffmpeg: str, mp3: Path) -> list[tuple[int, int, str]]:
     return chapters
 
 
+def ffmpeg_samples(ffmpeg: str, mp3: Path):
+    """The MP3 as ffmpeg's decoder hears it: float32 mono samples at 44.1 kHz."""
+    import numpy as np
+
+    pcm = subprocess.run(
+        [ffmpeg, "-loglevel", "error", "-i", str(mp3), "-f", "f32le", "-ac", "1", "-ar", "44100", "-"],
+        capture_output=True,
+        check=True,
+    ).stdout
+    return np.frombuffer(pcm, dtype="<f4")
+
+
 def decode_mp3(data: bytes):
     """Samples (float32 mono) and rate of an MP3, decoded by miniaudio (not our code)."""
     import miniaudio

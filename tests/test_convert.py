@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-import subprocess
 
 import numpy as np
 import pytest
-from conftest import ARTICLES, SEED_CHAPTERS, ffmpeg_chapters
+from conftest import ARTICLES, SEED_CHAPTERS, ffmpeg_chapters, ffmpeg_samples
 from mutagen.id3 import ID3
 from mutagen.mp3 import MP3
 
@@ -69,12 +68,7 @@ def _ms(stamp: str) -> int:
 
 
 def test_cue_times_match_the_audio_an_independent_decoder_hears(seed_result, ffmpeg):
-    pcm = subprocess.run(
-        [ffmpeg, "-loglevel", "error", "-i", str(seed_result.mp3), "-f", "f32le", "-ac", "1", "-ar", "44100", "-"],
-        capture_output=True,
-        check=True,
-    ).stdout
-    audio = np.abs(np.frombuffer(pcm, dtype="<f4"))
+    audio = np.abs(ffmpeg_samples(ffmpeg, seed_result.mp3))
     lines = seed_result.transcript.read_text(encoding="utf-8").splitlines()
     spans = [tuple(_ms(t) for t in line.split(" --> ")) for line in lines if " --> " in line]
 
@@ -88,12 +82,7 @@ def test_cue_times_match_the_audio_an_independent_decoder_hears(seed_result, ffm
 
 
 def test_seed_loudness_measured_on_the_mp3_by_an_independent_decoder(seed_result, ffmpeg):
-    pcm = subprocess.run(
-        [ffmpeg, "-loglevel", "error", "-i", str(seed_result.mp3), "-f", "f32le", "-ac", "1", "-ar", "44100", "-"],
-        capture_output=True,
-        check=True,
-    ).stdout
-    audio = np.frombuffer(pcm, dtype="<f4")
+    audio = ffmpeg_samples(ffmpeg, seed_result.mp3)
     import pyloudnorm
 
     lufs = pyloudnorm.Meter(44100).integrated_loudness(audio.astype(np.float64))
