@@ -24,20 +24,11 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
+from build_bench import build, build_locally  # noqa: E402
 from corpus import write_corpus  # noqa: E402
 from record import record  # noqa: E402
 
 DASK = str(Path(sys.executable).with_name("dask"))
-
-
-def build(articles: Path, out: Path, *options: str, env: dict[str, str] | None = None) -> float:
-    started = time.perf_counter()
-    subprocess.run(
-        [sys.executable, "-m", "audiobook.cli", "build", str(articles), "-o", str(out), "--quiet", *options],
-        check=True,
-        env=env,
-    )
-    return time.perf_counter() - started
 
 
 def start_cluster(work: Path, workers: int) -> tuple[str, list[subprocess.Popen]]:
@@ -88,7 +79,7 @@ def main() -> None:
     try:
         articles = work / "articles"
         write_corpus(articles, args.articles, args.words)
-        local = build(articles, work / "local", "--jobs", str(cores), "--cache-dir", str(work / "local-cache"))
+        local = build_locally(articles, work / "local", work / "local-cache", cores)
         started = time.perf_counter()
         address, processes = start_cluster(work, cores)
         startup = time.perf_counter() - started
@@ -111,16 +102,12 @@ def main() -> None:
         ("unchanged rebuild with --cluster", f"{noop:.2f} s", "nothing sent, scheduler not contacted"),
         ("starting the scheduler and workers (not in the builds)", f"{startup:.1f} s", ""),
     ]
-    table = ["| measurement | time | result |", "| --- | --- | --- |"]
-    table += [f"| {a} | {b} | {c} |" for a, b, c in rows]
     header = (
         f"{args.articles} generated articles of ~{args.words} words; {cores} cores "
         f"({platform.machine()}, Python {platform.python_version()}); each build is one `audiobook build` "
         "process with an empty clip cache; the cluster's workers run on the same machine."
     )
-    record("cluster", header, "\n".join(table))
-    print(header)
-    print("\n".join(table))
+    record("cluster", header, rows)
     if not identical:
         sys.exit("cluster outputs differ from the local build")
 

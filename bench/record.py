@@ -1,4 +1,4 @@
-"""Write a benchmark's latest results into its section of BENCHMARKS.md (between markers)."""
+"""Print a benchmark's latest results and write them into its section of BENCHMARKS.md (between markers)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,12 @@ from pathlib import Path
 BENCHMARKS = Path(__file__).resolve().parents[1] / "BENCHMARKS.md"
 
 
-def record(name: str, header: str, body: str) -> None:
+def record(name: str, header: str, rows: list[tuple[str, str, str]], figure: str = "time") -> None:
+    """Print the results as a table and write them into BENCHMARKS.md's section ``name``."""
+    table = [f"| measurement | {figure} | result |", "| --- | --- | --- |"]
+    body = "\n".join(table + [f"| {a} | {b} | {c} |" for a, b, c in rows])
+    print(header)
+    print(body)
     start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
     section = f"{start}\n_Measured {dt.date.today().isoformat()}._ {header}\n\n{body}\n{end}"
     text = BENCHMARKS.read_text(encoding="utf-8") if BENCHMARKS.exists() else "# Benchmarks\n"

@@ -143,15 +143,12 @@ def main() -> None:
             f"{100 * (memory[20_000][1] / memory[5_000][1] - 1):+.0f} % vs 5,000 words (targets ≤ 200 MB, ≤ +10 %)",
         ),
     ]
-    table = ["| measurement | figure | result |", "| --- | --- | --- |"] + [f"| {a} | {b} | {c} |" for a, b, c in rows]
     header = (
         f"{os.cpu_count()} cores; best of 3–5 runs for times (the floor's included);"
         " peak resident memory of the whole process"
         " (median of 3 runs)."
     )
-    record("speed", header, "\n".join(table))
-    print(header)
-    print("\n".join(table))
+    record("speed", header, rows, "figure")
 
 
 if __name__ == "__main__":
