@@ -18,11 +18,10 @@ the MP3s with ffmpeg's decoder and pyloudnorm.
 
 from __future__ import annotations
 
-import functools
 import json
 import os
 from bisect import bisect_left
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from math import gcd
@@ -36,7 +35,7 @@ from .model import Clip
 from .settings import Settings
 from .timeline import Timeline
 
-MASTERING_VERSION = "6"  # in every encoded part's cache key: bump when the processing changes
+MASTERING_VERSION = "7"  # in every encoded part's cache key: bump when the processing changes
 LIMITER_WINDOW_S = 0.004  # look-ahead; long enough for a smooth gain change on speech
 LIMITER_BLOCK = 16  # samples that share one computed gain (interpolated in between)
 # LAME raises true peaks above those of its input (measured per 20 s part of espeak speech, 5
@@ -111,19 +110,34 @@ def assemble_part(clip_at: Callable[[int], Clip], timeline: Timeline, part: int)
 
 
 def resample(audio: np.ndarray, source_rate: int, target_rate: int) -> np.ndarray:
-    if source_rate == target_rate:
+    """The whole audio at another rate (for audio that is not streamed: see `resampled_chunks`)."""
+    if source_rate == target_rate or audio.size == 0:
         return audio
-    if target_rate % source_rate == 0:  # espeak's 22,050 Hz → 44,100 Hz
-        return dsp.upsample(audio, target_rate // source_rate).astype(np.float32)
-    from scipy.signal import resample_poly  # other engines' rates (e.g. 16 kHz SAPI voices)
+    return np.concatenate(list(resampled_chunks(audio, source_rate, target_rate)))
 
-    common = gcd(source_rate, target_rate)
-    return resample_poly(audio, target_rate // common, source_rate // common).astype(np.float32)
+
+RESAMPLE_CHUNK = 1 << 16  # source samples per chunk of resampled audio (3 s at 22.05 kHz)
+
+
+def resampled_chunks(audio: np.ndarray, source_rate: int, target_rate: int) -> Iterator[np.ndarray]:
+    """The audio at ``target_rate``, a few seconds at a time: a part's output-rate audio (twice the
+    samples for espeak) is never all in memory."""
+    if target_rate % source_rate == 0:  # espeak's 22,050 Hz → 44,100 Hz (or the same rate)
+        for start in range(0, audio.size, RESAMPLE_CHUNK):
+            yield dsp.upsample(audio, target_rate // source_rate, start, min(start + RESAMPLE_CHUNK, audio.size))
+    else:
+        from scipy.signal import resample_poly  # other engines' rates (e.g. 16 kHz SAPI voices)
+
+        common = gcd(source_rate, target_rate)
+        yield resample_poly(audio, target_rate // common, source_rate // common).astype(np.float32)
 
 
 def measurable(rate: int) -> bool:
     """Whether BS.1770's 400 ms blocks are four whole 100 ms hops at this rate (block_powers works)."""
     return int(0.4 * rate) == 4 * int(0.1 * rate)
+
+
+MEASURE_CHUNK = 16 * dsp.KWeighting.GRANULE  # samples K-weighted at a time (3 s at 22.05 kHz)
 
 
 def block_powers(audio: np.ndarray, rate: int) -> np.ndarray:
@@ -133,11 +147,16 @@ def block_powers(audio: np.ndarray, rate: int) -> np.ndarray:
         return np.zeros(0)
     if not measurable(rate):
         raise ValueError(f"{rate} Hz: 400 ms is not four 100 ms hops")
-    weighted = dsp.k_weight(audio, rate)
-    np.square(weighted, out=weighted)
-    hops = np.add.reduceat(
-        weighted[: (weighted.size // step) * step], np.arange(0, (weighted.size // step) * step, step)
-    )
+    hops = np.zeros(audio.size // step)
+    k_weighting = dsp.KWeighting(rate, audio.dtype)
+    # A few seconds at a time (no part-sized temporaries); a hop may straddle two chunks.
+    for start in range(0, hops.size * step, MEASURE_CHUNK):
+        stop = min(start + MEASURE_CHUNK, hops.size * step)
+        weighted = k_weighting(audio[start:stop])
+        np.square(weighted, out=weighted)
+        first_hop = start // step
+        cuts = np.arange((first_hop + 1) * step, stop, step) - start  # hops beginning in this chunk
+        hops[first_hop : first_hop + cuts.size + 1] += np.add.reduceat(weighted, np.concatenate(([0], cuts)))
     # A 400 ms block is four consecutive 100 ms hops (75 % overlap).
     return (hops[:-3] + hops[1:-2] + hops[2:-1] + hops[3:]) / block
 
@@ -161,15 +180,6 @@ def integrated_loudness(audio: np.ndarray, rate: int) -> float:
 TRUE_PEAK_TAPS = 32  # per interpolated point: a Kaiser-windowed sinc, ±16 samples
 
 
-@functools.lru_cache(maxsize=4)
-def _interpolator(factor: int) -> np.ndarray:
-    """Weights (factor−1 × TRUE_PEAK_TAPS) of the points n + p/factor from samples n−15 … n+16."""
-    half = TRUE_PEAK_TAPS // 2
-    distance = np.arange(1, factor)[:, None] / factor - np.arange(-half + 1, half + 1)[None, :]
-    window = np.i0(8.0 * np.sqrt(np.clip(1 - (distance / half) ** 2, 0, None))) / np.i0(8.0)  # Kaiser, β = 8
-    return (np.sinc(distance) * window).astype(np.float32)
-
-
 def true_peak_dbtp(audio: np.ndarray, rate: int) -> float:
     """BS.1770 true peak: the peak of the signal oversampled 4× (2× at ≥ 96 kHz).
 
@@ -178,25 +188,28 @@ def true_peak_dbtp(audio: np.ndarray, rate: int) -> float:
     sample that is at least as loud as its own neighbours (oversampled audio has no narrower
     lobes), so nothing else can hold the maximum. The tests check it against oversampling everything.
     """
-    magnitude = np.abs(audio)
-    sample_peak = float(magnitude.max()) if audio.size else 0.0
+    sample_peak = max(float(audio.max()), -float(audio.min())) if audio.size else 0.0
     if sample_peak <= 0:
         return -120.0
-    weights = _interpolator(4 if rate < 96000 else 2)
-    loud = np.flatnonzero(magnitude[1:-1] >= sample_peak * 10 ** (-3 / 20)) + 1
-    loud = loud[(magnitude[loud] >= magnitude[loud - 1]) & (magnitude[loud] >= magnitude[loud + 1])]
+    weights = dsp.interpolator(4 if rate < 96000 else 2, TRUE_PEAK_TAPS)
+    threshold = sample_peak * 10 ** (-3 / 20)
+    inner = audio[1:-1]
+    loud = np.flatnonzero((inner >= threshold) | (inner <= -threshold)) + 1
+    magnitude = np.abs(audio[loud])
+    loud = loud[(magnitude >= np.abs(audio[loud - 1])) & (magnitude >= np.abs(audio[loud + 1]))]
     gaps = np.concatenate((loud - 1, loud))  # [n−1, n] and [n, n+1]
     half = TRUE_PEAK_TAPS // 2
-    padded = np.pad(audio.astype(np.float32, copy=False), (half - 1, half))
-    window = np.arange(TRUE_PEAK_TAPS)
+    if gaps.size and (gaps.min() < half - 1 or gaps.max() + half >= audio.size):
+        audio, gaps = np.pad(audio, TRUE_PEAK_TAPS), gaps + TRUE_PEAK_TAPS  # silence beyond the ends
+    windows = np.lib.stride_tricks.sliding_window_view(audio, TRUE_PEAK_TAPS)  # samples g − 15 … g + 16
+    transposed = weights.T.astype(audio.dtype)
     peak = sample_peak
     for start in range(0, gaps.size, 8192):  # a few MB at a time
-        between = padded[gaps[start : start + 8192, None] + window] @ weights.T
-        peak = max(peak, float(np.abs(between).max()))
+        peak = max(peak, float(np.abs(windows[gaps[start : start + 8192] - (half - 1)] @ transposed).max()))
     return 20 * float(np.log10(peak))
 
 
-def limit(audio: np.ndarray, ceiling: float, rate: int) -> np.ndarray:
+def limit(audio: np.ndarray, ceiling: float, rate: int, in_place: bool = False) -> np.ndarray:
     """Look-ahead brickwall limiter: gain never exceeds what keeps every sample ≤ ceiling.
 
     The gain is worked out per block of LIMITER_BLOCK samples (a 16th of the work): each block's
@@ -205,8 +218,9 @@ def limit(audio: np.ndarray, ceiling: float, rate: int) -> np.ndarray:
     (every value averaged comes from a window containing them), and gain changes take W (no
     clicks). Each sample's gain is interpolated between the two nearest block centres — between
     two values ≤ its own block's requirement — and only applied where some gain is below 1.
+    ``in_place``: change ``audio`` itself (no second copy of a long part).
     """
-    over = np.flatnonzero(np.abs(audio) > ceiling)
+    over = np.flatnonzero((audio > ceiling) | (audio < -ceiling))
     if over.size == 0:
         return audio
     block = LIMITER_BLOCK
@@ -228,14 +242,19 @@ def limit(audio: np.ndarray, ceiling: float, rate: int) -> np.ndarray:
     g[:, :half] = (gain - before)[reduced, None] * offset[:half]
     g[:, half:] = (after - gain)[reduced, None] * offset[half:]
     g += gain[reduced, None]
-    out = np.zeros(count * block, dtype=np.float32)
-    out[: audio.size] = audio
-    rows = out.reshape(count, block)
-    rows[reduced] *= g
-    return out[: audio.size]
+    out = audio if in_place else audio.copy()
+    whole = audio.size // block
+    inside = reduced < whole
+    rows = out[: whole * block].reshape(whole, block)
+    rows[reduced[inside]] *= g[inside]
+    if not inside.all():  # the last block, shorter than the others
+        out[whole * block :] *= g[-1, : audio.size - whole * block]
+    return out
 
 
-def encode_mp3(audio: np.ndarray, rate: int, bitrate_kbps: int) -> bytes:
+def encode_mp3(chunks: Iterable[np.ndarray], rate: int, bitrate_kbps: int) -> bytes:
+    """One MP3 stream from consecutive chunks of float audio (LAME's output does not depend on how
+    its input is cut)."""
     import lameenc
 
     encoder = lameenc.Encoder()  # one encoder per stream: flush() works once
@@ -244,8 +263,12 @@ def encode_mp3(audio: np.ndarray, rate: int, bitrate_kbps: int) -> bytes:
     encoder.set_out_sample_rate(rate)  # never let LAME pick a lower rate for a low bitrate
     encoder.set_channels(1)
     encoder.set_quality(5)
-    pcm = (np.clip(audio, -1.0, 32767 / 32768) * 32768).astype("<i2").tobytes()
-    return bytes(encoder.encode(pcm) + encoder.flush())
+    mp3 = bytearray()
+    for chunk in chunks:
+        pcm = np.clip(chunk, -1.0, 32767 / 32768)
+        pcm *= 32768
+        mp3 += encoder.encode(pcm.astype("<i2").tobytes())
+    return bytes(mp3 + encoder.flush())
 
 
 _BITRATES_KBPS = (0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320)  # MPEG-1 Layer III
@@ -280,14 +303,14 @@ def encode_part(
         # Levelled, limited and measured at the engine's rate (half the samples of the output for
         # espeak), then resampled: resampling keeps the loudness (within 0.002 LU, measured) and
         # the true peak (that of the band-limited signal, which is what the true peak measures).
-        audio = limit(source * gain, 10 ** (ceiling_dbtp / 20), source_rate)
+        audio = limit(source * gain, 10 ** (ceiling_dbtp / 20), source_rate, in_place=True)
         powers, peak = block_powers(audio, source_rate), true_peak_dbtp(audio, source_rate)
-        audio = resample(audio, source_rate, rate)
     else:  # an engine rate that BS.1770's blocks do not fit: all of it at the output rate
-        audio = resample(source, source_rate, rate) * gain
-        audio = limit(audio, 10 ** (ceiling_dbtp / 20), rate)
+        source, source_rate = resample(source, source_rate, rate), rate
+        audio = limit(source * gain, 10 ** (ceiling_dbtp / 20), rate, in_place=True)
         powers, peak = block_powers(audio, rate), true_peak_dbtp(audio, rate)
-    mp3 = encode_mp3(audio, rate, settings.bitrate_kbps)
+    # Resampled and encoded a few seconds at a time.
+    mp3 = encode_mp3(resampled_chunks(audio, source_rate, rate), rate, settings.bitrate_kbps)
     return EncodedPart(mp3, mp3_frames(mp3, rate), peak, powers)
 
 
@@ -303,7 +326,7 @@ def _cached_part(
     was encoded now, and how to read its MP3 bytes later (the part object drops them when cached)."""
     key = content_key(
         MASTERING_VERSION,
-        source.tobytes(),
+        memoryview(source).cast("B"),  # hashed in place: no copy of the part
         f"{source_rate}|{gain_db:.3f}|{ceiling_dbtp:.3f}|{settings.sample_rate}|{settings.bitrate_kbps}",
     )
     found = cache.get(key) if cache else None
@@ -332,13 +355,14 @@ def _cached_mp3(cache: BlobCache, key: str) -> bytes:
     return payload[header_size + 8 * blocks :]
 
 
-def _source_powers(cache: BlobCache | None, part: np.ndarray, rate: int) -> np.ndarray:
-    """Block energies of a part's speech before mastering (they set the article's gain)."""
-    key = content_key(MASTERING_VERSION, "source-blocks", part.tobytes(), str(rate))
+def _source_powers(cache: BlobCache | None, part: np.ndarray, rate: int, measuring_rate: int) -> np.ndarray:
+    """Block energies of a part's speech before mastering (they set the article's gain), measured
+    at the rate the mastered audio will be measured at."""
+    key = content_key(MASTERING_VERSION, "source-blocks", memoryview(part).cast("B"), f"{rate}|{measuring_rate}")
     found = cache.get(key) if cache else None
     if found:
         return np.frombuffer(found[1], dtype="<f8")
-    powers = block_powers(part, rate)
+    powers = block_powers(resample(part, rate, measuring_rate), measuring_rate)
     if cache:
         cache.put(key, powers.size, powers.astype("<f8").tobytes())
     return powers
@@ -355,7 +379,7 @@ def master(
 
     Only the parts being worked on are in memory (``clip_at`` fetches an utterance's clip): memory
     stays flat however long the article. Parts are mastered on ``threads`` threads (default: one
-    per core; LAME and numpy's FFT release the GIL), the results kept in order: same bytes.
+    per core; LAME and numpy's matrix products release the GIL), the results kept in order: same bytes.
     """
     from threadpoolctl import threadpool_limits
 
@@ -381,16 +405,22 @@ def _master(
     rate: int,
     count: int,
 ) -> EncodedAudio:
+    # Measured (and limited) at the engine's rate when BS.1770's blocks fit it, else at the output's.
+    limiting_rate = rate if measurable(rate) else settings.sample_rate
     measured_source = gated_loudness(
         np.concatenate(
-            list(mapper(lambda i: _source_powers(cache, assemble_part(clip_at, timeline, i), rate), range(count)))
+            list(
+                mapper(
+                    lambda i: _source_powers(cache, assemble_part(clip_at, timeline, i), rate, limiting_rate),
+                    range(count),
+                )
+            )
         )
     )
     if not np.isfinite(measured_source):
         measured_source = settings.target_lufs  # silence: leave the level alone
 
     # Room for the peaks between samples too, so one pass is enough.
-    limiting_rate = rate if measurable(rate) else settings.sample_rate
     offset, headroom = MASTERING_LOSS_LU, INTERSAMPLE_HEADROOM_DB[44100 if limiting_rate >= 44100 else 22050]
     encoder_headroom = ENCODER_HEADROOM_DB if settings.bitrate_kbps >= 64 else LOW_BITRATE_HEADROOM_DB
     for _ in range(3):

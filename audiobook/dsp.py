@@ -2,7 +2,7 @@
 
 * K-weighting (ITU-R BS.1770): the two biquads of the standard, designed for any sample rate
   with the Audio EQ Cookbook formulas (as pyloudnorm does), run exactly in blocks of matrix products;
-* band-limited upsampling by an integer factor (spectrum zero-padding);
+* band-limited upsampling by an integer factor (a windowed sinc, in blocks of matrix products);
 * running minimum (van Herk / Gil-Werman) and box mean, for the look-ahead limiter.
 
 The tests check each against scipy / pyloudnorm.
@@ -14,21 +14,6 @@ import functools
 import math
 
 import numpy as np
-
-
-def _next_fast_length(n: int) -> int:
-    """A length ≥ n made of small primes (2, 3, 5): fast for numpy's FFT."""
-    best = 1 << max(0, (n - 1).bit_length())
-    p5 = 1
-    while p5 < best:
-        p35 = p5
-        while p35 < best:
-            quotient = -(-n // p35)
-            candidate = p35 * (1 << max(0, (quotient - 1).bit_length()))
-            best = min(best, candidate)
-            p35 *= 3
-        p5 *= 5
-    return best
 
 
 def _biquad(kind: str, gain_db: float, q: float, fc: float, rate: int) -> tuple[np.ndarray, np.ndarray]:
@@ -112,69 +97,116 @@ def _k_weight_plan(rate: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.nd
     return state_in, carry.reshape(_GROUP * n, (_GROUP + 1) * n), np.array(powers), out
 
 
+class KWeighting:
+    """The K-weighting filters over consecutive chunks of one signal, starting from silence.
+
+    Every chunk but the last must be a whole number of GRANULE samples (the filter state is carried
+    exactly from one chunk to the next). Float32 audio is filtered in single precision (errors
+    ~1e-5 of full scale: 0.0001 dB on a block's energy, at half the memory traffic), anything
+    else in double.
+    """
+
+    GRANULE = _BLOCK * _GROUP
+
+    def __init__(self, rate: int, dtype: type = np.float32):
+        self.dtype = np.float32 if dtype == np.float32 else np.float64
+        self.state_in, self.carry, self.powers, self.out = (
+            m.astype(self.dtype, copy=False) for m in _k_weight_plan(rate)
+        )
+        self.state = np.zeros(self.state_in.shape[1], dtype=self.dtype)
+        self.ended = False  # a chunk that was not whole granules ends the signal
+
+    def __call__(self, chunk: np.ndarray) -> np.ndarray:
+        if self.ended:
+            raise ValueError("only the last chunk may be a partial granule")
+        self.ended = chunk.size % self.GRANULE != 0
+        n = self.state.size
+        count = chunk.size
+        groups = -(-count // self.GRANULE)
+        # Each row: a block's samples, then (filled in below) the filter state at its start.
+        rows = np.zeros((groups * _GROUP, _BLOCK + n), dtype=self.dtype)
+        whole = count // _BLOCK
+        rows[:whole, :_BLOCK] = chunk[: whole * _BLOCK].reshape(-1, _BLOCK)
+        if whole * _BLOCK < count:
+            rows[whole, : count - whole * _BLOCK] = chunk[whole * _BLOCK :]
+        blocks = rows[:, :_BLOCK]
+        # Each block's state: its group's start state carried forward, plus the group's own inputs.
+        within = ((blocks @ self.state_in).reshape(groups, _GROUP * n) @ self.carry).reshape(groups, _GROUP + 1, n)
+        starts = np.empty((groups, n), dtype=self.dtype)
+        state = self.state
+        for group in range(groups):
+            starts[group] = state
+            state = self.powers[_GROUP] @ state + within[group, _GROUP]
+        self.state = state
+        rows[:, _BLOCK:] = (np.einsum("iab,gb->gia", self.powers[:_GROUP], starts) + within[:, :_GROUP]).reshape(-1, n)
+        return (rows @ self.out).reshape(-1)[:count]
+
+
 def k_weight(audio: np.ndarray, rate: int) -> np.ndarray:
-    """The K-weighted signal, exactly as the causal IIR filters give it starting from silence.
-
-    Float32 audio is filtered in single precision (errors ~1e-5 of full scale: 0.0001 dB on a
-    block's energy, at half the memory traffic), anything else in double.
-    """
-    dtype = np.float32 if audio.dtype == np.float32 else np.float64
-    state_in, carry, powers, out = (m.astype(dtype, copy=False) for m in _k_weight_plan(rate))
-    n = state_in.shape[1]
-    count = audio.size
-    groups = -(-count // (_BLOCK * _GROUP))
-    # Each row: a block's samples, then (filled in below) the filter state at its start.
-    rows = np.zeros((groups * _GROUP, _BLOCK + n), dtype=dtype)
-    whole = count // _BLOCK
-    rows[:whole, :_BLOCK] = audio[: whole * _BLOCK].reshape(-1, _BLOCK)
-    if whole * _BLOCK < count:
-        rows[whole, : count - whole * _BLOCK] = audio[whole * _BLOCK :]
-    blocks = rows[:, :_BLOCK]
-    # Each block's state: its group's start state carried forward, plus the group's own inputs.
-    within = ((blocks @ state_in).reshape(groups, _GROUP * n) @ carry).reshape(groups, _GROUP + 1, n)
-    starts = np.empty((groups, n), dtype=dtype)
-    state = np.zeros(n, dtype=dtype)
-    for group in range(groups):
-        starts[group] = state
-        state = powers[_GROUP] @ state + within[group, _GROUP]
-    rows[:, _BLOCK:] = (np.einsum("iab,gb->gia", powers[:_GROUP], starts) + within[:, :_GROUP]).reshape(-1, n)
-    return (rows @ out).reshape(-1)[:count]
+    """The K-weighted signal, exactly as the causal IIR filters give it starting from silence."""
+    return KWeighting(rate, audio.dtype)(audio)
 
 
-def upsample(audio: np.ndarray, factor: int) -> np.ndarray:
-    """Band-limited interpolation by an integer factor (zero-padded spectrum).
+@functools.lru_cache(maxsize=8)
+def interpolator(factor: int, taps: int) -> np.ndarray:
+    """Weights (factor−1 × taps) of the points n + p/factor (p = 1 … factor−1) from the samples
+    n − taps/2 + 1 … n + taps/2: a Kaiser-windowed sinc (β = 8), each row summing to 1 (no ripple at DC)."""
+    half = taps // 2
+    distance = np.arange(1, factor)[:, None] / factor - np.arange(-half + 1, half + 1)[None, :]
+    window = np.i0(8.0 * np.sqrt(np.clip(1 - (distance / half) ** 2, 0, None))) / np.i0(8.0)
+    weights = np.sinc(distance) * window
+    return weights / weights.sum(axis=1, keepdims=True)
 
-    Silence is padded on both sides first, so the FFT's periodicity cannot join the end to the start.
-    Float32 audio is transformed in single precision (half the memory; errors ~1e-7, far below
-    16-bit output), anything else in double.
-    """
+
+# Upsampling keeps every input sample and interpolates the points between from 64 neighbours: flat
+# within 0.01 dB to 10 kHz at 22.05 kHz, −6 dB at the old Nyquist. As a matrix product per block
+# of _UP_BLOCK samples (6x faster than the zero-padded FFT it replaced, and it streams: any range
+# of the output can be computed alone, equal to that range of the whole up to float rounding).
+UPSAMPLE_TAPS = 64
+_UP_BLOCK = 64
+
+
+@functools.lru_cache(maxsize=8)
+def _upsample_plan(factor: int, dtype: type) -> np.ndarray:
+    """((_UP_BLOCK + taps − 1) × _UP_BLOCK·(factor−1)): a block's inputs with their margins → its new points."""
+    weights = interpolator(factor, UPSAMPLE_TAPS)
+    plan = np.zeros((_UP_BLOCK + UPSAMPLE_TAPS - 1, _UP_BLOCK, factor - 1))
+    for offset in range(_UP_BLOCK):
+        plan[offset : offset + UPSAMPLE_TAPS, offset, :] = weights.T
+    return plan.reshape(_UP_BLOCK + UPSAMPLE_TAPS - 1, -1).astype(dtype)
+
+
+def upsample(audio: np.ndarray, factor: int, start: int = 0, stop: int | None = None) -> np.ndarray:
+    """Band-limited interpolation by an integer factor of audio[start:stop] (silence beyond the
+    ends of ``audio``; inside, the neighbours of the range are read from it)."""
+    stop = audio.size if stop is None else stop
     if factor == 1:
-        return audio
-    pad = 256
-    n = audio.size + 2 * pad
-    size = _next_fast_length(n)
-    spectrum = np.fft.rfft(np.pad(audio, pad), size)
-    wide = np.zeros(size * factor // 2 + 1, dtype=spectrum.dtype)
-    wide[: spectrum.size] = spectrum
-    del spectrum
-    if size % 2 == 0:
-        wide[size // 2] *= 0.5  # split the old Nyquist bin between its two new homes
-    out = np.fft.irfft(wide, size * factor)
-    del wide
-    out = out[pad * factor : (pad + audio.size) * factor]
-    out *= factor
-    return out.astype(audio.dtype, copy=False)
+        return audio[start:stop]
+    dtype = np.float32 if audio.dtype == np.float32 else np.float64
+    half = UPSAMPLE_TAPS // 2
+    count = stop - start
+    blocks = -(-count // _UP_BLOCK)
+    # The inputs every block needs: its own samples and `half` on either side.
+    low, high = start - half + 1, start + blocks * _UP_BLOCK + half
+    inputs = np.zeros(high - low, dtype=dtype)
+    inputs[max(low, 0) - low : min(high, audio.size) - low] = audio[max(low, 0) : min(high, audio.size)]
+    rows = np.lib.stride_tricks.sliding_window_view(inputs, _UP_BLOCK + UPSAMPLE_TAPS - 1)[::_UP_BLOCK]
+    out = np.empty((blocks * _UP_BLOCK, factor), dtype=dtype)
+    out[:, 0] = inputs[half - 1 : half - 1 + blocks * _UP_BLOCK]
+    out[:, 1:] = (rows @ _upsample_plan(factor, dtype)).reshape(-1, factor - 1)
+    return out[:count].reshape(-1)
 
 
 def running_min(values: np.ndarray, width: int) -> np.ndarray:
-    """min(values[i - width//2 : i + width//2 + 1]) for every i (edges: the values at the edge)."""
+    """min(values[i - width//2 : i - width//2 + width]) for every i (edges: the values at the edge)."""
     half = width // 2
-    padded = np.pad(values, (half, half + width), mode="edge")
-    blocks = padded[: (padded.size // width) * width].reshape(-1, width)
-    prefix = np.minimum.accumulate(blocks, axis=1).ravel()
-    suffix = np.minimum.accumulate(blocks[:, ::-1], axis=1)[:, ::-1].ravel()
-    count = values.size
-    return np.minimum(suffix[:count], prefix[width - 1 : width - 1 + count])
+    result = np.pad(values, (half, width - half - 1), mode="edge")
+    span = 1  # result[i] is the minimum of `span` values from i on: doubled until a window holds two
+    while 2 * span <= width:
+        result = np.minimum(result[:-span], result[span:])
+        span *= 2
+    # A window is the union of the span starting where it starts and the span ending where it ends.
+    return np.minimum(result[: values.size], result[width - span : width - span + values.size])
 
 
 def box_mean(values: np.ndarray, width: int) -> np.ndarray:

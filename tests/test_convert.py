@@ -108,3 +108,44 @@ def test_each_input_kind_converts(name, tmp_path, ffmpeg):
     assert -17.0 <= result.loudness.integrated_lufs <= -15.0
     assert result.loudness.true_peak_dbtp <= -1.0
     assert not list(tmp_path.glob(".*part"))  # no temporary files left
+
+
+class EspeakAtAnotherRate:
+    """espeak's real speech resampled by scipy: stands in for a platform voice at another rate
+    (SAPI and NSSS voices speak at 11,025, 16,000 or 24,000 Hz)."""
+
+    def __init__(self, rate: int):
+        from audiobook.settings import Settings
+        from audiobook.speech import open_engine
+
+        self.espeak, self.rate = open_engine(Settings()), rate
+        self.name, self.version = "espeak-resampled", self.espeak.version
+        self.fingerprint = f"{self.espeak.fingerprint}|{rate}"
+
+    def synthesize(self, text):
+        from math import gcd
+
+        from scipy.signal import resample_poly
+
+        from audiobook.model import Clip
+
+        clip = self.espeak.synthesize(text)
+        common = gcd(self.rate, clip.sample_rate)
+        audio = resample_poly(np.frombuffer(clip.pcm, "<i2") / 32768, self.rate // common, clip.sample_rate // common)
+        return Clip((np.clip(audio, -1, 32767 / 32768) * 32768).astype("<i2").tobytes(), self.rate)
+
+    def voices(self):
+        return self.espeak.voices()
+
+
+@pytest.mark.parametrize("rate", [11025, 16000, 24000])
+def test_a_voice_at_another_rate_is_mastered_to_the_targets(rate, tmp_path, ffmpeg):
+    # 11,025 Hz: BS.1770's 100 ms hops are not whole samples, so it is measured at the output rate.
+    result = convert_article(ARTICLES / "community-gardens.md", tmp_path, engine=EspeakAtAnotherRate(rate))
+    audio = ffmpeg_samples(ffmpeg, result.mp3)
+    import pyloudnorm
+
+    lufs = pyloudnorm.Meter(44100).integrated_loudness(audio.astype(np.float64))
+    assert abs(lufs - (-16.0)) <= 0.5 and abs(result.loudness.integrated_lufs - lufs) < 0.15
+    assert true_peak_dbtp(audio, 44100) <= result.loudness.true_peak_dbtp <= -1.0
+    assert abs(len(audio) / 44100 * 1000 - result.duration_ms) < 120
