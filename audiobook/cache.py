@@ -34,11 +34,11 @@ def default_cache_dir() -> Path:
     return Path(base) / "audiobook"
 
 
-def content_key(*parts: str | bytes) -> str:
+def content_key(*parts: str | bytes | memoryview) -> str:
     digest = hashlib.sha256()
     for part in parts:
         data = part.encode("utf-8") if isinstance(part, str) else part
-        digest.update(len(data).to_bytes(8, "little"))
+        digest.update(len(data).to_bytes(8, "little"))  # a memoryview of bytes: len is its size
         digest.update(data)
     return digest.hexdigest()
 
@@ -55,13 +55,17 @@ class BlobCache:
 
     def __init__(self, root: Path, kind: str) -> None:
         self.folder = Path(root) / kind
+        self._folder = str(self.folder)
 
-    def _path(self, key: str) -> Path:
-        return self.folder / key[:2] / key
+    def _path(self, key: str) -> str:
+        # A string, not a Path: pathlib interns every name it parses, and a long article's thousands
+        # of keys would leave the interpreter's intern table large for the rest of the process.
+        return os.path.join(self._folder, key[:2], key)
 
     def get(self, key: str) -> tuple[int, bytes] | None:
         try:
-            data = self._path(key).read_bytes()
+            with open(self._path(key), "rb") as stream:
+                data = stream.read()
         except OSError:
             return None
         if len(data) < _HEADER.size:

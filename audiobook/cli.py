@@ -16,6 +16,7 @@ from typing import Annotated
 
 import typer
 
+from .engine_runtime import keep_large_buffers_out_of_the_heap
 from .errors import AudiobookError
 from .lexicon import Lexicon
 from .settings import Settings
@@ -371,6 +372,7 @@ def lexicon_check(
 
 
 def main() -> None:
+    keep_large_buffers_out_of_the_heap()
     app()
 
 

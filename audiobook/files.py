@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import tempfile
@@ -35,14 +36,17 @@ def unique_slug(slug: str, taken: set[str]) -> str:
     return candidate
 
 
-def write_atomic(path: Path, data: bytes | str | Iterable[bytes]) -> None:
+def write_atomic(path: str | Path, data: bytes | str | Iterable[bytes]) -> None:
     """Write to a temporary file beside ``path``, then rename: readers never see half a file.
 
     ``data`` may be an iterable of byte chunks, written as they come (a long MP3 part by part).
     """
     chunks = [data.encode("utf-8")] if isinstance(data, str) else [data] if isinstance(data, bytes) else data
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    # os.path, not pathlib: the clip cache writes thousands of entries, and pathlib interns every
+    # name it parses (the interpreter's intern table then stays large for the whole process).
+    folder, name = os.path.split(os.fspath(path))
+    os.makedirs(folder or ".", exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".part", dir=folder or ".")
     try:
         os.chmod(temporary, 0o666 & ~_UMASK)
         with os.fdopen(handle, "wb") as stream:
@@ -52,8 +56,13 @@ def write_atomic(path: Path, data: bytes | str | Iterable[bytes]) -> None:
             os.fsync(stream.fileno())
         os.replace(temporary, path)
     except OSError as exc:
-        Path(temporary).unlink(missing_ok=True)
+        _remove(temporary)
         raise OutputError(f"{path}: cannot be written ({exc.strerror or exc})") from None
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        _remove(temporary)
         raise
+
+
+def _remove(path: str) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(path)

@@ -32,8 +32,10 @@ class _Worker:
 
 
 def _worker_main(connection: Connection, function: TaskFunction) -> None:
+    from .engine_runtime import keep_large_buffers_out_of_the_heap
     from .errors import AudiobookError
 
+    keep_large_buffers_out_of_the_heap()
     while True:
         try:
             message = connection.recv()
