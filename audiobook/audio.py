@@ -2,8 +2,9 @@
 
 The article is mastered in parts (chapters, cut further at paragraph pauses; see
 `timeline.build_timeline`): one gain for the whole article (from its integrated loudness,
-ITU-R BS.1770), then per part: resample to the output rate, apply the gain, hold true peaks under
-the ceiling with a look-ahead limiter, measure the result, and encode it with lameenc.
+ITU-R BS.1770), then per part: apply the gain, hold true peaks under the ceiling with a look-ahead
+limiter and measure the result, all at the engine's rate, then resample to the output rate and
+encode with lameenc a few seconds at a time (a part's audio at the output rate is never whole).
 The parts' MP3 streams are joined frame by frame; every boundary falls in a pause, so each
 stream's encoder delay and padding land in silence. Each encoded part is cached by the hash of
 its audio and settings: a one-sentence edit re-encodes one part.
