@@ -3,8 +3,10 @@
 The article is mastered in parts (chapters, cut further at paragraph pauses; see
 `timeline.build_timeline`): one gain for the whole article (from its integrated loudness,
 ITU-R BS.1770), then per part: apply the gain, hold true peaks under the ceiling with a look-ahead
-limiter and measure the result, all at the engine's rate, then resample to the output rate and
-encode with lameenc a few seconds at a time (a part's audio at the output rate is never whole).
+limiter and measure the result at the engine's rate, then resample to the output rate and encode
+with lameenc a few seconds at a time (espeak's 22,050 Hz: the part at 44.1 kHz is never whole).
+Other engine rates are resampled first when BS.1770's blocks do not fit them (11,025 Hz), and in
+one piece when the output rate is not a multiple of theirs (scipy's polyphase resampler).
 The parts' MP3 streams are joined frame by frame; every boundary falls in a pause, so each
 stream's encoder delay and padding land in silence. Each encoded part is cached by the hash of
 its audio and settings: a one-sentence edit re-encodes one part.
@@ -121,8 +123,8 @@ RESAMPLE_CHUNK = 1 << 16  # source samples per chunk of resampled audio (3 s at 
 
 
 def resampled_chunks(audio: np.ndarray, source_rate: int, target_rate: int) -> Iterator[np.ndarray]:
-    """The audio at ``target_rate``, a few seconds at a time: a part's output-rate audio (twice the
-    samples for espeak) is never all in memory."""
+    """The audio at ``target_rate``, a few seconds at a time when the rates are whole multiples
+    (espeak's 22,050 → 44,100 Hz), else in one piece."""
     if target_rate % source_rate == 0:  # espeak's 22,050 Hz → 44,100 Hz (or the same rate)
         for start in range(0, audio.size, RESAMPLE_CHUNK):
             yield dsp.upsample(audio, target_rate // source_rate, start, min(start + RESAMPLE_CHUNK, audio.size))
@@ -198,9 +200,11 @@ def true_peak_dbtp(audio: np.ndarray, rate: int) -> float:
     loud = np.flatnonzero((inner >= threshold) | (inner <= -threshold)) + 1
     magnitude = np.abs(audio[loud])
     loud = loud[(magnitude >= np.abs(audio[loud - 1])) & (magnitude >= np.abs(audio[loud + 1]))]
+    if loud.size == 0:  # only the first or last sample is loud (a very short signal)
+        return 20 * float(np.log10(sample_peak))
     gaps = np.concatenate((loud - 1, loud))  # [n−1, n] and [n, n+1]
     half = TRUE_PEAK_TAPS // 2
-    if gaps.size and (gaps.min() < half - 1 or gaps.max() + half >= audio.size):
+    if gaps.min() < half - 1 or gaps.max() + half >= audio.size:
         audio, gaps = np.pad(audio, TRUE_PEAK_TAPS), gaps + TRUE_PEAK_TAPS  # silence beyond the ends
     windows = np.lib.stride_tricks.sliding_window_view(audio, TRUE_PEAK_TAPS)  # samples g − 15 … g + 16
     transposed = weights.T.astype(audio.dtype)

@@ -94,7 +94,8 @@ def _k_weight_plan(rate: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.nd
     for i in range(1, _GROUP + 1):
         for j in range(i):
             carry[j, :, i, :] = powers[i - 1 - j].T
-    return state_in, carry.reshape(_GROUP * n, (_GROUP + 1) * n), np.array(powers), out
+    plan = (state_in, carry.reshape(_GROUP * n, (_GROUP + 1) * n), np.array(powers), out)
+    return tuple(_read_only(matrix) for matrix in plan)
 
 
 class KWeighting:
@@ -155,7 +156,13 @@ def interpolator(factor: int, taps: int) -> np.ndarray:
     distance = np.arange(1, factor)[:, None] / factor - np.arange(-half + 1, half + 1)[None, :]
     window = np.i0(8.0 * np.sqrt(np.clip(1 - (distance / half) ** 2, 0, None))) / np.i0(8.0)
     weights = np.sinc(distance) * window
-    return weights / weights.sum(axis=1, keepdims=True)
+    return _read_only(weights / weights.sum(axis=1, keepdims=True))
+
+
+def _read_only(array: np.ndarray) -> np.ndarray:
+    """Cached plans are shared by every thread: an in-place change would corrupt all later results."""
+    array.setflags(write=False)
+    return array
 
 
 # Upsampling keeps every input sample and interpolates the points between from 64 neighbours: flat
@@ -173,7 +180,7 @@ def _upsample_plan(factor: int, dtype: type) -> np.ndarray:
     plan = np.zeros((_UP_BLOCK + UPSAMPLE_TAPS - 1, _UP_BLOCK, factor - 1))
     for offset in range(_UP_BLOCK):
         plan[offset : offset + UPSAMPLE_TAPS, offset, :] = weights.T
-    return plan.reshape(_UP_BLOCK + UPSAMPLE_TAPS - 1, -1).astype(dtype)
+    return _read_only(plan.reshape(_UP_BLOCK + UPSAMPLE_TAPS - 1, -1).astype(dtype))
 
 
 def upsample(audio: np.ndarray, factor: int, start: int = 0, stop: int | None = None) -> np.ndarray:
@@ -185,6 +192,8 @@ def upsample(audio: np.ndarray, factor: int, start: int = 0, stop: int | None = 
     dtype = np.float32 if audio.dtype == np.float32 else np.float64
     half = UPSAMPLE_TAPS // 2
     count = stop - start
+    if count <= 0:
+        return np.zeros(0, dtype=dtype)
     blocks = -(-count // _UP_BLOCK)
     # The inputs every block needs: its own samples and `half` on either side.
     low, high = start - half + 1, start + blocks * _UP_BLOCK + half
