@@ -45,11 +45,16 @@ def write_atomic(path: str | Path, data: bytes | str | Iterable[bytes]) -> None:
     # os.path, not pathlib: the clip cache writes thousands of entries, and pathlib interns every
     # name it parses (the interpreter's intern table then stays large for the whole process).
     folder, name = os.path.split(os.fspath(path))
-    os.makedirs(folder or ".", exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".part", dir=folder or ".")
     try:
-        os.chmod(temporary, 0o666 & ~_UMASK)
+        os.makedirs(folder or ".", exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".part", dir=folder or ".")
+    except (FileExistsError, NotADirectoryError):
+        raise OutputError(f"{path}: cannot be written (a file stands where its folder should be)") from None
+    except OSError as exc:  # e.g. no permission
+        raise OutputError(f"{path}: cannot be written ({exc.strerror or exc})") from None
+    try:
         with os.fdopen(handle, "wb") as stream:
+            os.chmod(temporary, 0o666 & ~_UMASK)
             for chunk in chunks:
                 stream.write(chunk)
             stream.flush()

@@ -162,3 +162,15 @@ def test_build_killed_again_and_again_finishes_whole(tmp_path):
         assert abs(len(audio) / rate * 1000 - article["duration_ms"]) < 30
     assert not [p for p in out.iterdir() if p.name.endswith(".part")]
     assert open_engine(Settings()).voice  # the engine still works in this process afterwards
+
+
+def test_output_folder_that_is_a_file_gives_one_line_and_writes_nothing(tmp_path):
+    article = tmp_path / "a.md"
+    article.write_text(ARTICLE, encoding="utf-8")
+    (tmp_path / "out").write_text("not a folder", encoding="utf-8")
+    done = subprocess.run(
+        [*audiobook_command(), "convert", str(article), "-o", str(tmp_path / "out")], capture_output=True, text=True
+    )
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "a file stands where its folder should be" in done.stderr and str(tmp_path / "out") in done.stderr
+    assert (tmp_path / "out").read_text(encoding="utf-8") == "not a folder"
