@@ -16,7 +16,6 @@ from typing import Annotated
 
 import typer
 
-from .engine_runtime import keep_large_buffers_out_of_the_heap
 from .errors import AudiobookError
 from .lexicon import Lexicon
 from .settings import Settings
@@ -103,8 +102,11 @@ def convert(
 ) -> None:
     """Convert articles into chaptered, tagged MP3s with a WebVTT transcript and JSON chapters."""
     from .convert import convert_article, output_slug
+    from .engine_runtime import keep_large_buffers_out_of_the_heap
     from .files import unique_slug
     from .parse import read_article
+
+    keep_large_buffers_out_of_the_heap()  # this process masters the audio (build: its workers do)
 
     files = _article_files(articles)
     if not files:
@@ -372,7 +374,6 @@ def lexicon_check(
 
 
 def main() -> None:
-    keep_large_buffers_out_of_the_heap()
     app()
 
 

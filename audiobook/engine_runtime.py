@@ -41,7 +41,7 @@ def prepare_espeak() -> Path | None:
 # comes from the heap, fragments it among small objects, and a long article's process grows
 # (measured: peak memory +10 % from 5,000 to 20,000 words, ±6 MB from run to run). A fixed
 # threshold keeps part-sized arrays in mappings of their own, returned whole when freed; the
-# few-second chunks below it still reuse the heap. Only for whole processes we own (the CLI,
+# few-second chunks below it still reuse the heap. Only for whole processes we own (`convert`,
 # build workers), never for a program that imports the library.
 MMAP_THRESHOLD_BYTES = 1 << 20
 _M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter number
