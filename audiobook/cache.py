@@ -55,12 +55,11 @@ class BlobCache:
 
     def __init__(self, root: Path, kind: str) -> None:
         self.folder = Path(root) / kind
-        self._folder = str(self.folder)
 
     def _path(self, key: str) -> str:
         # A string, not a Path: pathlib interns every name it parses, and a long article's thousands
         # of keys would leave the interpreter's intern table large for the rest of the process.
-        return os.path.join(self._folder, key[:2], key)
+        return os.path.join(self.folder, key[:2], key)
 
     def get(self, key: str) -> tuple[int, bytes] | None:
         try:

@@ -7,7 +7,6 @@ checked, and the MP3 is written last: an MP3 on disk always comes with its trans
 
 from __future__ import annotations
 
-import gc
 import itertools
 import tempfile
 import time
@@ -81,12 +80,7 @@ def convert_article(
             )
     started = time.perf_counter()
     settings = settings or Settings()
-    if not isinstance(source, Article):
-        source = read_article(Path(source))
-        # markdown-it's tree links children to parents: collect it now, so its memory serves the
-        # long conversion instead of waiting for the next full collection.
-        gc.collect()
-    article = source
+    article = source if isinstance(source, Article) else read_article(Path(source))
     source, out_dir = article.source, Path(out_dir)
     script = build_script(article, settings)
     if not script.utterances:
