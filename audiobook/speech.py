@@ -17,10 +17,12 @@ message naming the sentence. Every sentence of the script is in the audio, or no
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import ctypes
 import io
 import os
+import shutil
 import tempfile
 import threading
 from collections.abc import Callable
@@ -73,6 +75,30 @@ ESPEAK_LEVEL = 60
 _STEADY_SETTINGS = "\n# audiobook: steady output (see audiobook.speech)\nflutter 0\nroughness 0\n"
 
 
+_PRIVATE_FOLDER: list[Path] = []  # this process's folder for voice files, made on first use
+# libespeak-ng refuses a voice file whose path is longer than this (measured: 59 characters load,
+# 60 do not), so a long $TMPDIR falls back to a shorter temporary folder.
+_ESPEAK_PATH_LIMIT = 59
+_VOICE_NAME_LENGTH = 16
+_FOLDER_PREFIX = "audiobook-"
+
+
+def _private_folder() -> Path:
+    """A folder only this process can write to (``mkdtemp``: a fresh unpredictable name, mode
+    0700), removed when the process exits. A fixed name in /tmp could be made in advance by
+    someone else, or hold a link that our file would be written through."""
+    if not _PRIVATE_FOLDER:
+        room = _ESPEAK_PATH_LIMIT - len(_FOLDER_PREFIX) - 8 - 2 - _VOICE_NAME_LENGTH  # 8 random, 2 separators
+        bases = [tempfile.gettempdir(), "/tmp", "/dev/shm"]
+        base = next((b for b in bases if len(b) <= room and os.path.isdir(b) and os.access(b, os.W_OK)), None)
+        if base is None:
+            raise EngineUnavailable(f"no temporary folder with a path of at most {room} characters for espeak")
+        folder = tempfile.mkdtemp(prefix=_FOLDER_PREFIX, dir=base)
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        _PRIVATE_FOLDER.append(Path(folder))
+    return _PRIVATE_FOLDER[0]
+
+
 def _steady_voice_file(espeak: object, identifier: str, requested: str) -> Path | None:
     """A private copy of the voice's file (plus its variant's, for "voice+variant") made steady."""
     info = espeak.dll.espeak_Info  # type: ignore[attr-defined]
@@ -96,9 +122,7 @@ def _steady_voice_file(espeak: object, identifier: str, requested: str) -> Path 
                 for line in variant.read_text(encoding="utf-8", errors="replace").splitlines()
                 if not line.startswith(("name", "language"))
             )
-    folder = Path(tempfile.gettempdir()) / f"audiobook-voices-{os.getpid()}"
-    folder.mkdir(exist_ok=True)
-    target = folder / content_key(identifier, requested, text)[:16]
+    target = _private_folder() / content_key(identifier, requested, text)[:_VOICE_NAME_LENGTH]
     target.write_text(text + _STEADY_SETTINGS, encoding="utf-8")
     return target
 
@@ -200,7 +224,7 @@ class Pyttsx3Engine:
         self._done = threading.Event()
         self._engine.connect("finished-utterance", lambda name, completed: self._done.set())
         self._timeout_s = timeout_s
-        self._folder = Path(tempfile.mkdtemp(prefix="audiobook-tts-"))
+        self._folder = Path(tempfile.mkdtemp(prefix="tts-", dir=_private_folder()))  # removed at exit
         self._count = 0
         if voice:
             with _quiet():
