@@ -15,10 +15,9 @@ One build per output folder at a time: a lock file, waited for or refused (`wait
 
 from __future__ import annotations
 
-import json
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -26,13 +25,14 @@ from typing import Any
 
 from . import __version__
 from .cache import ClipCache, content_key, default_cache_dir
-from .config import load_settings
+from .config import CONFIG_NAME, load_settings
+from .cover import CoverError, CoverImage, article_cover, read_cover
 from .errors import AudiobookError, OutputError
 from .files import unique_slug, write_atomic
+from .manifest import load_manifest, outputs_intact, remove_outputs, write_manifest
 from .parse import ARTICLE_SUFFIXES, read_article
 from .settings import Settings
 
-MANIFEST = "manifest.json"
 LOCK = ".audiobook.lock"
 # Bump when the same input and settings would produce different output files.
 OUTPUT_FORMAT = "1"
@@ -63,6 +63,7 @@ class BuildReport:
     articles: tuple[ArticleReport, ...]
     wall_s: float
     output: str
+    warnings: tuple[str, ...] = ()  # things set aside or left out, each one line
 
     def count(self, status: str) -> int:
         return sum(1 for a in self.articles if a.status == status)
@@ -83,6 +84,7 @@ class BuildReport:
             "unchanged": self.count("unchanged"),
             "failed": self.count("failed"),
             "duration_ms": self.duration_ms,
+            "warnings": list(self.warnings),
             "articles": [asdict(a) for a in self.articles],
         }
 
@@ -104,6 +106,7 @@ def convert_task(payload: dict[str, Any], report: Callable[[str, int, int], None
         slug=payload["slug"],
         on_progress=report,
         threads=payload.get("threads"),
+        cover=payload.get("cover"),
     )
     outputs = {
         "mp3": result.mp3.name,
@@ -136,10 +139,12 @@ def convert_task(payload: dict[str, Any], report: Callable[[str, int, int], None
 # --- the build ---------------------------------------------------------------------------------
 
 
-def discover(articles_dir: Path, follow_links: bool = False) -> list[Path]:
-    """Article files below the folder, sorted; hidden entries skipped, and links leading outside
-    the folder too unless ``follow_links``."""
+def discover(articles_dir: Path, follow_links: bool = False, skip: Iterable[Path] = ()) -> list[Path]:
+    """Article files below the folder, sorted; hidden entries skipped, the folders in ``skip`` (the
+    build's own output and cache, when they lie inside the archive) too, and links leading outside
+    the folder unless ``follow_links``."""
     root = articles_dir.resolve()
+    skipped = {folder.resolve() for folder in skip}
     found = []
     for path in sorted(articles_dir.rglob("*")):
         relative = path.relative_to(articles_dir)
@@ -147,41 +152,27 @@ def discover(articles_dir: Path, follow_links: bool = False) -> list[Path]:
             continue
         if path.suffix.lower() not in ARTICLE_SUFFIXES or not path.is_file():
             continue
-        if not follow_links and not path.resolve().is_relative_to(root):
+        resolved = path.resolve()
+        if not follow_links and not resolved.is_relative_to(root):
             continue  # a symbolic link pointing outside the archive is not followed
+        if any(resolved.is_relative_to(folder) or path.absolute().is_relative_to(folder) for folder in skipped):
+            continue  # our own pages and clips are not articles
         found.append(path)
     return found
 
 
+def _shown_name(source: str) -> str | None:
+    """A file name that cannot be written as UTF-8 (bytes of another encoding), with its bad
+    bytes replaced, for the error line; None when the name is fine."""
+    try:
+        source.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(source).decode("utf-8", "replace")
+    return None
+
+
 def settings_fingerprint(settings: Settings) -> str:
     return content_key(repr(settings), OUTPUT_FORMAT, __version__)
-
-
-def load_manifest(out_dir: Path) -> dict[str, dict[str, Any]]:
-    """Entries by source; an unreadable manifest counts as empty (everything is rebuilt)."""
-    try:
-        data = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
-        return {entry["source"]: entry for entry in data["articles"]}
-    except (OSError, ValueError, KeyError, TypeError):
-        return {}
-
-
-def _write_manifest(out_dir: Path, entries: dict[str, dict[str, Any]]) -> None:
-    data = {
-        "generator": f"audiobook {__version__}",
-        "format": OUTPUT_FORMAT,
-        "articles": [entries[source] for source in sorted(entries)],
-    }
-    write_atomic(out_dir / MANIFEST, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
-
-
-def _outputs_intact(out_dir: Path, entry: dict[str, Any]) -> bool:
-    sizes = entry.get("sizes") or {}
-    outputs = entry.get("outputs") or {}
-    return bool(outputs) and all(
-        (out_dir / name).is_file() and (out_dir / name).stat().st_size == sizes.get(kind)
-        for kind, name in outputs.items()
-    )
 
 
 @contextmanager
@@ -189,7 +180,13 @@ def build_lock(out_dir: Path, wait_for_lock: bool, on_wait: Callable[[], None] |
     """An exclusive lock on the output folder for the duration of a build."""
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / LOCK
-    handle = open(path, "a+")  # noqa: SIM115 - held for the whole build
+    try:
+        # Never through a link: a planted `.audiobook.lock -> /elsewhere` would create that file.
+        descriptor = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o644)
+    except OSError as exc:
+        reason = "it is a symbolic link" if path.is_symlink() else (exc.strerror or str(exc))
+        raise OutputError(f"{path}: the build's lock file cannot be opened ({reason})") from None
+    handle = os.fdopen(descriptor, "a+")  # noqa: SIM115 - held for the whole build
     try:
         if os.name == "nt":  # pragma: no cover - Windows
             import msvcrt
@@ -214,12 +211,6 @@ def build_lock(out_dir: Path, wait_for_lock: bool, on_wait: Callable[[], None] |
         yield
     finally:
         handle.close()
-
-
-def _remove_outputs(out_dir: Path, entry: dict[str, Any], keep: set[str] = frozenset()) -> None:
-    for name in (entry.get("outputs") or {}).values():
-        if name not in keep:
-            (out_dir / name).unlink(missing_ok=True)
 
 
 def build_archive(
@@ -249,22 +240,38 @@ def build_archive(
     emit = on_event or (lambda kind, data: None)
     settings = load_settings(articles_dir).with_overrides(**(overrides or {}))
     fingerprint = settings_fingerprint(settings)
+    channel_cover = _channel_cover(settings, articles_dir, follow_links)  # a bad one fails before any work
     # On a cluster, each worker uses its own default cache unless a folder is named (shared storage).
     cache_root = Path(cache_dir) if cache_dir else (None if cluster else default_cache_dir())
 
+    def warn(message: str) -> None:
+        warnings.append(message)
+        emit("warning", {"message": message})
+
+    warnings: list[str] = []
     with build_lock(out_dir, wait_for_lock, lambda: emit("waiting", {"output": str(out_dir)})):
         for leftover in out_dir.glob(".*.part"):  # from a build that was killed mid-write
             leftover.unlink(missing_ok=True)
-        previous = load_manifest(out_dir)
+        previous, problem = load_manifest(out_dir, OUTPUT_FORMAT)
+        if problem:
+            warn(problem)
         entries: dict[str, dict[str, Any]] = {}
         reports: dict[str, ArticleReport] = {}
-        files = discover(articles_dir, follow_links)
-        sources = {str(path.relative_to(articles_dir)): path for path in files}
+        # The output and cache folders may lie inside the archive: their pages are not articles.
+        files = discover(articles_dir, follow_links, skip=[out_dir, *([cache_root] if cache_root else [])])
+        sources: dict[str, Path] = {}
+        for path in files:
+            source = str(path.relative_to(articles_dir))
+            shown = _shown_name(source)
+            if shown is None:
+                sources[source] = path
+            else:  # it could not be named in the manifest, the feed or a message
+                reports[shown] = ArticleReport(shown, "failed", error=f"{shown}: the file name is not valid UTF-8")
 
         # Orphans: their articles are gone.
         for source, entry in previous.items():
             if source not in sources and not keep_orphans:
-                _remove_outputs(out_dir, entry)
+                remove_outputs(out_dir, entry)
         # Unchanged articles keep their entry and reserve their slug.
         to_build: list[tuple[str, Path, str]] = []
         taken: set[str] = set()
@@ -279,7 +286,7 @@ def build_archive(
                 entry
                 and entry.get("hashes", {}).get("input") == input_hash
                 and entry.get("status") in ("built", "unchanged")
-                and _outputs_intact(out_dir, entry)
+                and outputs_intact(out_dir, entry)
             ):
                 entries[source] = {**entry, "status": "unchanged"}
                 reports[source] = ArticleReport(
@@ -294,10 +301,14 @@ def build_archive(
         for source, path, input_hash in to_build:
             try:
                 article = read_article(path)
+                # Read here, inside the archive, for local and cluster workers alike: they get the
+                # checked bytes and never open a path that an article named.
+                cover = article_cover(article, articles_dir, follow_links)
             except AudiobookError as exc:
                 entries[source] = _failed_entry(previous.get(source), source, str(exc), input_hash)
                 reports[source] = ArticleReport(**_report_fields(entries[source]))
                 continue
+
             from .convert import output_slug
 
             slug = unique_slug(output_slug(article), taken)
@@ -308,7 +319,7 @@ def build_archive(
                     source,
                     {
                         "article": article,  # parsed once, here
-                        "cover": _cover_bytes(article) if cluster else None,
+                        "cover": cover,
                         "out_dir": str(out_dir),
                         "settings": settings,
                         "slug": slug,
@@ -353,12 +364,12 @@ def build_archive(
                     "hashes": {"input": payload["input_hash"], "settings": fingerprint},
                 }
                 if old and old.get("slug") != payload["slug"]:
-                    _remove_outputs(out_dir, old, keep=set(value["outputs"].values()))
+                    remove_outputs(out_dir, old, keep=set(value["outputs"].values()))
             else:
                 entry = _failed_entry(old, source, value, payload["input_hash"], payload["slug"], payload["title"])
             entries[source] = entry
             reports[source] = ArticleReport(**_report_fields(entry))
-            _write_manifest(out_dir, entries)
+            write_manifest(out_dir, entries, OUTPUT_FORMAT)
             emit("article", {"report": reports[source]})
 
         def on_cluster_result(source: str, ok: bool, value: Any) -> None:
@@ -392,15 +403,23 @@ def build_archive(
                 on_progress=progress,
                 on_result=on_result,
             )
-        _write_manifest(out_dir, entries)
-        publish_archive(out_dir, settings, articles_dir, list(entries.values()))
+        write_manifest(out_dir, entries, OUTPUT_FORMAT)
+        publish_archive(out_dir, settings, list(entries.values()), channel_cover, warn)
 
-    report = BuildReport(tuple(reports[s] for s in sorted(reports)), time.perf_counter() - started, str(out_dir))
+    report = BuildReport(
+        tuple(reports[s] for s in sorted(reports)), time.perf_counter() - started, str(out_dir), tuple(warnings)
+    )
     emit("done", {"report": report})
     return report
 
 
-def publish_archive(out_dir: Path, settings: Settings, articles_dir: Path, entries: list[dict[str, Any]]) -> None:
+def publish_archive(
+    out_dir: Path,
+    settings: Settings,
+    entries: list[dict[str, Any]],
+    channel_cover: CoverImage | None = None,
+    warn: Callable[[str], None] = lambda message: None,
+) -> None:
     """The archive-wide files: index.html, the channel cover, the podcast feed (with a base URL)."""
     import datetime as dt
 
@@ -411,7 +430,7 @@ def publish_archive(out_dir: Path, settings: Settings, articles_dir: Path, entri
     published = [
         e
         for e in entries
-        if e.get("status") in ("built", "unchanged") or (e.get("status") == "failed" and _outputs_intact(out_dir, e))
+        if e.get("status") in ("built", "unchanged") or (e.get("status") == "failed" and outputs_intact(out_dir, e))
     ]
     published = [e for e in published if "page" in (e.get("outputs") or {})]
     site = site_for(settings)
@@ -424,50 +443,53 @@ def publish_archive(out_dir: Path, settings: Settings, articles_dir: Path, entri
         out_dir / "index.html",
         index_page([Episode(e["title"], e["outputs"]["page"], date(e), e["duration_ms"]) for e in published], site),
     )
-    if settings.feed.image:
-        image_path = articles_dir / settings.feed.image
-        try:
-            channel_image = image_path.read_bytes()
-        except OSError as exc:
-            raise AudiobookError(f"{image_path}: the feed image cannot be read ({exc.strerror or exc})") from None
-        image_name = "cover" + (image_path.suffix.lower() or ".png")
-    else:
-        channel_image, image_name = title_card(settings.feed.title or settings.publication, "podcast"), "cover.png"
-    target = out_dir / image_name
-    if not target.is_file() or target.read_bytes() != channel_image:
-        write_atomic(target, channel_image)
+    if channel_cover is None:
+        card = title_card(settings.feed.title or settings.publication, "podcast")
+        channel_cover = CoverImage(card, "image/png", ".png")
+    target = out_dir / ("cover" + channel_cover.suffix)
+    if not target.is_file() or target.read_bytes() != channel_cover.data:
+        write_atomic(target, channel_cover.data)
     if not settings.feed.base_url:
         (out_dir / "feed.xml").unlink(missing_ok=True)
         return
-    episodes = [
-        FeedEpisode(
-            guid=e["guid"],
-            title=e["title"],
-            summary=e.get("summary"),
-            date=date(e),
-            duration_ms=e["duration_ms"],
-            mp3=e["outputs"]["mp3"],
-            mp3_bytes=e["sizes"]["mp3"],
-            page=e["outputs"]["page"],
-            image=e["outputs"]["cover"],
-            chapters_file=e["outputs"]["chapters"],
-            transcript=e["outputs"]["transcript"],
-            chapters=[(c["title"], c["start_ms"]) for c in e.get("chapters", [])],
-            references=[(r["text"], r.get("url")) for r in e.get("references", [])],
+    episodes = []
+    guids: dict[str, str] = {}
+    for e in published:
+        if not e.get("guid"):
+            continue
+        if e["guid"] in guids:  # podcast apps would merge or drop the two episodes
+            warn(f"{e['source']}: its feed id {e['guid']!r} is already {guids[e['guid']]}'s; left out of the feed")
+            continue
+        guids[e["guid"]] = e["source"]
+        episodes.append(
+            FeedEpisode(
+                guid=e["guid"],
+                title=e["title"],
+                summary=e.get("summary"),
+                date=date(e),
+                duration_ms=e["duration_ms"],
+                mp3=e["outputs"]["mp3"],
+                mp3_bytes=e["sizes"]["mp3"],
+                page=e["outputs"]["page"],
+                image=e["outputs"]["cover"],
+                chapters_file=e["outputs"]["chapters"],
+                transcript=e["outputs"]["transcript"],
+                chapters=[(c["title"], c["start_ms"]) for c in e.get("chapters", [])],
+                references=[(r["text"], r.get("url")) for r in e.get("references", [])],
+            )
         )
-        for e in published
-        if e.get("guid")
-    ]
-    write_atomic(out_dir / "feed.xml", podcast_feed(settings.feed, settings.publication, episodes, image_name))
+    write_atomic(out_dir / "feed.xml", podcast_feed(settings.feed, settings.publication, episodes, target.name))
 
 
-def _cover_bytes(article: Any) -> bytes | None:
-    """A cover image travels to a cluster worker as bytes (the worker has no copy of the archive);
-    one that cannot be read is left for the worker to report as the local build would."""
-    try:
-        return article.cover.read_bytes() if article.cover else None
-    except OSError:
+def _channel_cover(settings: Settings, articles_dir: Path, follow_links: bool) -> CoverImage | None:
+    """The `[feed] image` named in audiobook.toml, read inside the archive like article covers."""
+    if not settings.feed.image:
         return None
+    path = articles_dir / settings.feed.image
+    try:
+        return read_cover(path, articles_dir, follow_links)
+    except CoverError as exc:
+        raise AudiobookError(f"{articles_dir / CONFIG_NAME}: [feed] image {path} {exc}") from None
 
 
 def _failed_entry(

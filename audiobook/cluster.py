@@ -18,7 +18,6 @@ Failures keep their local meaning:
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import queue
 import re
 import tempfile
@@ -54,20 +53,13 @@ def convert_on_worker(payload: dict[str, Any]) -> dict[str, Any]:
     report = _progress_reporter(payload["build"], payload["source"])
     with _ONE_ARTICLE_AT_A_TIME, tempfile.TemporaryDirectory(prefix="audiobook-task-") as folder:
         report("", 0, 0)  # started: the build watches for silence from here on
-        work = Path(folder)
-        article = original = payload["article"]
-        if payload.get("cover") is not None:
-            # The cover travels as bytes; the worker reads it from its own temporary copy.
-            cover = work / ("cover" + article.cover.suffix.lower())
-            cover.write_bytes(payload["cover"])
-            article = dataclasses.replace(article, cover=cover)
-        out_dir = work / "out"
+        # The cover travels in the payload, read and checked by the build: no path is opened here.
+        out_dir = Path(folder) / "out"
         out_dir.mkdir()
         try:
-            fields = convert_task({**payload, "article": article, "out_dir": str(out_dir)}, report)
+            fields = convert_task({**payload, "out_dir": str(out_dir)}, report)
         except AudiobookError as exc:  # the article's own fault: retrying would give the same
-            # An error about the cover names the user's file, not the worker's temporary copy.
-            return {"error": str(exc).replace(str(article.cover), str(original.cover))}
+            return {"error": str(exc)}
         files = {name: (out_dir / name).read_bytes() for name in fields["outputs"].values()}
         return {"fields": fields, "files": files}
 

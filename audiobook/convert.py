@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .audio import ENCODER_DELAY_SAMPLES, SAMPLES_PER_FRAME, Loudness, master
 from .cache import ClipCache
-from .cover import title_card
+from .cover import CoverImage, article_cover, title_card
 from .errors import InputError
 from .files import slugify, write_atomic
 from .model import Article
@@ -64,11 +64,15 @@ def convert_article(
     slug: str | None = None,
     on_progress: Callable[[str, int, int], None] | None = None,
     threads: int | None = None,
+    *,
+    cover: CoverImage | None = None,
 ) -> ConversionResult:
     """Convert one article; ``on_progress(phase, done, total)`` is called per sentence and stage.
 
     ``source`` is a file, or an article already parsed (the build parses every article to name
-    it, and a cluster worker has no copy of the archive).
+    it, and a cluster worker has no copy of the archive). ``cover`` is the article's cover image
+    already read and checked (the build reads it inside the archive); without it a cover named by
+    the article is read here, and must lie in the article's folder or below it.
 
     Without a cache, a temporary one holds the spoken sentences on disk for the duration, so a
     long article's speech is never all in memory.
@@ -76,7 +80,7 @@ def convert_article(
     if cache is None:
         with tempfile.TemporaryDirectory(prefix="audiobook-") as folder:
             return convert_article(
-                source, out_dir, settings, engine, ClipCache(Path(folder)), slug, on_progress, threads
+                source, out_dir, settings, engine, ClipCache(Path(folder)), slug, on_progress, threads, cover=cover
             )
     started = time.perf_counter()
     settings = settings or Settings()
@@ -85,6 +89,7 @@ def convert_article(
     script = build_script(article, settings)
     if not script.utterances:
         raise InputError(source, "no speakable text found")
+    cover = cover or article_cover(article, article.source.parent)  # a bad one fails before any speech
     engine = engine or open_engine(settings, article.language)
     report = on_progress or (lambda phase, done, total: None)
     speech = synthesize_script(
@@ -103,7 +108,8 @@ def convert_article(
         spoken, encoded.part_frames, encoded.sample_rate, SAMPLES_PER_FRAME, ENCODER_DELAY_SAMPLES
     )
 
-    cover, mime = _cover(article, settings)
+    # The title card is drawn only now: PIL drawn before the speech left ~8 MB resident under it.
+    cover = cover or CoverImage(title_card(article.title, settings.publication), "image/png", ".png")
     tag = build_tag(
         TagInfo(
             title=article.title,
@@ -113,8 +119,8 @@ def convert_article(
             language=article.language,
             summary=article.summary,
             url=article.url,
-            cover=cover,
-            cover_mime=mime,
+            cover=cover.data,
+            cover_mime=cover.mime,
         ),
         timeline.chapters,
         timeline.duration_ms,
@@ -122,12 +128,12 @@ def convert_article(
 
     slug = slug or output_slug(article)
     mp3, vtt, chapters = (out_dir / f"{slug}.mp3", out_dir / f"{slug}.vtt", out_dir / f"{slug}.chapters.json")
-    cover_file = out_dir / f"{slug}.{'png' if mime == 'image/png' else 'jpg'}"
+    cover_file = out_dir / f"{slug}{cover.suffix}"
     page, embed = out_dir / f"{slug}.html", out_dir / f"{slug}.embed.html"
     site = site_for(settings)
     write_atomic(vtt, webvtt(timeline))
     write_atomic(chapters, chapters_json(timeline))
-    write_atomic(cover_file, cover)
+    write_atomic(cover_file, cover.data)
     write_atomic(page, article_page(article, timeline, slug, cover_file.name, site))
     write_atomic(embed, embed_page(article, timeline, slug, site))
     write_static(out_dir)
@@ -151,19 +157,3 @@ def convert_article(
         encoded_parts=encoded.encoded_parts,
         seconds=time.perf_counter() - started,
     )
-
-
-def _cover(article: Article, settings: Settings) -> tuple[bytes, str]:
-    if article.cover is None:
-        return title_card(article.title, settings.publication), "image/png"
-    try:
-        data = article.cover.read_bytes()
-    except OSError as exc:
-        raise InputError(
-            article.source, f"cover image {article.cover} cannot be read ({exc.strerror or exc})"
-        ) from None
-    if data.startswith(b"\x89PNG"):
-        return data, "image/png"
-    if data.startswith(b"\xff\xd8"):
-        return data, "image/jpeg"
-    raise InputError(article.source, f"cover image {article.cover} is not a PNG or JPEG file")

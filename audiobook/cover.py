@@ -1,12 +1,101 @@
-"""A square title card for articles that bring no cover image (deterministic for the same text)."""
+"""Cover images: reading one an article or the archive names, and the square title card made for
+articles that bring none (deterministic for the same text).
+
+A cover is named by a file path in front matter or `audiobook.toml`, so it is untrusted: it must
+lie inside the archive (links out only with ``follow_links``, as for articles), be a regular file
+(not a device or a FIFO, which would read forever or hang), at most ``MAX_COVER_BYTES``, and a PNG
+or JPEG whose header Pillow can read, with at most ``MAX_COVER_PIXELS`` (no decompression bomb).
+"""
 
 from __future__ import annotations
 
 import hashlib
 import io
+import os
+import stat
 import textwrap
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import InputError
+from .model import Article
 
 COVER_SIZE = 1400  # Apple Podcasts wants 1400–3000 px square
+MAX_COVER_BYTES = 20 * 1024 * 1024
+MAX_COVER_PIXELS = 6000 * 6000  # twice Apple's largest side; a bigger image is a bomb or a mistake
+_FORMATS = {"PNG": ("image/png", ".png"), "JPEG": ("image/jpeg", ".jpg")}
+
+
+class CoverError(ValueError):
+    """Why a named cover cannot be used (a reason, to follow the file's name)."""
+
+
+@dataclass(frozen=True)
+class CoverImage:
+    data: bytes
+    mime: str  # image/png or image/jpeg
+    suffix: str  # .png or .jpg
+
+
+def article_cover(article: Article, archive: Path, follow_links: bool = False) -> CoverImage | None:
+    """The cover the article names, checked; None when it names none. Errors name the article."""
+    if article.cover is None:
+        return None
+    try:
+        return read_cover(article.cover, archive, follow_links)
+    except CoverError as exc:
+        raise InputError(article.source, f"cover image {article.cover} {exc}") from None
+
+
+def read_cover(path: Path, archive: Path, follow_links: bool = False) -> CoverImage:
+    """The checked image at ``path``, which must resolve inside the ``archive`` folder."""
+    try:
+        resolved = path.resolve(strict=True)
+    except (OSError, RuntimeError):  # missing, or a loop of links
+        raise CoverError("no such file") from None
+    if not follow_links and not resolved.is_relative_to(archive.resolve()):
+        raise CoverError("lies outside the archive (links out are followed only with --follow-links)")
+    try:
+        # O_NONBLOCK: opening a FIFO must not wait for a writer; fstat then refuses it.
+        handle = os.open(resolved, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_BINARY", 0))
+    except OSError as exc:
+        raise CoverError(f"cannot be read ({exc.strerror or exc})") from None
+    with os.fdopen(handle, "rb") as stream:
+        info = os.fstat(stream.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise CoverError("is not a regular file")
+        if info.st_size > MAX_COVER_BYTES:
+            size, limit = info.st_size / 2**20, MAX_COVER_BYTES // 2**20
+            raise CoverError(f"is too large ({size:.1f} MB; the limit is {limit} MB)")
+        data = stream.read(MAX_COVER_BYTES + 1)
+    if len(data) > MAX_COVER_BYTES:  # grew while we read it
+        raise CoverError(f"is too large (the limit is {MAX_COVER_BYTES // 2**20} MB)")
+    return checked_image(data)
+
+
+def checked_image(data: bytes) -> CoverImage:
+    """``data`` as a cover, once Pillow has read its header and checked its structure."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # our own, lower cap follows
+            with Image.open(io.BytesIO(data), formats=list(_FORMATS)) as image:
+                width, height = image.size
+                if width * height > MAX_COVER_PIXELS:
+                    raise CoverError(f"is too large an image ({width}×{height} pixels)")
+                image.verify()  # the file's structure (chunks, checksums), without decoding the pixels
+                mime, suffix = _FORMATS[image.format]
+    except CoverError:
+        raise
+    except Image.DecompressionBombError:
+        raise CoverError("is too large an image (a decompression bomb)") from None
+    except UnidentifiedImageError:
+        raise CoverError("is not a PNG or JPEG image") from None
+    except Exception as exc:  # noqa: BLE001 - Pillow raises many kinds on damaged files
+        raise CoverError(f"is a damaged image ({type(exc).__name__})") from None
+    return CoverImage(data, mime, suffix)
 
 
 def title_card(title: str, publication: str, size: int = COVER_SIZE) -> bytes:

@@ -13,6 +13,9 @@ from pathlib import Path
 from .errors import OutputError
 
 _WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
+# The archive's own files in the output folder (index.html, cover.png, feed.xml, player.js/.css,
+# manifest.json): an article with one of these slugs would overwrite them, or they it.
+ARCHIVE_NAMES = {"index", "cover", "feed", "player", "manifest"}
 MAX_SLUG = 80
 _UMASK = os.umask(0)
 os.umask(_UMASK)  # read once: mkstemp creates 0600 files, outputs should get the usual mode
@@ -22,9 +25,24 @@ def slugify(text: str) -> str:
     """A file-name-safe slug: ASCII letters, digits and single hyphens; never a path."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:MAX_SLUG].strip("-")
-    if not slug or slug in _WINDOWS_RESERVED:
+    if not slug or slug in _WINDOWS_RESERVED or slug in ARCHIVE_NAMES:
         slug = f"article-{slug}" if slug else "article"
     return slug
+
+
+def output_file(out_dir: str | Path, name: object) -> Path | None:
+    """``out_dir / name`` when ``name`` is a plain file name that stays in the folder, else None.
+
+    The one rule for names that come from outside this process (a manifest on disk): only such
+    names are ever overwritten or removed — never a path, a parent, a hidden or special name.
+    """
+    if not isinstance(name, str) or not name or name.startswith(".") or name != os.path.basename(name):
+        return None
+    if "\\" in name or any(ord(c) < 32 for c in name):  # a Windows separator, NUL, controls
+        return None
+    folder = Path(out_dir)
+    path = folder / name
+    return path if path.parent == folder else None
 
 
 def unique_slug(slug: str, taken: set[str]) -> str:

@@ -6,6 +6,7 @@ import sys
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
@@ -44,7 +45,10 @@ class BuildProgress:
 
     def _on_waiting(self, data: dict[str, Any]) -> None:
         if not self.quiet:
-            self.err.print(f"waiting for another build on {data['output']} to finish…")
+            self.err.print(f"waiting for another build on {data['output']} to finish…", markup=False)
+
+    def _on_warning(self, data: dict[str, Any]) -> None:
+        self.err.print(f"warning: {data['message']}", markup=False, highlight=False)
 
     def _on_start(self, data: dict[str, Any]) -> None:
         self.total = data["total"]
@@ -80,7 +84,8 @@ class BuildProgress:
         self.done += 1
         self.partial.pop(report.source, None)
         if report.status == "failed":
-            self.err.print(f"[red]failed[/red] {report.source}: {report.error}", markup=True, highlight=False)
+            # Names and reasons come from files: escaped, so a "[/x]" in a file name is not markup.
+            self.err.print(f"[red]failed[/red] {escape(f'{report.source}: {report.error}')}", highlight=False)
         elif not self.quiet and not self.interactive:
             self.err.print(
                 f"[{self.done}/{self.total}] {report.status} {report.source} → {report.slug}.mp3 "
@@ -101,7 +106,7 @@ class BuildProgress:
             self.progress = None
 
     def summary(self, report: BuildReport) -> None:
-        table = Table(title=f"audiobook build → {report.output}", title_justify="left")
+        table = Table(title=f"audiobook build → {escape(report.output)}", title_justify="left")
         for column in ("built", "unchanged", "failed", "audio", "wall time"):
             table.add_column(column, justify="right")
         table.add_row(

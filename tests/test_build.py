@@ -15,7 +15,8 @@ from conftest import audiobook_command, decode_mp3
 from mutagen.mp3 import MP3
 
 from audiobook import AudiobookError
-from audiobook.build import MANIFEST, build_archive, build_lock
+from audiobook.build import build_archive, build_lock
+from audiobook.manifest import MANIFEST
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 from corpus import article_text  # noqa: E402

@@ -19,7 +19,8 @@ from conftest import audiobook_command
 from mutagen.mp3 import MP3
 from test_build import outputs, write_archive
 
-from audiobook.build import MANIFEST, build_archive
+from audiobook.build import build_archive
+from audiobook.manifest import MANIFEST
 
 pytest.importorskip("distributed")
 
@@ -240,5 +241,5 @@ def test_a_cover_travels_to_the_worker_and_errors_name_the_users_file(cluster, t
     assert by_source["good.md"].status == "built"
     assert (tmp_path / "out" / "a-good-cover.png").read_bytes() == (articles / "red.png").read_bytes()
     assert by_source["bad.md"].status == "failed"
-    reason = f"cover image {articles / 'bad.gif'} is not a PNG or JPEG file"
+    reason = f"cover image {articles / 'bad.gif'} is not a PNG or JPEG image"
     assert by_source["bad.md"].error == f"{articles / 'bad.md'}: {reason}"

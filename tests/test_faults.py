@@ -14,8 +14,8 @@ import pytest
 from conftest import audiobook_command, decode_mp3
 
 from audiobook import OutputError, SpeechError, build_script, convert_article, read_article
-from audiobook.build import MANIFEST
 from audiobook.cache import ClipCache
+from audiobook.manifest import MANIFEST
 from audiobook.model import Clip
 from audiobook.settings import Settings
 from audiobook.speech import open_engine, synthesize_script
