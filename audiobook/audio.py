@@ -164,6 +164,13 @@ def block_powers(audio: np.ndarray, rate: int) -> np.ndarray:
     return (hops[:-3] + hops[1:-2] + hops[2:-1] + hops[3:]) / block
 
 
+def block_count(samples: int, source_rate: int, rate: int) -> int:
+    """How many blocks `block_powers` gives for ``samples`` at ``source_rate`` resampled to ``rate``
+    (how a cached list of block powers is checked before it is believed)."""
+    size = -(-samples * rate // source_rate)  # the resampled length (both resamplers round up)
+    return 0 if size < int(0.4 * rate) else size // int(0.1 * rate) - 3
+
+
 def gated_loudness(powers: np.ndarray) -> float:
     """BS.1770 integrated loudness from block powers: absolute gate −70 LUFS, relative gate −10 LU."""
     with np.errstate(divide="ignore"):
@@ -334,7 +341,9 @@ def _cached_part(
         memoryview(source).cast("B"),  # hashed in place: no copy of the part
         f"{source_rate}|{gain_db:.3f}|{ceiling_dbtp:.3f}|{settings.sample_rate}|{settings.bitrate_kbps}",
     )
-    found = cache.get(key) if cache else None
+    # The blocks the part is measured in (see encode_part): a cached entry must hold that many.
+    blocks = block_count(source.size, source_rate, source_rate if measurable(source_rate) else settings.sample_rate)
+    found = _part_entry(cache.get(key), settings, blocks) if cache else None
     fresh = found is None
     if fresh:
         part = encode_part(source, source_rate, gain_db, ceiling_dbtp, settings)
@@ -343,21 +352,69 @@ def _cached_part(
         meta = json.dumps(
             {"frames": part.frames, "true_peak_dbtp": part.true_peak_dbtp, "blocks": int(part.block_powers.size)}
         ).encode()
-        cache.put(key, len(meta), meta + part.block_powers.astype("<f8").tobytes() + part.mp3)
-        found = (len(meta), meta + part.block_powers.astype("<f8").tobytes())
-    header_size, payload = found
-    meta = json.loads(payload[:header_size])
-    powers = np.frombuffer(payload[header_size : header_size + 8 * meta["blocks"]], dtype="<f8")
-    return EncodedPart(b"", meta["frames"], meta["true_peak_dbtp"], powers), fresh, lambda: _cached_mp3(cache, key)
+        powers = part.block_powers.astype("<f8").tobytes()
+        cache.put(key, len(meta), meta + powers + part.mp3)
+        found = (part.frames, part.true_peak_dbtp, np.frombuffer(powers, dtype="<f8"), b"")
+    frames, peak, powers, _ = found
+    return EncodedPart(b"", frames, peak, powers), fresh, _reader(cache, key, settings, blocks)
 
 
-def _cached_mp3(cache: BlobCache, key: str) -> bytes:
-    found = cache.get(key)
+def _reader(cache: BlobCache, key: str, settings: Settings, blocks: int) -> Callable[[], bytes]:
+    def read() -> bytes:
+        found = _part_entry(cache.get(key), settings, blocks)
+        if found is None:
+            raise OutputError(f"encoded audio vanished from the cache ({cache.folder}) while the MP3 was written")
+        return found[3]
+
+    return read
+
+
+def _part_entry(
+    found: tuple[int, bytes] | None, settings: Settings, expected_blocks: int
+) -> tuple[int, float, np.ndarray, bytes] | None:
+    """An encoded part's cache entry as (frames, true peak, block powers, MP3), or None when it is
+    missing or does not hold together. Its checksum holds, but a crafted entry can carry one: no
+    number in it is used before it is checked against the bytes it describes."""
     if found is None:
-        raise OutputError(f"encoded audio vanished from the cache ({cache.folder}) while the MP3 was written")
-    header_size, payload = found
-    blocks = json.loads(payload[:header_size])["blocks"]
-    return payload[header_size + 8 * blocks :]
+        return None
+    head, payload = found
+    if not 0 < head <= len(payload):
+        return None
+    try:
+        meta = json.loads(payload[:head])
+    except (ValueError, RecursionError):  # not JSON, not UTF-8, nested without end
+        return None
+    if not isinstance(meta, dict):
+        return None
+    frames, peak, blocks = meta.get("frames"), meta.get("true_peak_dbtp"), meta.get("blocks")
+    if not (_whole(frames) and frames > 0 and blocks == expected_blocks and _finite(peak)):
+        return None
+    mp3_start = head + 8 * expected_blocks
+    if mp3_start > len(payload):
+        return None
+    powers = _powers(payload[head:mp3_start])
+    mp3 = payload[mp3_start:]
+    # A CBR stream: each frame is this many bytes, or one more when padded.
+    frame_bytes = 144000 * settings.bitrate_kbps // settings.sample_rate
+    if powers is None or not frames * frame_bytes <= len(mp3) <= frames * (frame_bytes + 1):
+        return None
+    return frames, float(peak), powers, mp3
+
+
+def _powers(data: bytes) -> np.ndarray | None:
+    """Block energies stored as doubles: None unless whole, finite and non-negative."""
+    if len(data) % 8:
+        return None
+    powers = np.frombuffer(data, dtype="<f8")
+    return powers if np.isfinite(powers).all() and not (powers < 0).any() else None
+
+
+def _whole(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _finite(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and np.isfinite(value)
 
 
 def _source_powers(cache: BlobCache | None, part: np.ndarray, rate: int, measuring_rate: int) -> np.ndarray:
@@ -365,8 +422,9 @@ def _source_powers(cache: BlobCache | None, part: np.ndarray, rate: int, measuri
     at the rate the mastered audio will be measured at."""
     key = content_key(MASTERING_VERSION, "source-blocks", memoryview(part).cast("B"), f"{rate}|{measuring_rate}")
     found = cache.get(key) if cache else None
-    if found:
-        return np.frombuffer(found[1], dtype="<f8")
+    cached = _powers(found[1]) if found else None
+    if cached is not None and cached.size == found[0] == block_count(part.size, rate, measuring_rate):
+        return cached
     powers = block_powers(resample(part, rate, measuring_rate), measuring_rate)
     if cache:
         cache.put(key, powers.size, powers.astype("<f8").tobytes())

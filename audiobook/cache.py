@@ -3,27 +3,60 @@
 A clip is keyed by everything that shapes its sound: the spoken text and the engine fingerprint
 (engine, its version, voice, rate, volume). Editing one sentence changes one key; changing the
 voice changes them all. Entries are written atomically and carry a checksum, so a truncated or
-damaged entry is detected and treated as missing (then re-synthesized), never played.
+damaged entry is detected and treated as missing (then re-synthesized), never played. The header
+of an entry is not trusted either (a crafted entry can carry a valid checksum): its numbers are
+checked against the file's size and sane ranges before use, and an entry that fails is missing.
 
 Location: $AUDIOBOOK_CACHE_DIR, else $XDG_CACHE_HOME/audiobook, else ~/.cache/audiobook — outside
 the output folder, which gets published.
+
+The cache folder may be any folder a user names, so the cache only ever touches what it made:
+its root holds a marker file (``audiobook-cache``, plus a ``CACHEDIR.TAG`` so backup tools skip
+it), written when the cache starts using a missing or empty folder; it reads, counts and removes
+only names of its own scheme (``clips|segments/<ab>/<64 hex digits starting ab>`` and their
+``.<key>.*.part`` temporary files). A non-empty folder without the marker is refused by name —
+unless it looks exactly like a cache of the previous version (nothing but ``clips``/``segments``
+holding names of that scheme): such a folder is adopted (marked) when the cache opens it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
-import shutil
+import re
+import stat
 import struct
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from .errors import OutputError
 from .files import write_atomic
 from .model import Clip
 
 _MAGIC = b"ABC1"  # audiobook clip, format 1
 _HEADER = struct.Struct("<4sIII")  # magic, sample rate, payload length, crc32
+
+MARKER = "audiobook-cache"
+_MARKER_TEXT = b"audiobook cache, format 1\n"  # the format of the folder, for a future migration
+_TAG = "CACHEDIR.TAG"  # https://bford.info/cachedir/ — tells backup tools to skip the folder
+_TAG_TEXT = (
+    b"Signature: 8a477f597d28d172789f06886806bc55\n"
+    b"# This file is a cache directory tag created by audiobook.\n"
+    b"# For information about cache directory tags see https://bford.info/cachedir/\n"
+)
+KINDS = ("clips", "segments")
+_SHARD = re.compile(r"[0-9a-f]{2}")
+_ENTRY = re.compile(r"([0-9a-f]{64})|\.([0-9a-f]{64})\..+\.part")  # an entry, or write_atomic's temp file
+_ROOT_TEMP = re.compile(rf"\.(?:{re.escape(MARKER)}|{re.escape(_TAG)})\..+\.part")  # the marker being written
+# Clips are 16-bit mono speech: rates outside this range come from no engine we drive, and would
+# make the mastering divide by zero or allocate without bound.
+MIN_CLIP_RATE, MAX_CLIP_RATE = 8_000, 96_000
+_NOTHING_WRITTEN = "nothing written (name an empty folder or an audiobook cache)"
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # a FIFO planted in place of an entry must not hang the read
 
 
 def default_cache_dir() -> Path:
@@ -43,6 +76,78 @@ def content_key(*parts: str | bytes | memoryview) -> str:
     return digest.hexdigest()
 
 
+# --- the root: marked, adopted or refused --------------------------------------------------------
+
+
+def _is_marked(root: Path) -> bool:
+    try:
+        fd = os.open(root / MARKER, os.O_RDONLY | _NOFOLLOW | _NONBLOCK)
+    except OSError:
+        return False
+    with os.fdopen(fd, "rb") as stream:
+        return stat.S_ISREG(os.fstat(fd).st_mode) and stream.read(64).startswith(b"audiobook cache")
+
+
+def _own_entries(root: Path) -> tuple[list[os.DirEntry], list[str], list[str]]:
+    """(entries and temp files of our scheme, shard folders, every other name) under root's kinds.
+
+    Links are never followed nor counted as ours: the cache makes none.
+    """
+    ours: list[os.DirEntry] = []
+    shards: list[str] = []
+    foreign: list[str] = []
+    for kind in KINDS:
+        folder = root / kind
+        if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+            foreign.append(str(folder))
+            continue
+        try:
+            kind_entries = list(os.scandir(folder))
+        except FileNotFoundError:
+            continue
+        for shard in kind_entries:
+            if not (_SHARD.fullmatch(shard.name) and shard.is_dir(follow_symlinks=False)):
+                foreign.append(shard.path)
+                continue
+            shards.append(shard.path)
+            for entry in os.scandir(shard.path):
+                match = _ENTRY.fullmatch(entry.name)
+                key = match and (match.group(1) or match.group(2))
+                if key and key.startswith(shard.name) and entry.is_file(follow_symlinks=False):
+                    ours.append(entry)
+                else:
+                    foreign.append(entry.path)
+    return ours, shards, foreign
+
+
+def _check_root(root: Path, consequence: str) -> str:
+    """The state of ``root``: "marked", "empty" (or missing) or "adoptable" (a previous version's cache);
+    any other folder is refused with an OutputError naming it and saying ``consequence``."""
+    if _is_marked(root):
+        return "marked"
+    try:
+        names = os.listdir(root)
+    except FileNotFoundError:
+        return "empty"
+    except NotADirectoryError:
+        raise OutputError(f"{root} is not a folder; {consequence}") from None
+    except OSError as exc:
+        raise OutputError(f"{root}: cannot be read ({exc.strerror or exc}); {consequence}") from None
+    # Another process may be writing the marker right now: its temporary file is ours too.
+    if any(name not in KINDS and not _ROOT_TEMP.fullmatch(name) for name in names) or _own_entries(root)[2]:
+        raise OutputError(f"{root} is not an audiobook cache (no marker file); {consequence}")
+    return "adoptable" if any(name in KINDS for name in names) else "empty"
+
+
+def _mark(root: Path) -> None:
+    # The marker first: a process that looks meanwhile sees its temporary file, then the marker.
+    write_atomic(root / MARKER, _MARKER_TEXT)
+    write_atomic(root / _TAG, _TAG_TEXT)
+
+
+# --- entries --------------------------------------------------------------------------------------
+
+
 @dataclass(frozen=True)
 class CacheInfo:
     path: Path
@@ -51,10 +156,15 @@ class CacheInfo:
 
 
 class BlobCache:
-    """Checksummed blobs under ``root/kind/ab/<key>``."""
+    """Checksummed blobs under ``root/kind/ab/<key>``.
 
-    def __init__(self, root: Path, kind: str) -> None:
+    ``get`` checks the envelope (magic, length, checksum) and reads no more than the file holds;
+    what the number in the header means is for the caller to check (see ``ClipCache.get``).
+    """
+
+    def __init__(self, root: Path, kind: str, claim: Callable[[], None] | None = None) -> None:
         self.folder = Path(root) / kind
+        self._claim = claim or (lambda: None)
 
     def _path(self, key: str) -> str:
         # A string, not a Path: pathlib interns every name it parses, and a long article's thousands
@@ -63,52 +173,103 @@ class BlobCache:
 
     def get(self, key: str) -> tuple[int, bytes] | None:
         try:
-            with open(self._path(key), "rb") as stream:
-                data = stream.read()
+            fd = os.open(self._path(key), os.O_RDONLY | _NOFOLLOW | _NONBLOCK)
         except OSError:
             return None
-        if len(data) < _HEADER.size:
-            return None
-        magic, number, length, crc = _HEADER.unpack_from(data)
-        payload = data[_HEADER.size :]
-        if magic != _MAGIC or len(payload) != length or zlib.crc32(payload) != crc:
+        with os.fdopen(fd, "rb") as stream:
+            try:
+                size = os.fstat(fd)
+                header = stream.read(_HEADER.size)
+                if not stat.S_ISREG(size.st_mode) or len(header) < _HEADER.size:
+                    return None
+                magic, number, length, crc = _HEADER.unpack(header)
+                # The declared length must be what the file holds: nothing is allocated from it.
+                if magic != _MAGIC or size.st_size != _HEADER.size + length:
+                    return None
+                payload = stream.read(length + 1)  # one more: a file that grew meanwhile is caught
+            except OSError:
+                return None
+        if len(payload) != length or zlib.crc32(payload) != crc:
             return None  # damaged: the caller makes it again
         return number, payload
 
     def put(self, key: str, number: int, payload: bytes) -> None:
+        self._claim()
         header = _HEADER.pack(_MAGIC, number, len(payload), zlib.crc32(payload))
         write_atomic(self._path(key), header + payload)
 
 
 class ClipCache:
-    """Spoken sentences, and (``segments``) encoded chapters, under one cache folder."""
+    """Spoken sentences, and (``segments``) encoded chapters, under one cache folder.
+
+    Opening a folder that is not a cache is an OutputError; a missing or empty folder is made a
+    cache (marked) when the first entry is written, so merely opening one creates nothing.
+    """
 
     def __init__(self, root: Path | None = None) -> None:
         self.root = Path(root) if root else default_cache_dir()
-        self._blobs = BlobCache(self.root, "clips")
-        self.segments = BlobCache(self.root, "segments")
+        state = _check_root(self.root, _NOTHING_WRITTEN)
+        self._marked = state == "marked"
+        if state == "adoptable":
+            self._claim()  # a previous version's cache: marked now, so it is walked only once
+        self._blobs = BlobCache(self.root, "clips", self._claim)
+        self.segments = BlobCache(self.root, "segments", self._claim)
+
+    def _claim(self) -> None:
+        """Mark the folder before the first entry goes in (checked again: it may have changed)."""
+        if not self._marked:
+            if _check_root(self.root, _NOTHING_WRITTEN) != "marked":
+                _mark(self.root)
+            self._marked = True
 
     def get(self, key: str) -> Clip | None:
         found = self._blobs.get(key)
-        return Clip(found[1], found[0]) if found else None
+        if found is None:
+            return None
+        rate, pcm = found
+        # 16-bit samples, at a rate an engine can have produced: anything else is made again.
+        if not MIN_CLIP_RATE <= rate <= MAX_CLIP_RATE or not pcm or len(pcm) % 2:
+            return None
+        return Clip(pcm, rate)
 
     def put(self, key: str, clip: Clip) -> None:
         self._blobs.put(key, clip.sample_rate, clip.pcm)
 
 
+# --- the cache commands --------------------------------------------------------------------------
+
+
 def cache_info(root: Path | None = None) -> CacheInfo:
+    """What the cache holds: only entries of its own scheme are counted (temporary files left by
+    a killed build count towards the bytes, not the entries)."""
     root = Path(root) if root else default_cache_dir()
-    entries = total = 0
-    if root.exists():
-        for path in root.rglob("*"):
-            if path.is_file():
-                entries += 1
-                total += path.stat().st_size
-    return CacheInfo(root, entries, total)
+    _check_root(root, "nothing counted")
+    ours = _own_entries(root)[0]
+    entries = sum(1 for entry in ours if not entry.name.startswith("."))
+    return CacheInfo(root, entries, sum(_size(entry) for entry in ours))
 
 
 def clear_cache(root: Path | None = None) -> CacheInfo:
-    info = cache_info(root)
-    for kind in ("clips", "segments"):
-        shutil.rmtree(info.path / kind, ignore_errors=True)
+    """Remove the cache's entries (and then its shard folders left empty); nothing else."""
+    root = Path(root) if root else default_cache_dir()
+    _check_root(root, "nothing removed")
+    ours, shards, _ = _own_entries(root)
+    info = CacheInfo(root, sum(1 for e in ours if not e.name.startswith(".")), sum(_size(e) for e in ours))
+    for entry in ours:
+        try:
+            os.unlink(entry.path)
+        except FileNotFoundError:
+            pass
+        except OSError as exc:
+            raise OutputError(f"{entry.path}: cannot be removed ({exc.strerror or exc})") from None
+    for folder in [*shards, *(str(root / kind) for kind in KINDS)]:
+        with contextlib.suppress(OSError):  # only when empty: a file the cache did not make keeps its folder
+            os.rmdir(folder)
     return info
+
+
+def _size(entry: os.DirEntry) -> int:
+    try:
+        return entry.stat(follow_symlinks=False).st_size
+    except OSError:
+        return 0

@@ -313,10 +313,11 @@ app.add_typer(cache_app, name="cache")
 def cache_info_command(
     cache_dir: CacheDirOption = None,
 ) -> None:
-    """Show where the cache is and how much it holds."""
+    """Show where the cache is and how much it holds (its own entries only)."""
     from .cache import cache_info
 
-    info = cache_info(cache_dir)
+    with _user_errors():
+        info = cache_info(cache_dir)
     typer.echo(f"{info.path}: {info.entries} entries, {info.bytes / 1e6:.1f} MB")
 
 
@@ -324,10 +325,11 @@ def cache_info_command(
 def cache_clear_command(
     cache_dir: CacheDirOption = None,
 ) -> None:
-    """Delete every cached clip (the next build speaks everything again)."""
+    """Delete the cache's entries (the next build speaks everything again); nothing it did not make."""
     from .cache import clear_cache
 
-    info = clear_cache(cache_dir)
+    with _user_errors():
+        info = clear_cache(cache_dir)
     typer.echo(f"{info.path}: removed {info.entries} entries, {info.bytes / 1e6:.1f} MB")
 
 

@@ -1,0 +1,274 @@
+"""Hostile archive-level settings and cache folders (issue 13, items 2, 13 and 14).
+
+The cache folder may be any folder a user names: it touches only what it made. Its entries are
+read back as untrusted data. audiobook.toml is checked against one schema before any work.
+"""
+
+from __future__ import annotations
+
+import json
+import struct
+import subprocess
+import sys
+import zlib
+
+import pytest
+from conftest import audiobook_command
+
+from audiobook import AudiobookError
+from audiobook.cache import ClipCache, cache_info, clear_cache
+from audiobook.model import Clip
+
+KEY = "ab" + "0" * 62
+OTHER_KEY = "cd" + "1" * 62
+TAG_SIGNATURE = b"Signature: 8a477f597d28d172789f06886806bc55"
+
+
+def run(*args, **kwargs):
+    return subprocess.run(audiobook_command(*args), capture_output=True, text=True, timeout=300, **kwargs)
+
+
+def entry_bytes(number: int, payload: bytes, length: int | None = None) -> bytes:
+    """A cache entry as the cache writes one: magic, number, payload length, a valid crc32."""
+    length = len(payload) if length is None else length
+    return struct.pack("<4sIII", b"ABC1", number, length, zlib.crc32(payload)) + payload
+
+
+def one_line_error(result, *fragments: str) -> None:
+    assert result.returncode == 1, result.stdout + result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
+    assert "Traceback" not in result.stderr
+    for fragment in fragments:
+        assert fragment in lines[0]
+
+
+def tree(root) -> set[str]:
+    return {str(p.relative_to(root)) for p in root.rglob("*")}
+
+
+# --- item 2: the cache removes, counts and writes only what it made --------------------------------
+
+
+@pytest.fixture()
+def not_a_cache(tmp_path):
+    """A user's folder that happens to hold clips/ and segments/ of its own."""
+    folder = tmp_path / "home"
+    for name, text in (("clips/holiday/video.txt", "film"), ("segments/notes.txt", "notes"), ("Documents/a.txt", "a")):
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(text)
+    return folder
+
+
+@pytest.mark.parametrize("command", ["clear", "info"])
+def test_cache_commands_refuse_a_folder_the_cache_did_not_make(not_a_cache, command):
+    before = tree(not_a_cache)
+    result = run("cache", command, "--cache-dir", not_a_cache)
+    one_line_error(result, str(not_a_cache), "is not an audiobook cache (no marker file)")
+    if command == "clear":
+        assert "nothing removed" in result.stderr
+    assert tree(not_a_cache) == before
+
+
+def test_cache_does_not_write_into_a_folder_it_did_not_make(not_a_cache):
+    before = tree(not_a_cache)
+    with pytest.raises(AudiobookError, match="is not an audiobook cache"):
+        ClipCache(not_a_cache).put(KEY, Clip(b"\x01\x00" * 100, 22050))
+    assert tree(not_a_cache) == before
+
+
+def test_build_with_a_foreign_cache_folder_fails_with_one_line_and_writes_nothing_there(not_a_cache, tmp_path):
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    (articles / "a.md").write_text("# A\n\nOne sentence here.\n", encoding="utf-8")
+    before = tree(not_a_cache)
+    result = run("build", articles, "-o", tmp_path / "out", "--cache-dir", not_a_cache, "--jobs", "1", "--quiet")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "is not an audiobook cache" in result.stderr
+    assert tree(not_a_cache) == before
+
+
+def test_a_new_cache_folder_is_marked_when_the_first_entry_is_written(tmp_path):
+    root = tmp_path / "cache"
+    cache = ClipCache(root)
+    assert not root.exists()  # opening creates nothing: the build makes the cache lazily
+    cache.put(KEY, Clip(b"\x01\x00" * 100, 22050))
+    assert (root / "audiobook-cache").read_bytes().startswith(b"audiobook cache")
+    assert (root / "CACHEDIR.TAG").read_bytes().startswith(TAG_SIGNATURE)
+    assert ClipCache(root).get(KEY) == Clip(b"\x01\x00" * 100, 22050)
+
+
+def test_cache_clear_removes_only_entries_of_its_own_scheme(tmp_path):
+    root = tmp_path / "cache"
+    cache = ClipCache(root)
+    cache.put(KEY, Clip(b"\x01\x00" * 100, 22050))
+    cache.segments.put(OTHER_KEY, 3, b"abcdef")
+    leftover = root / "clips" / "ab" / f".{KEY}.x1y2z3w4.part"  # from a build killed mid-write
+    leftover.write_bytes(b"half")
+    # Files the cache did not make, dropped into it (by hand, or by another program).
+    strays = [
+        root / "clips" / "ab" / "notes.txt",
+        root / "clips" / "holiday" / "video.txt",
+        root / "Documents" / "a.txt",
+    ]
+    for stray in strays:
+        stray.parent.mkdir(parents=True, exist_ok=True)
+        stray.write_text("keep me")
+
+    result = run("cache", "info", "--cache-dir", root)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(f"{root}: 2 entries")
+
+    result = run("cache", "clear", "--cache-dir", root)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(f"{root}: removed 2 entries")
+    assert all(stray.read_text() == "keep me" for stray in strays)
+    assert not leftover.exists()
+    assert not (root / "segments").exists()  # emptied shard and kind folders go too
+    assert (root / "audiobook-cache").is_file()  # still a cache: the next build uses it
+    assert ClipCache(root).get(KEY) is None
+
+
+def test_a_cache_of_the_previous_version_is_adopted(tmp_path):
+    """Caches made before the marker existed hold nothing but clips/ and segments/ entries."""
+    root = tmp_path / "cache"
+    clip = Clip(b"\x02\x00" * 50, 22050)
+    (root / "clips" / "ab").mkdir(parents=True)
+    (root / "clips" / "ab" / KEY).write_bytes(entry_bytes(22050, clip.pcm))
+    (root / "segments" / "cd").mkdir(parents=True)
+    (root / "segments" / "cd" / OTHER_KEY).write_bytes(entry_bytes(1, b"xy"))
+
+    assert cache_info(root).entries == 2
+    assert ClipCache(root).get(KEY) == clip
+    assert (root / "audiobook-cache").is_file()  # marked once, then not walked again
+    assert clear_cache(root).entries == 2
+    assert not (root / "clips").exists()
+
+
+def test_a_link_inside_the_cache_is_never_followed(tmp_path):
+    root = tmp_path / "cache"
+    ClipCache(root).put(KEY, Clip(b"\x01\x00" * 100, 22050))
+    outside = tmp_path / "outside" / "cd"
+    outside.mkdir(parents=True)
+    (outside / OTHER_KEY).write_bytes(b"not the cache's")
+    (root / "segments").symlink_to(outside.parent)
+    assert clear_cache(root).entries == 1
+    assert (outside / OTHER_KEY).read_bytes() == b"not the cache's"
+
+
+# --- item 14: a crafted entry with a valid checksum is missing, never trusted ------------------------
+
+
+@pytest.mark.parametrize(
+    ("number", "payload", "length"),
+    [
+        (0, b"\x01\x00" * 100, None),  # rate 0: a division by zero downstream
+        (1, b"\x01\x00" * 100, None),  # 1 Hz: resampled to 44.1 kHz, 44,100 times the memory
+        (2**32 - 1, b"\x01\x00" * 100, None),
+        (22050, b"\x01\x00" * 100 + b"\x01", None),  # odd: not 16-bit samples
+        (22050, b"", None),
+        (22050, b"\x01\x00" * 100, 2**31),  # a length the file does not hold
+    ],
+    ids=["rate-0", "rate-1", "rate-huge", "odd-bytes", "empty", "length-lies"],
+)
+def test_crafted_clip_entry_is_treated_as_missing(tmp_path, number, payload, length):
+    cache = ClipCache(tmp_path / "cache")
+    cache.put(KEY, Clip(b"\x01\x00" * 10, 22050))  # a real entry first: the folder is a cache
+    (tmp_path / "cache" / "clips" / "ab" / KEY).write_bytes(entry_bytes(number, payload, length))
+    assert cache.get(KEY) is None
+
+
+def test_entry_read_is_bounded_by_the_file_and_never_hangs(tmp_path):
+    """A FIFO, a link to /dev/zero or a longer file in place of an entry: missing, at once."""
+    script = f"""
+import os, sys
+from audiobook.cache import ClipCache
+from audiobook.model import Clip
+cache = ClipCache(sys.argv[1])
+cache.put({KEY!r}, Clip(b"\\1\\0" * 10, 22050))
+path = os.path.join(sys.argv[1], "clips", "ab", {KEY!r})
+os.unlink(path); os.mkfifo(path)
+assert cache.get({KEY!r}) is None
+os.unlink(path); os.symlink("/dev/zero", path)
+assert cache.get({KEY!r}) is None
+print("ok")
+"""
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path / "cache")], capture_output=True, text=True, timeout=60
+    )
+    assert result.stdout.strip() == "ok", result.stderr
+
+
+ARTICLE = "# Crafted\n\nThe first sentence is here. A second one follows it.\n\n## Next\n\nA third sentence ends it.\n"
+
+# Crafted clips: (rate, extra bytes after the samples).
+CRAFTED_CLIPS = [(0, b""), (1, b""), (2**32 - 1, b""), (22050, b"\x01"), (5, b"\x01\x00")]
+
+
+def _meta(payload: bytes, number: int) -> dict | None:
+    """The JSON head of an encoded part's entry (None for source-power entries: raw doubles)."""
+    try:
+        meta = json.loads(payload[:number])
+    except ValueError:
+        return None
+    return meta if isinstance(meta, dict) else None
+
+
+def _with_meta(payload: bytes, number: int, **changes) -> bytes:
+    head = json.dumps({**json.loads(payload[:number]), **changes}).encode()
+    return entry_bytes(len(head), head + payload[number:])
+
+
+def crafted_parts(number: int, payload: bytes) -> list[bytes]:
+    """Encoded-part entries that a careless reader would trust (the checksum holds)."""
+    return [
+        entry_bytes(len(payload) + 1000, payload),  # the head's length beyond the payload
+        entry_bytes(2, b"[]" + payload[number:]),  # the head is not an object
+        _with_meta(payload, number, blocks=10**9),
+        _with_meta(payload, number, blocks=-1),
+        _with_meta(payload, number, frames=0),
+        _with_meta(payload, number, frames="many"),
+        _with_meta(payload, number, true_peak_dbtp=float("nan")),
+        _with_meta(payload, number, frames=10**12),  # more frames than the MP3 holds
+    ]
+
+
+def crafted_powers(number: int, payload: bytes) -> list[bytes]:
+    return [
+        entry_bytes(3, b"abc"),  # not a whole number of doubles
+        entry_bytes(number + 5, payload),  # the count does not match
+        entry_bytes(number, b"\xff" * len(payload)),  # NaNs
+        entry_bytes(0, b""),
+    ]
+
+
+def test_crafted_cache_entries_with_valid_checksums_are_made_again(tmp_path):
+    from audiobook import convert_article
+
+    article = tmp_path / "a.md"
+    article.write_text(ARTICLE, encoding="utf-8")
+    cache = ClipCache(tmp_path / "cache")
+    first = convert_article(article, tmp_path / "out", cache=cache)
+    reference = first.mp3.read_bytes()
+
+    def entries(kind):
+        return {p: p.read_bytes() for p in sorted((tmp_path / "cache" / kind).rglob("*")) if p.is_file()}
+
+    clips, segments = entries("clips"), entries("segments")
+    parts = {p: d for p, d in segments.items() if _meta(d[16:], struct.unpack_from("<I", d, 4)[0])}
+    powers = {p: d for p, d in segments.items() if p not in parts}
+    assert clips and parts and powers
+    some_part = next(iter(parts.values()))
+    rounds = max(len(CRAFTED_CLIPS), len(crafted_parts(struct.unpack_from("<I", some_part, 4)[0], some_part[16:])))
+    for round_number in range(rounds):
+        rate, extra = CRAFTED_CLIPS[round_number % len(CRAFTED_CLIPS)]
+        for path, data in clips.items():
+            path.write_bytes(entry_bytes(rate, data[16:] + extra))
+        for group, craft in ((parts, crafted_parts), (powers, crafted_powers)):
+            for path, data in group.items():
+                variants = craft(struct.unpack_from("<I", data, 4)[0], data[16:])
+                path.write_bytes(variants[round_number % len(variants)])
+        again = convert_article(article, tmp_path / "out", cache=cache)
+        assert again.mp3.read_bytes() == reference, f"round {round_number}"
+        assert again.synthesized == len(clips)
+        assert again.encoded_parts == first.encoded_parts
