@@ -86,6 +86,10 @@ def _split_front_matter(path: Path, text: str) -> tuple[dict[str, Any], str]:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 2})" if mark else ""
         raise InputError(path, f"front matter is not valid YAML{where}") from None
+    except (ValueError, OverflowError) as exc:  # e.g. `date: 2026-13-45`: a timestamp YAML cannot build
+        raise InputError(path, f"front matter has a value that cannot be read ({exc})") from None
+    except RecursionError:
+        raise InputError(path, "front matter is nested too deeply") from None
     if not isinstance(data, dict):
         raise InputError(path, "front matter must be a mapping of keys to values")
     meta: dict[str, Any] = {}
