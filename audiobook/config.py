@@ -23,24 +23,16 @@ Layering: built-in defaults < audiobook.toml < CLI flags (`Settings.with_overrid
 from __future__ import annotations
 
 import tomllib
-from dataclasses import fields, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from .errors import AudiobookError
 from .lexicon import Lexicon, lexicon_from_mapping
-from .settings import FeedSettings, Narration, Pauses, Settings
+from .settings import SCHEMA, Settings, file_problems
 
 CONFIG_NAME = "audiobook.toml"
 LEXICON_NAME = "lexicon.toml"
-_TOP_LEVEL = {
-    "publication": "publication",
-    "voice": "voice",
-    "rate": "rate_wpm",
-    "volume": "volume",
-    "engine": "engine",
-    "bitrate": "bitrate_kbps",
-}
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -53,42 +45,32 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise AudiobookError(f"{path}: cannot be read ({exc.strerror or exc})") from None
 
 
-def _typed_table(cls: type, data: object, origin: str) -> dict[str, Any]:
-    if not isinstance(data, dict):
-        raise AudiobookError(f"{origin}: must be a table")
-    known = {f.name: f.type for f in fields(cls)}
-    values: dict[str, Any] = {}
-    for key, value in data.items():
-        if key not in known:
-            raise AudiobookError(f"{origin}: unknown setting '{key}' (known: {', '.join(sorted(known))})")
-        values[key] = value
-    return values
-
-
 def load_settings(folder: Path | str, base: Settings | None = None) -> Settings:
-    """Settings for the articles in ``folder`` (defaults when it has no audiobook.toml)."""
+    """Settings for the articles in ``folder`` (defaults when it has no audiobook.toml).
+
+    Every value is checked against `audiobook.settings.SCHEMA` here, before any article is read:
+    all problems are reported at once, on one line, naming the file.
+    """
     folder = Path(folder)
     settings = base or Settings()
     config_path = folder / CONFIG_NAME
     data = _read_toml(config_path) if config_path.is_file() else {}
     origin = str(config_path)
+    problems = file_problems(data)
+    if problems:
+        raise AudiobookError(f"{origin}: {'; '.join(problems)}")
 
-    top = {}
-    for key, value in data.items():
-        if key in _TOP_LEVEL:
-            top[_TOP_LEVEL[key]] = value
-        elif key not in ("pauses", "narration", "lexicon", "feed"):
-            raise AudiobookError(f"{origin}: unknown setting '{key}'")
-    try:
-        pauses = replace(settings.pauses, **_typed_table(Pauses, data.get("pauses", {}), f"{origin} [pauses]"))
-        narration = replace(
-            settings.narration, **_typed_table(Narration, data.get("narration", {}), f"{origin} [narration]")
-        )
-        feed = replace(settings.feed, **_typed_table(FeedSettings, data.get("feed", {}), f"{origin} [feed]"))
-        settings = replace(settings, pauses=pauses, narration=narration, feed=feed, **top)
-        settings.validate()
-    except (TypeError, ValueError) as exc:
-        raise AudiobookError(f"{origin}: {exc}") from None
+    def values(section: str | None) -> dict[str, Any]:
+        table = data if section is None else data.get(section, {})
+        return {rule.attribute: table[rule.key] for rule in SCHEMA if rule.section == section and rule.key in table}
+
+    settings = replace(
+        settings,
+        pauses=replace(settings.pauses, **values("pauses")),
+        narration=replace(settings.narration, **values("narration")),
+        feed=replace(settings.feed, **values("feed")),
+        **values(None),
+    )
 
     lexicon = Lexicon()
     lexicon_path = folder / LEXICON_NAME

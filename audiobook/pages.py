@@ -91,10 +91,17 @@ def write_static(out_dir: Path) -> None:
             write_atomic(target, data)
 
 
+def _attribute(value: str) -> str:
+    """``value`` fit for a double-quoted HTML attribute (only & and " need it; fewer changes)."""
+    return value.replace("&", "&amp;").replace('"', "&quot;")
+
+
 def embed_code(site: Site, slug: str, title: str) -> str:
+    """The snippet other sites paste: built as a string (the page then escapes it once more, as
+    text), so each value is escaped here — base_url too, although the settings refuse quotes in it."""
     source = f"{site.base_url.rstrip('/')}/{slug}.embed.html" if site.base_url else f"{slug}.embed.html"
     return (
-        f'<iframe src="{source}" title="Audio edition: {title.replace(chr(34), "&quot;")}" loading="lazy" '
+        f'<iframe src="{_attribute(source)}" title="Audio edition: {_attribute(title)}" loading="lazy" '
         'style="width:100%;height:76px;border:0"></iframe>'
     )
 

@@ -1,10 +1,33 @@
-"""All knobs in one typed object, passed down explicitly (never read from globals)."""
+"""All knobs in one typed object, passed down explicitly (never read from globals).
+
+Every field has one rule in ``SCHEMA`` (its type and its allowed values or range); a `Settings`
+is checked against all of them when it is made — by audiobook.toml (`audiobook.config`, which
+checks the file's raw values against the same rules first, to name the file), by CLI flags
+(`Settings.with_overrides`) or by a program — so a bad value is one clear error before any work,
+never a traceback or a per-article failure halfway through a build.
+"""
 
 from __future__ import annotations
 
+import json
+import math
+import re
+import unicodedata
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
+from urllib.parse import urlsplit
 
+from .errors import AudiobookError
 from .lexicon import Lexicon
+
+# Constant bitrates LAME writes for 44.1 kHz mono (MPEG-1 Layer III; "free format" excluded).
+# lameenc takes any number and silently rounds it to one of these (7 → 32, 1000 → 320).
+MP3_BITRATES_KBPS = (32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320)
+MP3_SAMPLE_RATES = (32000, 44100, 48000)  # MPEG-1's: the stream checks in audio.py expect these
+ENGINES = ("auto", "espeak", "pyttsx3")
+# Below 0.1 espeak's level rounds to almost nothing (its clips then read as silence); pyttsx3
+# drivers stop at 1.0, espeak at about 3.3. Loudness is set by the mastering either way.
+VOLUME_RANGE = (0.1, 2.0)
 
 
 @dataclass(frozen=True)
@@ -29,16 +52,6 @@ class Narration:
     quotes: str = "pause"  # "pause": pauses around it; "spoken": "Quote: … End quote."
     images: str = "skip"  # "skip": alt text is not read; "alt": "Image: <alt text>."
 
-    def validate(self) -> None:
-        for name, allowed in (
-            ("code", ("skip", "note")),
-            ("lists", ("plain", "ordinal")),
-            ("quotes", ("pause", "spoken")),
-            ("images", ("skip", "alt")),
-        ):
-            if getattr(self, name) not in allowed:
-                raise ValueError(f"narration '{name}' must be one of {', '.join(allowed)}")
-
 
 @dataclass(frozen=True)
 class FeedSettings:
@@ -53,12 +66,6 @@ class FeedSettings:
     category: str = "News"
     explicit: bool = False
     image: str | None = None  # square PNG/JPEG, 1400–3000 px, relative to the articles folder
-
-    def validate(self) -> None:
-        if self.base_url is not None and not str(self.base_url).startswith(("https://", "http://")):
-            raise ValueError("feed 'base_url' must be an absolute http(s) URL")
-        if not isinstance(self.explicit, bool):
-            raise ValueError("feed 'explicit' must be true or false")
 
 
 @dataclass(frozen=True)
@@ -77,15 +84,201 @@ class Settings:
     lexicon: Lexicon = field(default_factory=Lexicon)
     feed: FeedSettings = field(default_factory=FeedSettings)
 
-    def validate(self) -> None:
-        self.narration.validate()
-        self.feed.validate()
-        if not 80 <= int(self.rate_wpm) <= 450:
-            raise ValueError("rate must be between 80 and 450 words per minute")
-        for name, value in vars(self.pauses).items():
-            if not isinstance(value, int) or not 0 <= value <= 60_000:
-                raise ValueError(f"pause '{name}' must be a whole number of milliseconds (0–60000)")
+    def __post_init__(self) -> None:
+        problems = settings_problems(self)
+        if problems:
+            raise AudiobookError("; ".join(problems))
 
     def with_overrides(self, **values: object) -> Settings:
-        """A copy with every non-None value replaced (how CLI flags layer over defaults)."""
+        """A copy with every non-None value replaced (how CLI flags layer over defaults); the same
+        rules as audiobook.toml apply (an AudiobookError lists what is wrong)."""
         return replace(self, **{k: v for k, v in values.items() if v is not None})
+
+
+# --- the schema -----------------------------------------------------------------------------------
+
+Check = Callable[[object], "str | None"]  # the requirement a value misses ("must be …"), or None
+
+
+@dataclass(frozen=True)
+class Rule:
+    section: str | None  # the table in audiobook.toml (None: top level) and the Settings attribute
+    key: str  # as written in audiobook.toml; "" for fields a file cannot set
+    attribute: str
+    check: Check
+
+
+def _shown(value: object) -> str:
+    """The value as audiobook.toml spells it (roughly), cut short."""
+    if isinstance(value, bool):
+        text = "true" if value else "false"
+    else:
+        text = json.dumps(value, ensure_ascii=False) if isinstance(value, str) else repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def whole(low: int, high: int, unit: str = "") -> Check:
+    def check(value: object) -> str | None:
+        if isinstance(value, int) and not isinstance(value, bool) and low <= value <= high:
+            return None
+        return f"must be a whole number{unit} from {low} to {high}"
+
+    return check
+
+
+def number(low: float, high: float, unit: str = "") -> Check:
+    def check(value: object) -> str | None:
+        real = isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+        return None if real and low <= value <= high else f"must be a number from {low:g} to {high:g}{unit}"
+
+    return check
+
+
+def one_of(*allowed: object, unit: str = "") -> Check:
+    def check(value: object) -> str | None:
+        if type(value) in (type(a) for a in allowed) and value in allowed:
+            return None
+        return "must be one of " + ", ".join(str(a) for a in allowed) + unit
+
+    return check
+
+
+def text(limit: int = 300, lines: bool = False, optional: bool = False) -> Check:
+    """One line of printable text (or several, with ``lines``), not empty, at most ``limit`` long:
+    it goes into ID3 tags, XML and HTML, where control characters are not allowed."""
+
+    def check(value: object) -> str | None:
+        if value is None and optional:
+            return None
+        if not isinstance(value, str) or not value.strip():
+            return "must be text"
+        if len(value) > limit:
+            return f"must be at most {limit} characters long"
+        allowed = "\n\t" if lines else ""
+        if any(unicodedata.category(c) in ("Cc", "Cs") and c not in allowed for c in value):
+            return "must not hold control characters" + ("" if lines else " or line breaks")
+        return None
+
+    return check
+
+
+def _base_url(value: object) -> str | None:
+    problem = text(2000, optional=True)(value)
+    if problem or value is None:
+        return problem
+    assert isinstance(value, str)
+    requirement = "must be an absolute http(s) URL without quotes, spaces, query or fragment"
+    if re.search(r"[\s\"'<>\\`]", value):
+        return requirement
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        return requirement
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        return requirement
+    return None
+
+
+def _email(value: object) -> str | None:
+    problem = text(254, optional=True)(value)
+    if problem or value is None:
+        return problem
+    return None if re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", str(value)) else "must be an e-mail address"
+
+
+def _language(value: object) -> str | None:
+    if isinstance(value, str) and re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*", value):
+        return None
+    return "must be a language code such as en or en-US"
+
+
+def _explicit(value: object) -> str | None:
+    return None if isinstance(value, bool) else "must be true or false"
+
+
+def _lexicon(value: object) -> str | None:
+    return None if isinstance(value, Lexicon) else "must be a Lexicon"  # a table's entries: lexicon.py
+
+
+SCHEMA: tuple[Rule, ...] = (
+    Rule(None, "publication", "publication", text(200)),
+    Rule(None, "voice", "voice", text(100, optional=True)),
+    Rule(None, "rate", "rate_wpm", whole(80, 450, " of words per minute")),
+    Rule(None, "volume", "volume", number(*VOLUME_RANGE, ", 1.0 = normal")),
+    Rule(None, "engine", "engine", one_of(*ENGINES)),
+    Rule(
+        None,
+        "bitrate",
+        "bitrate_kbps",
+        one_of(*MP3_BITRATES_KBPS, unit=" (kbps: the constant MP3 bitrates for 44.1 kHz mono)"),
+    ),
+    Rule(None, "", "sample_rate", one_of(*MP3_SAMPLE_RATES, unit=" Hz")),
+    Rule(None, "", "target_lufs", number(-40, -6, " LUFS")),
+    Rule(None, "", "true_peak_dbtp", number(-12, 0, " dBTP")),
+    Rule(None, "", "lexicon", _lexicon),
+    *(Rule("pauses", name, name, whole(0, 60_000, " of milliseconds")) for name in Pauses.__dataclass_fields__),
+    Rule("narration", "code", "code", one_of("skip", "note")),
+    Rule("narration", "lists", "lists", one_of("plain", "ordinal")),
+    Rule("narration", "quotes", "quotes", one_of("pause", "spoken")),
+    Rule("narration", "images", "images", one_of("skip", "alt")),
+    Rule("feed", "base_url", "base_url", _base_url),
+    Rule("feed", "title", "title", text(optional=True)),
+    Rule("feed", "description", "description", text(4000, lines=True)),  # Apple's limit
+    Rule("feed", "author", "author", text(optional=True)),
+    Rule("feed", "email", "email", _email),
+    Rule("feed", "language", "language", _language),
+    Rule("feed", "category", "category", text(100)),
+    Rule("feed", "explicit", "explicit", _explicit),
+    Rule("feed", "image", "image", text(1000, optional=True)),  # where it may lie: see audiobook.cover
+)
+SECTIONS = ("pauses", "narration", "feed")
+_LABELS = {"pauses": "pause", "narration": "narration", "feed": "feed"}
+
+
+def _problem(rule: Rule, value: object) -> str | None:
+    requirement = rule.check(value)
+    if requirement is None:
+        return None
+    name = rule.key or rule.attribute
+    label = f"{_LABELS[rule.section]} '{name}'" if rule.section else name
+    return f"{label} {requirement} (not {_shown(value)})"
+
+
+def settings_problems(settings: Settings) -> list[str]:
+    """What is wrong with ``settings``, one line per field, in schema order (empty: nothing)."""
+    problems = []
+    for rule in SCHEMA:
+        holder = getattr(settings, rule.section) if rule.section else settings
+        problem = _problem(rule, getattr(holder, rule.attribute))
+        if problem:
+            problems.append(problem)
+    return problems
+
+
+def file_problems(data: Mapping[str, object]) -> list[str]:
+    """What is wrong with the values of an audiobook.toml (already parsed), before any is used:
+    unknown names, tables that are not tables, values that break a rule."""
+    problems: list[str] = []
+    known_top = {rule.key for rule in SCHEMA if rule.section is None and rule.key}
+    for key, value in data.items():
+        if key in (*SECTIONS, "lexicon") and not isinstance(value, dict):
+            problems.append(f"[{key}] must be a table")
+        elif key not in known_top and key not in (*SECTIONS, "lexicon"):
+            problems.append(f"unknown setting '{key}' (known: {', '.join(sorted(known_top | set(SECTIONS)))})")
+    for section in SECTIONS:
+        table = data.get(section)
+        if isinstance(table, dict):
+            known = {rule.key for rule in SCHEMA if rule.section == section}
+            problems += [
+                f"[{section}] unknown setting '{key}' (known: {', '.join(sorted(known))})"
+                for key in table
+                if key not in known
+            ]
+    for rule in SCHEMA:
+        table = data if rule.section is None else data.get(rule.section)
+        if rule.key and isinstance(table, dict) and rule.key in table:
+            problem = _problem(rule, table[rule.key])
+            if problem:
+                problems.append(problem)
+    return problems

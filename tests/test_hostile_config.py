@@ -272,3 +272,131 @@ def test_crafted_cache_entries_with_valid_checksums_are_made_again(tmp_path):
         assert again.mp3.read_bytes() == reference, f"round {round_number}"
         assert again.synthesized == len(clips)
         assert again.encoded_parts == first.encoded_parts
+
+
+# --- item 13: audiobook.toml (and the flags over it) checked against one schema before any work -----
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("bitrate = 7\n", "bitrate must be one of 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320"),
+        ("bitrate = 1000\n", "bitrate must be one of"),
+        ('bitrate = "x"\n', "bitrate must be one of"),
+        ("bitrate = 64.0\n", "bitrate must be one of"),
+        ("voice = 123\n", "voice must be text"),
+        ('volume = "loud"\n', "volume must be a number from 0.1 to 2"),
+        ("volume = -1\n", "volume must be a number from 0.1 to 2"),
+        ("volume = 0\n", "volume must be a number"),
+        ("volume = nan\n", "volume must be a number"),
+        ("rate = 10\n", "rate must be a whole number"),
+        ('engine = "festival"\n', "engine must be one of auto, espeak, pyttsx3"),
+        ("publication = 5\n", "publication must be text"),
+        ('publication = "a\\u0000b"\n', "publication must not hold control characters"),
+        ("[feed]\ntitle = 5\n", "feed 'title' must be text"),
+        ("[feed]\nauthor = [1]\n", "feed 'author' must be text"),
+        ("[feed]\ndescription = {a = 1}\n", "feed 'description' must be text"),
+        ('[feed]\nexplicit = "yes"\n', "feed 'explicit' must be true or false"),
+        ('[feed]\nlanguage = "english"\n', "feed 'language' must be a language code"),
+        ('[feed]\nbase_url = "https://e.org/a\\"b"\n', "feed 'base_url' must be an absolute http(s) URL"),
+        ('[feed]\nbase_url = "https://e.org/a b/"\n', "feed 'base_url'"),
+        ('[feed]\nbase_url = "ftp://e.org/"\n', "feed 'base_url'"),
+        ('[feed]\nbase_url = "https:///no-host"\n', "feed 'base_url'"),
+        ('[feed]\nbase_url = "https://e.org:port/"\n', "feed 'base_url'"),
+        ("feed = 3\n", "[feed] must be a table"),
+        ("lexicon = 3\n", "[lexicon] must be a table"),
+        ("[narration]\nspeed = 2\n", "[narration] unknown setting 'speed'"),
+    ],
+)
+def test_settings_that_break_the_schema_are_refused_naming_the_file(tmp_path, content, message):
+    (tmp_path / "audiobook.toml").write_text(content, encoding="utf-8")
+    from audiobook.config import load_settings
+
+    with pytest.raises(AudiobookError) as error:
+        load_settings(tmp_path)
+    text = str(error.value)
+    assert text.startswith(f"{tmp_path / 'audiobook.toml'}: ") and message in text
+    assert "\n" not in text
+
+
+def test_every_problem_of_the_file_is_reported_at_once(tmp_path):
+    from audiobook.config import load_settings
+
+    (tmp_path / "audiobook.toml").write_text('voice = 1\nbitrate = 7\n[feed]\ntitle = 5\nexplicit = "no"\n')
+    with pytest.raises(AudiobookError) as error:
+        load_settings(tmp_path)
+    problems = str(error.value).split(": ", 1)[1].split("; ")
+    assert [p.split(" must ")[0] for p in problems] == ["voice", "bitrate", "feed 'title'", "feed 'explicit'"]
+
+
+@pytest.mark.parametrize("bitrate", [32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320])
+def test_every_bitrate_lame_encodes_at_44100_hz_is_accepted_as_is(tmp_path, bitrate):
+    import lameenc
+    import numpy as np
+
+    from audiobook.config import load_settings
+
+    (tmp_path / "audiobook.toml").write_text(f"bitrate = {bitrate}\nvolume = 2\n")
+    assert load_settings(tmp_path).bitrate_kbps == bitrate
+    encoder = lameenc.Encoder()  # LAME keeps it (other numbers it rounds to one of these)
+    encoder.set_bit_rate(bitrate)
+    encoder.set_in_sample_rate(44100)
+    encoder.set_out_sample_rate(44100)
+    encoder.set_channels(1)
+    mp3 = encoder.encode(np.zeros(44100, dtype="<i2").tobytes()) + encoder.flush()
+    index = (int.from_bytes(mp3[:4], "big") >> 12) & 0xF
+    assert (0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320)[index] == bitrate
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [{"bitrate_kbps": 7}, {"volume": -1.0}, {"voice": 123}, {"engine": "festival"}, {"publication": ""}],
+)
+def test_flag_overrides_follow_the_same_rules(overrides):
+    from audiobook import Settings
+
+    with pytest.raises(AudiobookError, match="must be"):
+        Settings().with_overrides(**overrides)
+
+
+def test_build_with_a_bad_setting_fails_before_any_work_with_one_line(tmp_path):
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    (articles / "a.md").write_text("# A\n\nOne sentence here.\n", encoding="utf-8")
+    (articles / "audiobook.toml").write_text("[feed]\ntitle = 5\n", encoding="utf-8")
+    result = run("build", articles, "-o", tmp_path / "out", "--cache-dir", tmp_path / "cache", "--quiet")
+    one_line_error(result, str(articles / "audiobook.toml"), "feed 'title' must be text")
+    assert not (tmp_path / "out").exists() and not (tmp_path / "cache").exists()
+
+    (articles / "audiobook.toml").unlink()
+    result = run("build", articles, "-o", tmp_path / "out", "--bitrate", "7", "--quiet")
+    one_line_error(result, "bitrate must be one of")
+    assert not (tmp_path / "out").exists()
+
+
+def test_convert_with_a_bad_voice_says_so_instead_of_internal_error(tmp_path):
+    (tmp_path / "a.md").write_text("# A\n\nOne sentence here.\n", encoding="utf-8")
+    (tmp_path / "audiobook.toml").write_text("voice = 123\n", encoding="utf-8")
+    result = run("convert", tmp_path / "a.md", "-o", tmp_path / "out")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.splitlines()[0] == f"error: {tmp_path / 'audiobook.toml'}: voice must be text (not 123)"
+    assert "internal error" not in result.stderr
+
+
+def test_embed_snippet_escapes_every_value():
+    from html.parser import HTMLParser
+
+    from audiobook.pages import Site, embed_code
+
+    class Attributes(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            self.found = (tag, dict(attrs))
+
+    # The settings refuse such a base_url; the snippet must not rely on it.
+    site = Site("P", base_url='https://e.org/a" onload="alert(1)')
+    parser = Attributes()
+    parser.feed(embed_code(site, "story", 'Bread & "Butter"'))
+    tag, attrs = parser.found
+    assert tag == "iframe" and set(attrs) == {"src", "title", "loading", "style"}
+    assert attrs["src"] == 'https://e.org/a" onload="alert(1)/story.embed.html'
+    assert attrs["title"] == 'Audio edition: Bread & "Butter"'
