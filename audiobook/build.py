@@ -243,6 +243,8 @@ def build_archive(
     channel_cover = _channel_cover(settings, articles_dir, follow_links)  # a bad one fails before any work
     # On a cluster, each worker uses its own default cache unless a folder is named (shared storage).
     cache_root = Path(cache_dir) if cache_dir else (None if cluster else default_cache_dir())
+    if not cluster:
+        ClipCache(cache_root)  # a folder that is not a cache is refused once, here, not per article
 
     def warn(message: str) -> None:
         warnings.append(message)

@@ -161,6 +161,10 @@ class EspeakEngine:
         _espeak.SetParameter(_espeak.VOLUME, level, 0)
         self.fingerprint = f"{self.name}|{self.version}|{self.voice}|steady|{int(rate_wpm)}|{level}"
 
+    @property
+    def sample_rate(self) -> int:
+        return EspeakEngine._sample_rate
+
     def _select_voice(self, voice: str | None, language: str) -> None:
         """An explicit voice must exist; otherwise the voice for the article's language, else English.
 
@@ -345,11 +349,18 @@ def synthesize_script(
     rates: set[int] = set()
     synthesized = 0
     total = len(script.utterances)
+    engine_rate = getattr(engine, "sample_rate", None)  # known before speaking for some engines
     for chapter in script.chapters:
         for index, utterance in enumerate(chapter.utterances, start=1):
             key = content_key(engine.fingerprint, utterance.text) if cache else ""
-            # A cached clip passed these checks when it was stored, and its checksum still holds.
             clip = cache.get(key) if cache else None
+            # A cache entry is checked as a fresh clip is (its checksum only proves it is whole):
+            # a crafted one of the wrong length or rate is spoken again instead of trusted.
+            if clip is not None and (
+                clip_problem(clip, utterance.text, rate_wpm)
+                or (rates or {engine_rate or clip.sample_rate}) != {clip.sample_rate}
+            ):
+                clip = None
             if clip is None:
                 clip = engine.synthesize(utterance.text)
                 problem = clip_problem(clip, utterance.text, rate_wpm)
