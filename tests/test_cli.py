@@ -6,7 +6,7 @@ import json
 import subprocess
 
 import pytest
-from conftest import SEED_CHAPTERS, audiobook_command
+from conftest import audiobook_command
 from typer.main import get_command
 
 from audiobook import read_back
@@ -27,29 +27,29 @@ def test_every_command_and_option_has_help_text():
                 assert getattr(param, "help", None) or param.param_type_name == "argument", (name, param.name)
 
 
-def test_convert_prints_path_duration_and_chapters(seed_path, tmp_path):
-    result = run("convert", seed_path, "-o", tmp_path / "out")
+def test_convert_prints_path_duration_and_chapters(seed, tmp_path):
+    result = run("convert", seed.path, "-o", tmp_path / "out")
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    mp3 = tmp_path / "out" / "my-ai-was-cloned-the-massive-tech-theft-scandal-involving-claude.mp3"
+    mp3 = tmp_path / "out" / f"{seed.slug}.mp3"
     assert lines[0].startswith(str(mp3)) and "LUFS" in lines[0]
-    assert [line.split(None, 1)[1] for line in lines[1:]] == SEED_CHAPTERS
+    assert [line.split(None, 1)[1] for line in lines[1:]] == seed.chapters
     assert "Audio saved" not in result.stdout + result.stderr
-    assert [c.title for c in read_back(mp3).chapters] == SEED_CHAPTERS
+    assert [c.title for c in read_back(mp3).chapters] == seed.chapters
 
     inspected = run("inspect", mp3, "--json")
     data = json.loads(inspected.stdout)
     assert data["id3"] == "2.3" and data["cover"] is True
-    assert [c["title"] for c in data["chapters"]] == SEED_CHAPTERS
+    assert [c["title"] for c in data["chapters"]] == seed.chapters
 
 
-def test_script_prints_the_narration_and_json(seed_path):
-    text = run("script", seed_path)
+def test_script_prints_the_narration_and_json(seed):
+    text = run("script", seed.path)
     assert text.returncode == 0
-    assert text.stdout.startswith(f"## 1. {SEED_CHAPTERS[0]}\n")
+    assert text.stdout.startswith(f"## 1. {seed.chapters[0]}\n")
     assert "Source 8" not in text.stdout and "0:00" not in text.stdout
-    data = json.loads(run("script", seed_path, "--json").stdout)
-    assert [c["title"] for c in data["chapters"]] == SEED_CHAPTERS
+    data = json.loads(run("script", seed.path, "--json").stdout)
+    assert [c["title"] for c in data["chapters"]] == seed.chapters
 
 
 @pytest.mark.parametrize(

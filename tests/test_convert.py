@@ -6,7 +6,7 @@ import json
 
 import numpy as np
 import pytest
-from conftest import ARTICLES, SEED_CHAPTERS, ffmpeg_chapters, ffmpeg_samples
+from conftest import ARTICLES, ffmpeg_chapters, ffmpeg_samples
 from mutagen.id3 import ID3
 from mutagen.mp3 import MP3
 
@@ -14,31 +14,31 @@ from audiobook import build_script, convert_article, read_article, read_back
 from audiobook.audio import integrated_loudness, true_peak_dbtp
 
 
-def test_seed_chapters_in_time_order_for_an_independent_reader(seed_result, ffmpeg):
+def test_seed_chapters_in_time_order_for_an_independent_reader(seed, seed_result, ffmpeg):
     chapters = ffmpeg_chapters(ffmpeg, seed_result.mp3)
-    assert [title for _, _, title in chapters] == SEED_CHAPTERS
+    assert [title for _, _, title in chapters] == seed.chapters
     starts = [start for start, _, _ in chapters]
     assert starts == sorted(starts) and starts[0] == 0
 
 
-def test_seed_tag_is_v23_with_full_metadata(seed_result):
+def test_seed_tag_is_v23_with_full_metadata(seed, seed_result):
     tag = ID3(seed_result.mp3)
     assert tag.version == (2, 3, 0)
-    assert str(tag["TIT2"]) == SEED_CHAPTERS[0]
+    assert str(tag["TIT2"]) == seed.chapters[0]
     assert str(tag["TCON"]) == "Podcast" and str(tag["TALB"]) == "audiobook"
     assert str(tag["TLAN"]) == "eng"
-    assert tag.getall("COMM")[0].text[0].startswith("AI company Anthropic")
+    assert tag.getall("COMM")[0].text[0].startswith(seed.summary_start)
     cover = tag.getall("APIC")[0]
     assert cover.type == 3 and cover.data.startswith(b"\x89PNG")
     toc = tag.getall("CTOC")[0]
     assert toc.child_element_ids == [c.element_id for c in tag.getall("CHAP")]
 
 
-def test_seed_audio_format_and_readback(seed_result):
+def test_seed_audio_format_and_readback(seed, seed_result):
     info = MP3(seed_result.mp3).info
     assert (info.channels, info.sample_rate, info.bitrate) == (1, 44100, 64000)
     back = read_back(seed_result.mp3)
-    assert [c.title for c in back.chapters] == SEED_CHAPTERS
+    assert [c.title for c in back.chapters] == seed.chapters
     assert abs(back.duration_s * 1000 - seed_result.duration_ms) < 100
     assert back.chapters[-1].end_ms == seed_result.duration_ms
 

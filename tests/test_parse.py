@@ -3,28 +3,28 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import ARTICLES, SEED_CHAPTERS
+from conftest import ARTICLES
 
 from audiobook import InputError, read_article
 from audiobook.parse import parse_article
 
 
-def test_seed_structure(seed_path):
-    article = read_article(seed_path)
+def test_seed_structure(seed):
+    article = read_article(seed.path)
     assert article.kind == "text"
-    assert article.title == SEED_CHAPTERS[0]
-    assert article.summary.startswith("AI company Anthropic has requested")
-    assert [s.heading for s in article.sections] == SEED_CHAPTERS[1:5]
-    assert article.intro[0].kind == "image" and article.intro[0].text.startswith("An abstract image")
-    assert article.intro[1].text.startswith("Imagine this:")
-    assert len(article.references) == 14
-    assert article.references[8].text == "Claude"
+    assert article.title == seed.chapters[0]
+    assert article.summary.startswith(seed.summary_start)
+    assert [s.heading for s in article.sections] == seed.chapters[1:5]
+    assert article.intro[0].kind == "image" and article.intro[0].text.startswith(seed.image_start)
+    assert article.intro[1].text.startswith(seed.prose_start)
+    assert len(article.references) == seed.references
+    assert article.references[8].text == seed.reference_9
     assert article.quiz is not None and article.quiz.heading == "Test Your Understanding"
     assert [len(q.options) for q in article.quiz.questions] == [3, 3, 3]
-    assert article.quiz.questions[1].options[2] == "About 25,000"
+    assert article.quiz.questions[1].options[2] == seed.question_2_option_c
     body = " ".join(b.text for s in article.sections for b in s.blocks)
-    assert "abstract image" not in " ".join(b.text for b in article.intro if b.kind != "image")
-    assert "0:00" not in body and "Massi..." not in body
+    assert seed.image_start not in " ".join(b.text for b in article.intro if b.kind != "image")
+    assert "0:00" not in body and seed.residue not in body
 
 
 def test_plaintext_player_residue_and_image_line_are_dropped(tmp_path):
