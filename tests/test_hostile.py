@@ -43,7 +43,7 @@ CASES: dict[str, tuple[bytes, str | None]] = {
     "yaml-wrong-date.md": (b"---\ntitle: Dates\ndate: [2026, 1]\n---\n" + PROSE.encode(), "'date' is not a date"),
     "front-matter-only.md": (b"---\ntitle: Nothing else\n---\n", "no speakable text"),
     "title-only.txt": (b"Just a title\n", "no speakable text"),
-    "no-title.md": (b"Only a paragraph, no heading and no front matter.\n", "no title found"),
+    "no-title.md": (b"Only a paragraph, no heading and no front matter.\n", None),  # titled by its file name
     "scripts-only.html": (
         b"<html><head><title>T</title><style>p{}</style></head><body><script>var a=1;</script></body></html>",
         "no article text",

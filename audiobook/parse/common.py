@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from ..errors import InputError
-from ..model import Block, Quiz, QuizQuestion, Reference, Section
+from ..model import Article, Block, Quiz, QuizQuestion, Reference, Section
 
 # Zero-width and bidi marks that copy/paste leaves behind; they are never spoken.
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f"), None)
@@ -18,6 +19,46 @@ QUIZ_HEADINGS = {"test your understanding", "check your understanding", "quiz", 
 
 
 MAX_LEGACY_NON_ASCII = 0.05  # at most this share of non-ASCII characters in a Windows-1252 guess
+
+# Limits on what one article may cost, checked before the expensive parse (the numbers and the
+# reasons are in the README's "Untrusted input" section). About ten hours of speech: a guard
+# against converting a whole book by mistake.
+MAX_WORDS = 100_000
+MB = 1_000_000
+# A 100,000-word article is ~0.6 MB of English text; Cyrillic or UTF-16 take up to ~2 MB, Markdown
+# may carry long link addresses or inline (base64) images, and a saved web page adds scripts,
+# styles and embedded images. Nothing readable within the word limit comes near these sizes.
+MAX_BYTES = {"text": 5 * MB, "markdown": 10 * MB, "html": 25 * MB}
+# trafilatura's cost grows faster than linearly with the number of elements (a page of 50,000
+# linked paragraphs takes over a minute); a long article page has a few tens of thousands of tags.
+MAX_HTML_TAGS = 100_000
+# Front matter is metadata and a short lexicon, a few KB; pure-Python YAML reads ~100 KB/s.
+MAX_FRONT_MATTER = 100_000
+
+_KIND_NAMES = {"text": "a text file", "markdown": "a Markdown file", "html": "an HTML page"}
+
+
+def _size(size: int) -> str:
+    return f"{size / MB:.1f} MB" if size >= 100_000 else f"{size / 1000:.0f} KB"
+
+
+def max_bytes(kind: str | None) -> int:
+    """The size limit of a kind of article; a file of unknown kind gets the largest until its text
+    shows what it is."""
+    return MAX_BYTES[kind] if kind else max(MAX_BYTES.values())
+
+
+def check_size(path: Path, kind: str | None, size: int) -> None:
+    """Refuse an article whose file (or text) is larger than its kind's limit, before parsing it."""
+    limit = max_bytes(kind)
+    if size > limit:
+        of_kind = f" for {_KIND_NAMES[kind]}" if kind else ""
+        raise InputError(path, f"is too large ({_size(size)}; the limit is {limit // MB} MB{of_kind})")
+
+
+def check_words(path: Path, words: int) -> None:
+    if words > MAX_WORDS:
+        raise InputError(path, f"is too long for one audio edition ({words:,} words; the limit is {MAX_WORDS:,})")
 
 
 def decode_text(path: Path, data: bytes) -> str:
@@ -73,6 +114,26 @@ def _legacy_text(data: bytes) -> str | None:
     if any(not (ch.isprintable() or ch in "\t\r\n") for ch in text):
         return None
     return text
+
+
+# A title made from the text is its first sentence, if that is this short and more text follows.
+MAX_DERIVED_TITLE = 100
+_SENTENCE_END = re.compile(r"[.!?…][\"'’”)\]]*(?=\s)")
+
+
+def derive_title(article: Article) -> Article:
+    """An article with no title (a paragraph and nothing above it) is titled by its first sentence,
+    which is then spoken once, as the title; failing that, by its file name."""
+    first = article.intro[0] if article.intro else None
+    if first is not None and first.kind == "paragraph":
+        end = _SENTENCE_END.search(first.text, 0, MAX_DERIVED_TITLE + 1)
+        rest = first.text[end.end() :].strip() if end else ""
+        sentence = first.text[: end.end()].strip() if end else ""
+        if rest and len(sentence.split()) >= 3:  # "Dr." or "No." is no title
+            intro = (Block("paragraph", text=rest), *article.intro[1:])
+            return replace(article, title=sentence.removesuffix("."), intro=intro)
+    name = re.sub(r"[\s_-]+", " ", article.source.stem).strip()[:MAX_DERIVED_TITLE].strip()
+    return replace(article, title=(name[:1].upper() + name[1:]) or "Untitled")
 
 
 def parse_date(value: object) -> dt.date | None:

@@ -30,6 +30,8 @@ def parse_plaintext(path: Path, text: str) -> Article:
     lines = _drop_leading_blank(lines)
     title = lines[0].strip() if lines else ""
     rest = lines[1:]
+    if _reads_as_prose(title):  # no title line: the text opens with a paragraph (titled later)
+        title, rest = "", lines
 
     groups = _group(rest)
     # An image description right under the title is the picture's alt text, not prose.
@@ -70,6 +72,14 @@ def parse_plaintext(path: Path, text: str) -> Article:
         references=references,
         quiz=quiz,
     )
+
+
+def _reads_as_prose(line: str) -> bool:
+    """A sentence, not a title: ends with a full stop (titles end bare, or with ? or !) or is longer
+    than any headline."""
+    if _LIST_ITEM.match(line) or _QUESTION_LINE.match(line) or _is_label(line):
+        return False
+    return line.rstrip("\"'’”)]").endswith((".", "…")) or len(line.split()) > 25
 
 
 def _drop_leading_blank(lines: list[str]) -> list[str]:
