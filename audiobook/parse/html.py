@@ -16,23 +16,52 @@ from lxml import etree
 
 from ..errors import InputError
 from ..model import Article, Block, Section
-from .common import parse_date, split_back_matter
+from .common import MAX_HTML_TAGS, check_words, parse_date, split_back_matter
 
 _PLAYER = re.compile(r"(?:^|[\s_-])(?:audio|podcast|media)?-?player(?:$|[\s_-])", re.IGNORECASE)
 
 
+# An XML declaration ("<?xml version='1.0' encoding='…'?>", XHTML pages): lxml refuses a str that
+# declares an encoding, and the text is already decoded, so the declaration is dropped.
+_XML_DECLARATION = re.compile(r"\A\s*<\?xml\b[^>]{0,200}\?>")
+# Deeper than this, elements are flattened into their ancestor at this depth (their words kept):
+# real pages nest a few dozen levels; libxml2 stops at 256 and drops the rest of the page, and
+# trafilatura walks the tree recursively.
+MAX_DEPTH = 128
+_SKIPPED = {"script", "style", "noscript", "template"}
+# Elements whose end separates words ("<p>one</p><p>two</p>" is two words, "<b>W</b>ord" is one).
+_BLOCKS = {
+    "address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt", "figcaption", "figure",
+    "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav", "ol", "p", "pre",
+    "section", "table", "td", "th", "tr", "ul",
+}  # fmt: skip
+
+
 def parse_html(path: Path, text: str) -> Article:
+    tags = text.count("<")  # an upper bound on the elements, known before lxml builds any
+    if tags > MAX_HTML_TAGS:
+        raise InputError(path, f"has too much markup for one article ({tags:,} tags; the limit is {MAX_HTML_TAGS:,})")
     try:
-        tree = lxml.html.document_fromstring(text)
+        # huge_tree: without it libxml2 silently drops everything after the 256th nested element.
+        parser = lxml.html.HTMLParser(huge_tree=True)
+        tree = lxml.html.document_fromstring(_XML_DECLARATION.sub("", text, count=1), parser=parser)
     except (etree.ParserError, ValueError):
         raise InputError(path, "is not a readable HTML page") from None
+    for error in parser.error_log.filter_from_errors():
+        if error.type_name == "ERR_RESOURCE_LIMIT":  # e.g. nesting beyond even huge_tree's limit
+            raise InputError(path, f"cannot be read past line {error.line} ({error.message.split(',')[0]})")
+    _flatten_deep(tree)
+    # Counted before trafilatura (whose cost grows faster than the page): visible text only.
+    check_words(path, sum(len(chunk.split()) for chunk in _visible_text(tree)))
     language = (tree.get("lang") or "").strip() or None
     _remove_players(tree)
 
     document = trafilatura.bare_extraction(
         tree,
         with_metadata=True,
-        include_formatting=True,
+        # Formatting (<hi> elements) is not spoken, and trafilatura merges adjacent ones in
+        # quadratic time (100,000 bold words: minutes).
+        include_formatting=False,
         include_tables=True,
         include_images=False,
         include_comments=False,
@@ -79,6 +108,33 @@ def parse_html(path: Path, text: str) -> Article:
     )
 
 
+def _visible_text(tree: lxml.html.HtmlElement):
+    for element in tree.iter():
+        if isinstance(element.tag, str) and element.tag not in _SKIPPED and element.text:
+            yield element.text
+        if element.tail:
+            yield element.tail
+
+
+def _flatten_deep(tree: lxml.html.HtmlElement) -> None:
+    """Below MAX_DEPTH, containers are unwrapped: what they hold moves up into their ancestor at that
+    depth (innermost elements such as paragraphs stay, so the text is still found and read)."""
+    depth = 0
+    at_limit = []
+    for event, element in etree.iterwalk(tree, events=("start", "end")):
+        depth += 1 if event == "start" else -1
+        if event == "start" and depth == MAX_DEPTH and len(element):
+            at_limit.append(element)
+    for element in at_limit:
+        for inner in list(element.iterdescendants()):
+            if not len(inner):
+                continue
+            if inner.tag in _BLOCKS:  # keep the words on either side of its edges apart
+                inner.text = " " + (inner.text or "")
+                inner.tail = " " + (inner.tail or "")
+            inner.drop_tag()
+
+
 def _remove_players(tree: lxml.html.HtmlElement) -> None:
     doomed = [el for el in tree.iter("audio", "video")]
     for element in tree.iter():
@@ -99,7 +155,9 @@ def _level(head: etree._Element) -> int:
 
 
 def _text(element: etree._Element) -> str:
-    return re.sub(r"\s+", " ", "".join(element.itertext())).strip()
+    # Pieces are joined with a space: in trafilatura's output they are paragraphs, list items and
+    # line breaks ("read</p><p>another" is two words), formatting having been stripped.
+    return re.sub(r"\s+", " ", " ".join(element.itertext())).strip()
 
 
 def _block(element: etree._Element) -> Block | None:
@@ -111,7 +169,8 @@ def _block(element: etree._Element) -> Block | None:
     if element.tag == "quote":
         return Block("quote", text=text)
     if element.tag == "list":
-        items = tuple(t for t in (_text(item) for item in element.iter("item")) if t)
+        # Only its own items: a nested list is read inside its parent item, not again on its own.
+        items = tuple(t for t in (_text(item) for item in element.findall("item")) if t)
         return Block("list", items=items, ordered=element.get("rend") == "ol")
     if element.tag == "table":
         rows = [" | ".join(_text(cell) for cell in row) for row in element.iter("row")]
