@@ -8,20 +8,68 @@ from typing import Any
 
 import yaml
 from markdown_it import MarkdownIt
+from markdown_it.rules_block import StateBlock
 from markdown_it.tree import SyntaxTreeNode
 
 from ..errors import AudiobookError, InputError
 from ..lexicon import Lexicon, lexicon_from_mapping
 from ..model import Article, Block, Section
-from .common import REFERENCE_HEADINGS, heading_key, parse_date, split_back_matter
+from .common import MAX_FRONT_MATTER, REFERENCE_HEADINGS, heading_key, parse_date, split_back_matter
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 _STRING_FIELDS = ("title", "author", "summary", "slug", "language", "url", "cover", "guid")
 
+# markdown-it stops reading blocks at its nesting limit and drops the rest of the file without a
+# word (commonmark preset: 20, about eight list levels). Deeper quotes and list indentation are
+# flattened first, so their text is read as the deepest level kept; whatever still nests deeper
+# than MAX_NESTING (lists and quotes mixed on one line) is refused, naming the line. The parser's
+# own block limit stays above ours (100, its default preset's value: its recursion is bounded).
+# Inline nesting keeps the preset's 20: past it, text stays text (nothing lost), and each "[" costs
+# time in proportion to the limit.
+MAX_QUOTE_DEPTH = 8
+MAX_INDENT = 40  # columns: 20 levels of a two-space list
+MAX_NESTING = 64
+_DEEP_QUOTE = re.compile(rf"^([ \t]*(?:>[ \t]?){{{MAX_QUOTE_DEPTH}}})(?:[ \t]*>)+", re.MULTILINE)
+_DEEP_INDENT = re.compile(rf"^[ \t]{{{MAX_INDENT // 4 + 1},}}", re.MULTILINE)  # a tab is up to 4 columns
+
+
+class _TooDeep(Exception):
+    def __init__(self, line: int) -> None:
+        self.line = line
+
+
+def _nesting_guard(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    """First block rule: raises where markdown-it would soon stop reading, instead of dropping."""
+    if state.level >= MAX_NESTING:
+        raise _TooDeep(start)
+    return False
+
+
+def _inline_nesting(state: Any) -> None:
+    state.md.options["maxNesting"] = 20
+
+
+def _parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"maxNesting": 100}).enable("table")
+    md.block.ruler.before("table", "nesting_guard", _nesting_guard)
+    md.core.ruler.after("block", "inline_nesting", _inline_nesting)
+    return md
+
+
+def _flatten(body: str) -> str:
+    """Cap quote markers and leading indentation (a deeper line joins the deepest level kept)."""
+    body = _DEEP_QUOTE.sub(r"\1", body)
+    return _DEEP_INDENT.sub(lambda m: " " * min(MAX_INDENT, len(m.group().expandtabs(4))), body)
+
 
 def parse_markdown(path: Path, text: str) -> Article:
     meta, body = _split_front_matter(path, text)
-    root = SyntaxTreeNode(MarkdownIt("commonmark").enable("table").parse(body))
+    try:
+        tokens = _parser().parse(_flatten(body))
+    except _TooDeep as deep:
+        line = text.count("\n", 0, len(text) - len(body)) + deep.line + 1
+        raise InputError(path, f"line {line}: lists and quotes nest more than {MAX_NESTING} levels deep") from None
+    root = SyntaxTreeNode(tokens)
 
     title = meta.get("title")
     nodes = list(root.children)
@@ -79,6 +127,10 @@ def _split_front_matter(path: Path, text: str) -> tuple[dict[str, Any], str]:
     match = _FRONT_MATTER.match(text)
     if not match:
         return {}, text
+    size = len(match.group(1) or "")
+    if size > MAX_FRONT_MATTER:  # checked before YAML reads it (pure-Python YAML: ~100 KB/s)
+        limit = MAX_FRONT_MATTER // 1000
+        raise InputError(path, f"front matter is too large ({size / 1000:,.0f} KB; the limit is {limit} KB)")
     try:
         # safe_load: no object construction from tags; aliases are bounded by the input size.
         data = yaml.safe_load(match.group(1) or "") or {}
