@@ -30,7 +30,7 @@ from .cover import CoverError, CoverImage, article_cover, read_cover
 from .errors import AudiobookError, OutputError
 from .files import unique_slug, write_atomic
 from .manifest import load_manifest, outputs_intact, remove_outputs, write_manifest
-from .parse import ARTICLE_SUFFIXES, read_article
+from .parse import ARTICLE_SUFFIXES, read_article, read_source
 from .settings import Settings
 
 LOCK = ".audiobook.lock"
@@ -279,9 +279,10 @@ def build_archive(
         taken: set[str] = set()
         for source, path in sources.items():
             try:
-                input_hash = content_key(path.read_bytes(), fingerprint)
-            except OSError as exc:
-                reports[source] = ArticleReport(source, "failed", error=f"{path}: cannot be read ({exc.strerror})")
+                input_hash = content_key(read_source(path), fingerprint)
+            except AudiobookError as exc:  # unreadable, or too large to be read at all
+                entries[source] = _failed_entry(previous.get(source), source, str(exc), input_hash="")
+                reports[source] = ArticleReport(**_report_fields(entries[source]))
                 continue
             entry = previous.get(source)
             if (

@@ -326,3 +326,28 @@ def test_two_articles_with_one_feed_id_keep_the_first_and_warn(tmp_path):
     )
     feed = (tmp_path / "out" / "feed.xml").read_text()
     assert feed.count("<guid") == 1 and "The original" in feed and "The copy" not in feed
+
+
+def test_a_huge_source_is_refused_by_its_size_before_the_build_reads_it(tmp_path):
+    from audiobook.parse import MAX_BYTES
+
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    note(articles, "fine.md", "Fine")
+    with open(articles / "huge.md", "wb") as stream:
+        stream.write(b"# Huge\n\n")
+        stream.truncate(MAX_BYTES["markdown"] * 50)  # sparse: reading it whole would take 500 MB
+    # Measured from a fresh parent: the peak of the build's processes alone.
+    command = audiobook_command("build", articles, "-o", tmp_path / "out", "--jobs", "1", "--json")
+    code = (
+        "import json, resource, subprocess, sys\n"
+        f"out = subprocess.run({command!r}, capture_output=True, text=True).stdout\n"
+        "peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024\n"
+        "print(json.dumps({'peak_mb': peak, 'report': json.loads(out)}))\n"
+    )
+    measured = json.loads(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout)
+    peak_mb = measured["peak_mb"]
+    by_source = {a["source"]: a for a in measured["report"]["articles"]}
+    assert by_source["fine.md"]["status"] == "built"
+    assert by_source["huge.md"]["status"] == "failed" and "is too large" in by_source["huge.md"]["error"]
+    assert peak_mb < 400, peak_mb

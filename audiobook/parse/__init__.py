@@ -24,7 +24,7 @@ ARTICLE_SUFFIXES = {
 
 SETTINGS_FILES = {CONFIG_NAME, LEXICON_NAME}
 
-__all__ = ["ARTICLE_SUFFIXES", "MAX_BYTES", "MAX_WORDS", "detect_kind", "parse_article", "read_article"]
+__all__ = ["ARTICLE_SUFFIXES", "MAX_BYTES", "MAX_WORDS", "detect_kind", "parse_article", "read_article", "read_source"]
 
 
 def detect_kind(path: Path, text: str) -> SourceKind:
@@ -68,6 +68,12 @@ def read_article(path: str | Path) -> Article:
     kind = ARTICLE_SUFFIXES.get(path.suffix.lower())
     data = _read_bounded(path, kind)
     return parse_article(path, decode_text(path, data), kind)  # type: ignore[arg-type]
+
+
+def read_source(path: Path) -> bytes:
+    """An article file's bytes, read as `read_article` reads them (regular files only, refused by
+    size before reading): what the build hashes to see whether an article changed."""
+    return _read_bounded(path, ARTICLE_SUFFIXES.get(path.suffix.lower()))
 
 
 def _read_bounded(path: Path, kind: str | None) -> bytes:
