@@ -37,8 +37,9 @@ PROGRESS_INTERVAL_S = 0.5  # per task: progress events go through the scheduler,
 ADDRESS = re.compile(r"^(?:(?:tcp|tls)://)?(?:\[[0-9a-fA-F:.]+\]|[\w.-]+):\d{1,5}$")
 WORKERS_TIMEOUT_S = 60.0  # how long to wait for a first worker to join the scheduler
 
-# One conversion per worker process at a time: libespeak-ng is one engine per process, and a
-# worker started with more than one thread would otherwise run two articles through it at once.
+# One conversion per worker process at a time for engines whose library is one per process
+# (libespeak-ng, `EngineSpec.one_per_process`): a worker started with more than one thread would
+# otherwise run two articles through it at once.
 _ONE_ARTICLE_AT_A_TIME = threading.Lock()
 
 
@@ -49,9 +50,14 @@ def convert_on_worker(payload: dict[str, Any]) -> dict[str, Any]:
     """One article on a cluster worker: the manifest fields plus every output file's bytes."""
     from .build import convert_task
     from .errors import AudiobookError
+    from .speech import engine_spec
 
     report = _progress_reporter(payload["build"], payload["source"])
-    with _ONE_ARTICLE_AT_A_TIME, tempfile.TemporaryDirectory(prefix="audiobook-task-") as folder:
+    one_at_a_time = engine_spec(payload["settings"]).one_per_process
+    with (
+        _ONE_ARTICLE_AT_A_TIME if one_at_a_time else contextlib.nullcontext(),
+        tempfile.TemporaryDirectory(prefix="audiobook-task-") as folder,
+    ):
         report("", 0, 0)  # started: the build watches for silence from here on
         # The cover travels in the payload, read and checked by the build: no path is opened here.
         out_dir = Path(folder) / "out"

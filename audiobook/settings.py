@@ -19,12 +19,13 @@ from urllib.parse import urlsplit
 
 from .errors import AudiobookError
 from .lexicon import Lexicon
+from .speech.engine import ENGINE_CHOICES
 
 # Constant bitrates LAME writes for 44.1 kHz mono (MPEG-1 Layer III; "free format" excluded).
 # lameenc takes any number and silently rounds it to one of these (7 → 32, 1000 → 320).
 MP3_BITRATES_KBPS = (32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320)
 MP3_SAMPLE_RATES = (32000, 44100, 48000)  # MPEG-1's: the stream checks in audio.py expect these
-ENGINES = ("auto", "espeak", "pyttsx3")
+ENGINES = ENGINE_CHOICES  # "auto" and every engine of the registry (audiobook.speech.engine)
 # Below 0.1 espeak's level rounds to almost nothing (its clips then read as silence); pyttsx3
 # drivers stop at 1.0, espeak at about 3.3. Loudness is set by the mastering either way.
 VOLUME_RANGE = (0.1, 2.0)
@@ -73,7 +74,7 @@ class Settings:
     voice: str | None = None  # engine voice id or name; None = the engine's default for the language
     rate_wpm: int = 175
     volume: float = 1.0
-    engine: str = "auto"  # "auto", "espeak" (pyttsx3's libespeak-ng binding) or "pyttsx3"
+    engine: str = "auto"  # "auto" or a name in audiobook.speech.ENGINES ("espeak", "pyttsx3", …)
     bitrate_kbps: int = 64
     sample_rate: int = 44100
     target_lufs: float = -16.0

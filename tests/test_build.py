@@ -1,4 +1,9 @@
-"""The archive build with real speech: incremental, parallel, deterministic, resumable, locked."""
+"""The archive build: incremental, parallel, deterministic, resumable, locked.
+
+Orchestration is tested on the fake engine ("test-tones": a tone per word, `FAKE_ENGINE`), where
+what is spoken does not matter and speed does; the outputs a listener gets, the determinism of
+real speech across workers, and a build killed mid-speech are tested with espeak.
+"""
 
 from __future__ import annotations
 
@@ -47,8 +52,13 @@ TOPICS = [
 ]
 
 
-def write_archive(folder: Path, count: int = 20) -> None:
+FAKE_ENGINE = 'engine = "test-tones"\n'
+
+
+def write_archive(folder: Path, count: int = 20, settings: str = "") -> None:
     folder.mkdir(parents=True, exist_ok=True)
+    if settings:
+        (folder / "audiobook.toml").write_text(settings, encoding="utf-8")
     for number, topic in enumerate(TOPICS[:count], start=1):
         (folder / f"{number:02d}-{topic}.md").write_text(
             f"---\ntitle: A short note on {topic}\nauthor: Test Desk\ndate: 2026-01-{number:02d}\n---\n"
@@ -67,9 +77,9 @@ def outputs(folder: Path) -> dict[str, bytes]:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    """20 generated articles built once with two workers (first run, empty cache)."""
+    """20 generated articles built once with two workers (first run, empty cache; fake engine)."""
     root = tmp_path_factory.mktemp("archive")
-    write_archive(root / "articles")
+    write_archive(root / "articles", settings=FAKE_ENGINE)
     report = build_archive(root / "articles", root / "out", jobs=2, cache_dir=root / "cache")
     return root, report
 
@@ -97,6 +107,15 @@ def test_rebuild_without_changes_does_nothing(built):
     assert sum(a.synthesized for a in report.articles) == 0
 
 
+def test_real_speech_serial_and_parallel_builds_are_byte_identical(tmp_path):
+    # Each worker's espeak speaks a different sequence of articles: the audio must not depend on it.
+    write_archive(tmp_path / "articles", count=4)
+    serial = build_archive(tmp_path / "articles", tmp_path / "serial", jobs=1, cache_dir=tmp_path / "cache-1")
+    parallel = build_archive(tmp_path / "articles", tmp_path / "parallel", jobs=2, cache_dir=tmp_path / "cache-2")
+    assert serial.count("built") == parallel.count("built") == 4
+    assert outputs(tmp_path / "serial") == outputs(tmp_path / "parallel")
+
+
 def test_serial_parallel_and_cached_builds_are_byte_identical(built, tmp_path):
     root, _ = built
     serial = build_archive(root / "articles", tmp_path / "serial", jobs=1, cache_dir=tmp_path / "fresh-cache")
@@ -114,7 +133,7 @@ def test_serial_parallel_and_cached_builds_are_byte_identical(built, tmp_path):
 def test_editing_one_sentence_respeaks_only_that_sentence(built, tmp_path):
     root, _ = built
     articles = tmp_path / "articles"
-    write_archive(articles, count=2)
+    write_archive(articles, count=2, settings=FAKE_ENGINE)
     (articles / "long.md").write_text(article_text(1, 700), encoding="utf-8")  # the benchmark's article
     build_archive(articles, tmp_path / "out", jobs=2, cache_dir=root / "cache")
     target = articles / "long.md"
@@ -134,7 +153,7 @@ def test_editing_one_sentence_respeaks_only_that_sentence(built, tmp_path):
 def test_removed_articles_lose_their_outputs_unless_kept(built, tmp_path):
     root, _ = built
     articles = tmp_path / "articles"
-    write_archive(articles, count=3)
+    write_archive(articles, count=3, settings=FAKE_ENGINE)
     build_archive(articles, tmp_path / "out", cache_dir=root / "cache")
     (articles / "03-markets.md").unlink()
     build_archive(articles, tmp_path / "out", cache_dir=root / "cache", keep_orphans=True)
@@ -149,7 +168,7 @@ def test_removed_articles_lose_their_outputs_unless_kept(built, tmp_path):
 def test_a_failing_article_does_not_stop_the_build(built, tmp_path):
     root, _ = built
     articles = tmp_path / "articles"
-    write_archive(articles, count=2)
+    write_archive(articles, count=2, settings=FAKE_ENGINE)
     (articles / "00-empty.md").write_bytes(b"")
     result = subprocess.run(
         audiobook_command("build", articles, "-o", tmp_path / "out", "--cache-dir", root / "cache", "--json"),
@@ -167,7 +186,7 @@ def test_a_failing_article_does_not_stop_the_build(built, tmp_path):
 def test_second_concurrent_build_is_refused_or_waits(built, tmp_path):
     root, _ = built
     articles = tmp_path / "articles"
-    write_archive(articles, count=1)
+    write_archive(articles, count=1, settings=FAKE_ENGINE)
     command = audiobook_command("build", articles, "-o", tmp_path / "out", "--cache-dir", root / "cache")
     with build_lock(tmp_path / "out", wait_for_lock=False):
         refused = subprocess.run([*command, "--no-wait"], capture_output=True, text=True)

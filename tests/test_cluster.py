@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from conftest import audiobook_command
 from mutagen.mp3 import MP3
-from test_build import outputs, write_archive
+from test_build import FAKE_ENGINE, outputs, write_archive
 
 from audiobook.build import build_archive
 from audiobook.manifest import MANIFEST
@@ -68,9 +68,10 @@ def cluster(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def archive(tmp_path_factory):
-    """Ten articles, and their local build (two worker processes) to compare against."""
+    """Ten articles, and their local build (two worker processes) to compare against (fake engine:
+    what travels and what comes back is what matters here)."""
     root = tmp_path_factory.mktemp("cluster-archive")
-    write_archive(root / "articles", ARTICLES)
+    write_archive(root / "articles", ARTICLES, settings=FAKE_ENGINE)
     report = build_archive(root / "articles", root / "local", jobs=2, cache_dir=root / "local-cache")
     assert report.count("built") == ARTICLES
     return root
@@ -118,8 +119,9 @@ def test_a_worker_killed_mid_build_is_replaced_and_the_build_completes(cluster, 
             os.kill(victim, signal.SIGKILL)
             killed.append(data["source"])
 
-    # A voice rate the caches have not heard: every article is spoken, so tasks run for seconds.
-    overrides = {"rate_wpm": 190}
+    # Real speech at a rate the caches have not heard: every article is spoken, so tasks run for
+    # seconds and the worker dies mid-task.
+    overrides = {"rate_wpm": 190, "engine": "espeak"}
     report = build_archive(
         archive / "articles", tmp_path / "cluster", overrides=overrides, cluster=address, on_event=on_event
     )

@@ -177,7 +177,7 @@ def test_voice_files_go_to_a_private_folder_that_is_removed_at_exit(tmp_path):
     code = (
         "import os, stat\n"
         "from audiobook import convert_article\n"
-        "from audiobook.speech import _private_folder\n"
+        "from audiobook.speech.espeak import _private_folder\n"
         f"convert_article({str(articles / 'a.md')!r}, {str(tmp_path / 'out')!r})\n"
         "folder = _private_folder()\n"
         "assert folder.name != f'audiobook-voices-{os.getpid()}', folder\n"  # not a predictable name

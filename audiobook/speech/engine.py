@@ -1,0 +1,138 @@
+"""The engine seam: what every TTS engine offers, and the registry that names them.
+
+An engine is one adapter class (its own module, imported only when it is used) plus one
+`EngineSpec` in `ENGINES`: its name, whether it can run here, whether `--engine auto` may choose
+it (and in which order), and whether a process can hold more than one of it at a time. Adding an
+engine is a new module and one line here.
+
+One instance per process and settings: `open_engine` keeps the engine it opened and hands it out
+again for the next article with the same voice, rate, volume and language, so an engine that
+loads a model loads it once per worker, not once per article.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import platform
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
+
+from ..errors import EngineUnavailable
+from ..model import Clip
+
+if TYPE_CHECKING:
+    from ..settings import Settings
+
+
+@dataclass(frozen=True)
+class VoiceInfo:
+    id: str
+    name: str
+    languages: tuple[str, ...]
+
+
+class SpeechEngine(Protocol):
+    name: str
+    version: str
+    fingerprint: str  # everything that shapes the sound: engine, version, voice, rate, volume
+    sample_rate: int | None  # known before speaking (None: only from the clips, e.g. pyttsx3's drivers)
+
+    def synthesize(self, text: str) -> Clip:
+        """Speak one sentence-sized text; return its audio (may be empty on engine failure)."""
+        ...
+
+    def voices(self) -> list[VoiceInfo]: ...
+
+
+def _on(*systems: str) -> Callable[[], str | None]:
+    def check() -> str | None:
+        return None if platform.system() in systems else f"only on {', '.join(systems)}"
+
+    return check
+
+
+def _always() -> str | None:
+    return None
+
+
+@dataclass(frozen=True)
+class EngineSpec:
+    name: str
+    summary: str  # one line for --help and `audiobook voices`
+    adapter: str  # "module:Class" below audiobook.speech; imported only when the engine is opened
+    unavailable: Callable[[], str | None] = _always  # why it cannot run here, or None
+    auto_rank: int | None = None  # `--engine auto` tries engines by rank; None: never chosen by auto
+    one_per_process: bool = False  # its library holds global state: one article at a time per process
+
+    def open(self, settings: Settings, language: str) -> SpeechEngine:
+        reason = self.unavailable()
+        if reason:
+            raise EngineUnavailable(f"the {self.name} engine is not available here ({reason})")
+        module, _, cls = self.adapter.partition(":")
+        adapter = getattr(importlib.import_module(f"{__package__}.{module}"), cls)
+        return adapter(settings.voice, settings.rate_wpm, settings.volume, language)
+
+
+ENGINES: dict[str, EngineSpec] = {
+    spec.name: spec
+    for spec in (
+        EngineSpec(
+            "espeak",
+            "libespeak-ng through pyttsx3's own binding (fast, exact; the default on Linux)",
+            "espeak:EspeakEngine",
+            unavailable=_on("Linux"),
+            auto_rank=1,
+            one_per_process=True,
+        ),
+        EngineSpec(
+            "pyttsx3",
+            "pyttsx3's platform driver (SAPI5 on Windows, NSSS on macOS, espeak elsewhere)",
+            "pyttsx3_driver:Pyttsx3Engine",
+            unavailable=lambda: None if importlib.util.find_spec("pyttsx3") else "pyttsx3 is not installed",
+            auto_rank=2,
+            one_per_process=True,  # on Linux its driver is libespeak-ng too
+        ),
+        EngineSpec(
+            "test-tones",
+            "for tests of orchestration only: a deterministic tone per word, no speech",
+            "tones:ToneEngine",
+        ),
+    )
+}
+ENGINE_CHOICES = ("auto", *ENGINES)
+
+
+def engine_spec(settings: Settings) -> EngineSpec:
+    """The engine the settings name; for "auto" the first by rank that can run here."""
+    if settings.engine != "auto":
+        try:
+            return ENGINES[settings.engine]
+        except KeyError:
+            raise EngineUnavailable(f"unknown engine '{settings.engine}' (use {', '.join(ENGINE_CHOICES)})") from None
+    ranked = sorted((s for s in ENGINES.values() if s.auto_rank is not None), key=lambda s: s.auto_rank or 0)
+    for spec in ranked:
+        if spec.unavailable() is None:
+            return spec
+    raise EngineUnavailable("no TTS engine can run on this machine")
+
+
+# The engine this process opened last, per engine name, with the settings it was opened for.
+_OPENED: dict[str, tuple[tuple[object, ...], SpeechEngine]] = {}
+
+
+def open_engine(settings: Settings, language: str = "en") -> SpeechEngine:
+    """An engine for these settings and language, reused while they stay the same.
+
+    Only the last one per engine is kept: a library with global state (libespeak-ng) is set up by
+    the instance made last, so an older instance would no longer speak as it was set up.
+    """
+    spec = engine_spec(settings)
+    key = (settings.voice, settings.rate_wpm, settings.volume, language)
+    opened = _OPENED.get(spec.name)
+    if opened and opened[0] == key:
+        return opened[1]
+    engine = spec.open(settings, language)
+    _OPENED[spec.name] = (key, engine)
+    return engine

@@ -1,0 +1,173 @@
+"""The espeak engine: libespeak-ng driven through pyttsx3's own ctypes binding
+(`pyttsx3.drivers._espeak`) in *synchronous* mode: each call returns only when the sentence is
+fully synthesized, with no polling loop, no temporary files and no stdout chatter. This is the
+default on Linux, where pyttsx3's platform driver is espeak anyway.
+"""
+
+from __future__ import annotations
+
+import atexit
+import ctypes
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from ..cache import content_key
+from ..engine_runtime import prepare_espeak
+from ..errors import EngineUnavailable
+from ..model import Clip
+from .engine import VoiceInfo
+
+# One libespeak-ng per process, initialised once, in one mode: remember which adapter owns it.
+_ESPEAK_OWNER: list[str] = []
+
+
+def _claim_espeak(owner: str) -> None:
+    if _ESPEAK_OWNER and _ESPEAK_OWNER[0] != owner:
+        raise EngineUnavailable(f"espeak is already in use by the {_ESPEAK_OWNER[0]} engine in this process")
+    if not _ESPEAK_OWNER:
+        _ESPEAK_OWNER.append(owner)
+
+
+# espeak's own automatic gain control kicks in when a sample would overflow and then recovers
+# over the following utterances, so loud text changes how the next sentence sounds. At 60 % of its
+# nominal volume espeak speech stays clear of overflow (measured peaks ≤ 0.5 of full scale); the
+# level is normalized later anyway.
+ESPEAK_LEVEL = 60
+_STEADY_SETTINGS = "\n# audiobook: steady output (see audiobook.speech)\nflutter 0\nroughness 0\n"
+
+
+_PRIVATE_FOLDER: list[Path] = []  # this process's folder for voice files, made on first use
+# libespeak-ng refuses a voice file whose path is longer than this (measured: 59 characters load,
+# 60 do not), so a long $TMPDIR falls back to a shorter temporary folder.
+_ESPEAK_PATH_LIMIT = 59
+_VOICE_NAME_LENGTH = 16
+_FOLDER_PREFIX = "audiobook-"
+
+
+def _private_folder() -> Path:
+    """A folder only this process can write to (``mkdtemp``: a fresh unpredictable name, mode
+    0700), removed when the process exits. A fixed name in /tmp could be made in advance by
+    someone else, or hold a link that our file would be written through."""
+    if not _PRIVATE_FOLDER:
+        room = _ESPEAK_PATH_LIMIT - len(_FOLDER_PREFIX) - 8 - 2 - _VOICE_NAME_LENGTH  # 8 random, 2 separators
+        bases = [tempfile.gettempdir(), "/tmp", "/dev/shm"]
+        base = next((b for b in bases if len(b) <= room and os.path.isdir(b) and os.access(b, os.W_OK)), None)
+        if base is None:
+            raise EngineUnavailable(f"no temporary folder with a path of at most {room} characters for espeak")
+        folder = tempfile.mkdtemp(prefix=_FOLDER_PREFIX, dir=base)
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        _PRIVATE_FOLDER.append(Path(folder))
+    return _PRIVATE_FOLDER[0]
+
+
+def _steady_voice_file(espeak: object, identifier: str, requested: str) -> Path | None:
+    """A private copy of the voice's file (plus its variant's, for "voice+variant") made steady."""
+    info = espeak.dll.espeak_Info  # type: ignore[attr-defined]
+    info.restype, info.argtypes = ctypes.c_char_p, [ctypes.POINTER(ctypes.c_char_p)]
+    data_path = ctypes.c_char_p()
+    info(ctypes.byref(data_path))
+    if not data_path.value:
+        return None
+    data = Path(data_path.value.decode())
+    base_id, _, variant_name = identifier.partition("+")
+    variant_name = variant_name or requested.partition("+")[2]
+    base = next((p for p in (data / "lang" / base_id, data / "voices" / base_id) if p.is_file()), None)
+    if base is None:
+        return None
+    text = base.read_text(encoding="utf-8", errors="replace")
+    if variant_name:
+        variant = data / "voices" / "!v" / variant_name
+        if variant.is_file():
+            text += "\n" + "\n".join(
+                line
+                for line in variant.read_text(encoding="utf-8", errors="replace").splitlines()
+                if not line.startswith(("name", "language"))
+            )
+    target = _private_folder() / content_key(identifier, requested, text)[:_VOICE_NAME_LENGTH]
+    target.write_text(text + _STEADY_SETTINGS, encoding="utf-8")
+    return target
+
+
+class EspeakEngine:
+    """libespeak-ng via pyttsx3's binding, synchronous mode (exact, no 10 ms sleep per call)."""
+
+    name = "espeak"
+    _initialised = False
+    _sample_rate = 22050
+
+    def __init__(self, voice: str | None, rate_wpm: int, volume: float, language: str = "en"):
+        data_dir = prepare_espeak()
+        try:
+            from pyttsx3.drivers import _espeak
+        except (OSError, RuntimeError) as exc:
+            raise EngineUnavailable(f"libespeak-ng could not be loaded ({exc})") from None
+        self._espeak = _espeak
+        _claim_espeak(self.name)
+        if not EspeakEngine._initialised:
+            path = str(data_dir.parent).encode() if data_dir else None
+            rate = _espeak.Initialize(_espeak.AUDIO_OUTPUT_SYNCHRONOUS, 0, path, 0)
+            if rate <= 0:
+                raise EngineUnavailable("libespeak-ng failed to initialise")
+            EspeakEngine._sample_rate = rate
+            EspeakEngine._initialised = True
+        self._chunks: list[bytes] = []
+        self._seed = _espeak.dll.espeak_ng_SetRandSeed
+        self._seed.argtypes, self._seed.restype = [ctypes.c_long], None
+        # Keep a reference to the callback: ctypes must not free it while espeak holds it.
+        _espeak.SetSynthCallback(self._on_audio)
+        self.version = f"espeak-ng {_espeak.Info(None).decode()}"
+        self._select_voice(voice, language)
+        _espeak.SetParameter(_espeak.RATE, int(rate_wpm), 0)
+        level = max(0, min(200, round(volume * ESPEAK_LEVEL)))
+        _espeak.SetParameter(_espeak.VOLUME, level, 0)
+        self.fingerprint = f"{self.name}|{self.version}|{self.voice}|steady|{int(rate_wpm)}|{level}"
+
+    @property
+    def sample_rate(self) -> int:
+        return EspeakEngine._sample_rate
+
+    def _select_voice(self, voice: str | None, language: str) -> None:
+        """An explicit voice must exist; otherwise the voice for the article's language, else English.
+
+        The voice is then reloaded from a copy of its file with pitch flutter and roughness off:
+        espeak drives both from counters that run on across utterances (measured: the same sentence
+        came out different depending on what was spoken before it), and the same text must give
+        the same audio for the clip cache and for byte-identical builds.
+        """
+        if voice:
+            if self._espeak.SetVoiceByName(voice.encode()) != 0:
+                raise EngineUnavailable(f"voice '{voice}' not found (see `audiobook voices`)")
+        else:
+            for candidate in (language.lower(), language.split("-")[0].lower(), "en"):
+                if self._espeak.SetVoiceByName(candidate.encode()) == 0:
+                    break
+        current = self._espeak.GetCurrentVoice()
+        self.voice = current.contents.identifier.decode() if current and current.contents.identifier else ""
+        steady = _steady_voice_file(self._espeak, self.voice, voice or "")
+        set_by_file = self._espeak.dll.espeak_ng_SetVoiceByFile
+        set_by_file.argtypes, set_by_file.restype = [ctypes.c_char_p], ctypes.c_int
+        if steady is None or set_by_file(str(steady).encode()) != 0:
+            raise EngineUnavailable(f"the espeak voice file for '{self.voice}' could not be loaded")
+
+    def _on_audio(self, wav: ctypes.Array, samples: int, events: object) -> int:
+        if samples > 0:
+            self._chunks.append(ctypes.string_at(wav, samples * 2))
+        return 0
+
+    def synthesize(self, text: str) -> Clip:
+        self._chunks = []
+        self._seed(0)  # breathy and Klatt voices draw noise from espeak's generator: same text, same noise
+        # A NUL ends an espeak utterance early: never pass one through.
+        data = text.replace("\x00", " ").encode("utf-8")
+        status = self._espeak.Synth(data, flags=self._espeak.CHARS_UTF8)
+        pcm = b"".join(self._chunks) if status == 0 else b""
+        self._chunks = []
+        return Clip(pcm, self._sample_rate)
+
+    def voices(self) -> list[VoiceInfo]:
+        return [
+            VoiceInfo(v.identifier.decode(), v.name.decode(), (v.languages[1:].decode(errors="ignore"),))
+            for v in self._espeak.ListVoices(None)
+        ]
