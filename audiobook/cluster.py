@@ -36,6 +36,7 @@ PROGRESS_INTERVAL_S = 0.5  # per task: progress events go through the scheduler,
 # tcp://HOST:PORT (or tls://, or HOST:PORT); checked here, as a malformed one makes a Client hang.
 ADDRESS = re.compile(r"^(?:(?:tcp|tls)://)?(?:\[[0-9a-fA-F:.]+\]|[\w.-]+):\d{1,5}$")
 WORKERS_TIMEOUT_S = 60.0  # how long to wait for a first worker to join the scheduler
+CLUSTER_RETRIES = 2  # a task that raised (not the article's fault) runs again on the cluster
 
 # One conversion per worker process at a time for engines whose library is one per process
 # (libespeak-ng, `EngineSpec.one_per_process`): a worker started with more than one thread would
@@ -47,23 +48,24 @@ _ONE_ARTICLE_AT_A_TIME = threading.Lock()
 
 
 def convert_on_worker(payload: dict[str, Any]) -> dict[str, Any]:
-    """One article on a cluster worker: the manifest fields plus every output file's bytes."""
-    from .build import convert_task
+    """One article (``payload["task"]``) on a cluster worker: its manifest fields plus every output
+    file's bytes, or the article's own error."""
     from .errors import AudiobookError
     from .speech import engine_spec
+    from .tasks import convert
 
+    task = payload["task"]
     report = _progress_reporter(payload["build"], payload["source"])
-    one_at_a_time = engine_spec(payload["settings"]).one_per_process
+    one_at_a_time = engine_spec(task.settings).one_per_process
     with (
         _ONE_ARTICLE_AT_A_TIME if one_at_a_time else contextlib.nullcontext(),
         tempfile.TemporaryDirectory(prefix="audiobook-task-") as folder,
     ):
         report("", 0, 0)  # started: the build watches for silence from here on
-        # The cover travels in the payload, read and checked by the build: no path is opened here.
         out_dir = Path(folder) / "out"
         out_dir.mkdir()
         try:
-            fields = convert_task({**payload, "out_dir": str(out_dir)}, report)
+            fields = convert(task, out_dir, report)
         except AudiobookError as exc:  # the article's own fault: retrying would give the same
             return {"error": str(exc)}
         files = {name: (out_dir / name).read_bytes() for name in fields["outputs"].values()}
@@ -133,6 +135,43 @@ def connect(address: str):
 
 def worker_threads(client) -> int:
     return max(1, sum(client.nthreads().values()))
+
+
+class DaskExecutor:
+    """The build's executor on a Dask cluster (see `executors.Executor`): one task per article,
+    and each finished article's files written into the output folder here, the MP3 last."""
+
+    def __init__(self, client, out_dir: Path, idle_limits: dict[str, float], retries: int | None = None) -> None:
+        self.client = client
+        self.out_dir = out_dir
+        self.idle_limits = idle_limits
+        self.retries = CLUSTER_RETRIES if retries is None else retries
+        self.workers = worker_threads(client)
+
+    @classmethod
+    def connect(cls, address: str, out_dir: Path, idle_limits: dict[str, float], retries: int | None = None):
+        return cls(connect(address), out_dir, idle_limits, retries)
+
+    def run(self, tasks: list, on_progress: Callable, on_result: Callable) -> None:
+        from .errors import OutputError
+        from .files import write_atomic
+
+        def written(source: str, ok: bool, value: Any) -> None:
+            if ok:
+                try:
+                    for name in sorted(value["files"], key=lambda name: name.endswith(".mp3")):
+                        write_atomic(self.out_dir / name, value["files"][name])
+                except OutputError as exc:
+                    ok, value = False, str(exc)
+                else:
+                    value = value["fields"]
+            on_result(source, ok, value)
+
+        payloads = [(task.source, {"task": task, "slug": task.slug}) for task in tasks]
+        run_on_cluster(self.client, payloads, self.retries, self.idle_limits, on_progress, written)
+
+    def close(self) -> None:
+        self.client.close()
 
 
 def run_on_cluster(

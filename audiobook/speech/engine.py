@@ -17,13 +17,19 @@ import importlib.util
 import platform
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 from ..errors import EngineUnavailable
 from ..model import Clip
 
-if TYPE_CHECKING:
-    from ..settings import Settings
+
+class EngineSettings(Protocol):
+    """What the registry reads of `Settings` (named here, so that settings can import the registry)."""
+
+    engine: str
+    voice: str | None
+    rate_wpm: int
+    volume: float
 
 
 @dataclass(frozen=True)
@@ -66,7 +72,7 @@ class EngineSpec:
     auto_rank: int | None = None  # `--engine auto` tries engines by rank; None: never chosen by auto
     one_per_process: bool = False  # its library holds global state: one article at a time per process
 
-    def open(self, settings: Settings, language: str) -> SpeechEngine:
+    def open(self, settings: EngineSettings, language: str) -> SpeechEngine:
         reason = self.unavailable()
         if reason:
             raise EngineUnavailable(f"the {self.name} engine is not available here ({reason})")
@@ -104,7 +110,7 @@ ENGINES: dict[str, EngineSpec] = {
 ENGINE_CHOICES = ("auto", *ENGINES)
 
 
-def engine_spec(settings: Settings) -> EngineSpec:
+def engine_spec(settings: EngineSettings) -> EngineSpec:
     """The engine the settings name; for "auto" the first by rank that can run here."""
     if settings.engine != "auto":
         try:
@@ -122,7 +128,7 @@ def engine_spec(settings: Settings) -> EngineSpec:
 _OPENED: dict[str, tuple[tuple[object, ...], SpeechEngine]] = {}
 
 
-def open_engine(settings: Settings, language: str = "en") -> SpeechEngine:
+def open_engine(settings: EngineSettings, language: str = "en") -> SpeechEngine:
     """An engine for these settings and language, reused while they stay the same.
 
     Only the last one per engine is kept: a library with global state (libespeak-ng) is set up by
