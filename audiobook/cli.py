@@ -6,9 +6,11 @@ Heavy modules (numpy, scipy, trafilatura, the TTS engine) are imported inside th
 
 from __future__ import annotations
 
+import functools
+import inspect as pyinspect
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -18,7 +20,7 @@ import typer
 
 from .errors import AudiobookError
 from .lexicon import Lexicon
-from .settings import Settings
+from .settings import FLAGS, Rule, Settings
 
 app = typer.Typer(
     help="Give every article an audio edition: chaptered, tagged MP3s spoken by a local TTS engine.",
@@ -27,21 +29,39 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-VoiceOption = Annotated[str | None, typer.Option("--voice", help="Voice id or name (see `audiobook voices`).")]
-RateOption = Annotated[
-    int | None, typer.Option("--rate", min=80, max=450, help="Speaking rate in words per minute (default: 175).")
-]
-VolumeOption = Annotated[float | None, typer.Option("--volume", min=0.0, max=2.0, help="Engine volume, 1.0 = normal.")]
-BitrateOption = Annotated[int | None, typer.Option("--bitrate", help="MP3 bitrate in kbps, constant (default: 64).")]
-PublicationOption = Annotated[str | None, typer.Option("--publication", help="Album tag: the publication's name.")]
 CacheDirOption = Annotated[
     Path | None,
     typer.Option("--cache-dir", help="Clip cache folder (default: $AUDIOBOOK_CACHE_DIR or ~/.cache/audiobook)."),
 ]
-EngineOption = Annotated[
-    str | None,
-    typer.Option("--engine", help="auto, espeak (pyttsx3's libespeak-ng binding) or pyttsx3 (its platform driver)."),
-]
+
+
+def _flag_option(rule: Rule) -> object:
+    assert rule.flag is not None
+    return Annotated[rule.flag.kind | None, typer.Option(rule.flag.name, help=rule.flag.help)]  # type: ignore[operator]
+
+
+EngineOption = _flag_option(next(rule for rule in FLAGS if rule.attribute == "engine"))
+
+
+def setting_flags(command: Callable[..., None]) -> Callable[..., None]:
+    """Give a command one option per setting that has a flag in `settings.SCHEMA` (declared once
+    there, with its help); the command receives the values given as ``overrides``."""
+    signature = pyinspect.signature(command, eval_str=True)
+    keyword_only = pyinspect.Parameter.KEYWORD_ONLY
+    added = [
+        pyinspect.Parameter(rule.attribute, keyword_only, default=None, annotation=_flag_option(rule))
+        for rule in FLAGS
+    ]
+    kept = [p for p in signature.parameters.values() if p.name != "overrides"]
+
+    @functools.wraps(command)
+    def with_flags(*args: object, **kwargs: object) -> None:
+        overrides = {rule.attribute: kwargs.pop(rule.attribute, None) for rule in FLAGS}
+        command(*args, overrides=overrides, **kwargs)
+
+    with_flags.__signature__ = signature.replace(parameters=[*kept, *added])  # type: ignore[attr-defined]
+    with_flags.__annotations__ = {p.name: p.annotation for p in (*kept, *added)}
+    return with_flags
 
 
 @contextmanager
@@ -57,16 +77,12 @@ def _user_errors() -> Iterator[None]:
         raise typer.Exit(130) from None
 
 
-def _settings(
-    folder: Path | None = None, voice=None, rate=None, volume=None, engine=None, bitrate=None, publication=None
-) -> Settings:
+def _settings(folder: Path | None = None, overrides: dict[str, object] | None = None) -> Settings:
     """audiobook.toml of the articles' folder (if any), then the flags on top."""
     from .config import load_settings
 
     base = load_settings(folder) if folder is not None else Settings()
-    return base.with_overrides(
-        voice=voice, rate_wpm=rate, volume=volume, engine=engine, bitrate_kbps=bitrate, publication=publication
-    )
+    return base.with_overrides(**(overrides or {}))
 
 
 def _article_files(paths: list[Path]) -> list[Path]:
@@ -88,17 +104,13 @@ def _clock(ms: int) -> str:
 
 
 @app.command()
+@setting_flags
 def convert(
     articles: Annotated[list[Path], typer.Argument(help="Article files (.md, .html, .txt) or folders of them.")],
     output: Annotated[Path, typer.Option("-o", "--output", help="Folder for the MP3, transcript and chapters.")] = Path(
         "output"
     ),
-    voice: VoiceOption = None,
-    rate: RateOption = None,
-    volume: VolumeOption = None,
-    engine: EngineOption = None,
-    bitrate: BitrateOption = None,
-    publication: PublicationOption = None,
+    overrides: dict[str, object] | None = None,
 ) -> None:
     """Convert articles into chaptered, tagged MP3s with a WebVTT transcript and JSON chapters."""
     from .convert import convert_article, output_slug
@@ -117,7 +129,7 @@ def convert(
     for file in files:
         try:
             with _user_errors():
-                settings = _settings(file.parent, voice, rate, volume, engine, bitrate, publication)
+                settings = _settings(file.parent, overrides)
                 slug = unique_slug(output_slug(read_article(file)), taken)
                 result = convert_article(file, output, settings, slug=slug)
         except typer.Exit:
@@ -220,7 +232,7 @@ def voices(
     from .speech import open_engine
 
     with _user_errors():
-        listing = open_engine(_settings(engine=engine)).voices()
+        listing = open_engine(_settings(overrides={"engine": engine})).voices()
     for voice in listing:
         if language and not any(lang.lower().startswith(language.lower()) for lang in voice.languages):
             continue
@@ -228,6 +240,7 @@ def voices(
 
 
 @app.command()
+@setting_flags
 def build(
     articles: Annotated[Path, typer.Argument(help="The archive: a folder of articles (with audiobook.toml).")] = Path(
         "articles"
@@ -263,25 +276,12 @@ def build(
     cache_dir: CacheDirOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the build report as JSON.")] = False,
-    voice: VoiceOption = None,
-    rate: RateOption = None,
-    volume: VolumeOption = None,
-    engine: EngineOption = None,
-    bitrate: BitrateOption = None,
-    publication: PublicationOption = None,
+    overrides: dict[str, object] | None = None,
 ) -> None:
     """Convert a whole archive: incremental, parallel, resumable; writes OUTPUT/manifest.json."""
     from .build import build_archive
     from .progress import BuildProgress
 
-    overrides = {
-        "voice": voice,
-        "rate_wpm": rate,
-        "volume": volume,
-        "engine": engine,
-        "bitrate_kbps": bitrate,
-        "publication": publication,
-    }
     display = BuildProgress(quiet=quiet or as_json)
     with _user_errors(), display:
         report = build_archive(

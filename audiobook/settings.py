@@ -102,11 +102,21 @@ Check = Callable[[object], "str | None"]  # the requirement a value misses ("mus
 
 
 @dataclass(frozen=True)
+class Flag:
+    """The command-line flag that sets a setting over audiobook.toml (`convert` and `build`)."""
+
+    name: str  # e.g. "--rate"
+    kind: type  # what the flag's text is read as: str, int or float
+    help: str
+
+
+@dataclass(frozen=True)
 class Rule:
     section: str | None  # the table in audiobook.toml (None: top level) and the Settings attribute
     key: str  # as written in audiobook.toml; "" for fields a file cannot set
     attribute: str
     check: Check
+    flag: Flag | None = None  # None: set in audiobook.toml only
 
 
 def _shown(value: object) -> str:
@@ -203,16 +213,43 @@ def _lexicon(value: object) -> str | None:
 
 
 SCHEMA: tuple[Rule, ...] = (
-    Rule(None, "publication", "publication", text(200)),
-    Rule(None, "voice", "voice", text(100, optional=True)),
-    Rule(None, "rate", "rate_wpm", whole(80, 450, " of words per minute")),
-    Rule(None, "volume", "volume", number(*VOLUME_RANGE, ", 1.0 = normal")),
-    Rule(None, "engine", "engine", one_of(*ENGINES)),
+    Rule(
+        None, "publication", "publication", text(200), Flag("--publication", str, "Album tag: the publication's name.")
+    ),
+    Rule(
+        None,
+        "voice",
+        "voice",
+        text(100, optional=True),
+        Flag("--voice", str, "Voice id or name (see `audiobook voices`)."),
+    ),
+    Rule(
+        None,
+        "rate",
+        "rate_wpm",
+        whole(80, 450, " of words per minute"),
+        Flag("--rate", int, "Speaking rate in words per minute (default: 175)."),
+    ),
+    Rule(
+        None,
+        "volume",
+        "volume",
+        number(*VOLUME_RANGE, ", 1.0 = normal"),
+        Flag("--volume", float, "Engine volume, 1.0 = normal (0.1–2.0)."),
+    ),
+    Rule(
+        None,
+        "engine",
+        "engine",
+        one_of(*ENGINES),
+        Flag("--engine", str, "auto, espeak (pyttsx3's libespeak-ng binding) or pyttsx3 (its platform driver)."),
+    ),
     Rule(
         None,
         "bitrate",
         "bitrate_kbps",
         one_of(*MP3_BITRATES_KBPS, unit=" (kbps: the constant MP3 bitrates for 44.1 kHz mono)"),
+        Flag("--bitrate", int, "MP3 bitrate in kbps, constant (default: 64)."),
     ),
     Rule(None, "", "sample_rate", one_of(*MP3_SAMPLE_RATES, unit=" Hz")),
     Rule(None, "", "target_lufs", number(-40, -6, " LUFS")),
@@ -234,6 +271,7 @@ SCHEMA: tuple[Rule, ...] = (
     Rule("feed", "image", "image", text(1000, optional=True)),  # where it may lie: see audiobook.cover
 )
 SECTIONS = ("pauses", "narration", "feed")
+FLAGS: tuple[Rule, ...] = tuple(rule for rule in SCHEMA if rule.flag)  # settings a command-line flag sets
 _LABELS = {"pauses": "pause", "narration": "narration", "feed": "feed"}
 
 

@@ -27,6 +27,19 @@ def test_every_command_and_option_has_help_text():
                 assert getattr(param, "help", None) or param.param_type_name == "argument", (name, param.name)
 
 
+def test_each_setting_flag_is_declared_once_and_offered_by_convert_and_build():
+    from audiobook.settings import FLAGS, SCHEMA
+
+    group = get_command(app)
+    declared = {rule.flag.name for rule in FLAGS}
+    assert declared >= {"--voice", "--rate", "--volume", "--engine", "--bitrate", "--publication"}
+    for name in ("convert", "build"):
+        offered = {option for param in group.commands[name].params for option in param.opts}
+        assert declared <= offered, name
+    # …and each flag sets the field its audiobook.toml key sets.
+    assert all(rule.section is None and rule.key for rule in SCHEMA if rule.flag)
+
+
 def test_convert_prints_path_duration_and_chapters(seed, tmp_path):
     result = run("convert", seed.path, "-o", tmp_path / "out")
     assert result.returncode == 0, result.stderr
