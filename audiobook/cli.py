@@ -85,15 +85,17 @@ def _settings(folder: Path | None = None, overrides: dict[str, object] | None = 
     return base.with_overrides(**(overrides or {}))
 
 
-def _article_files(paths: list[Path]) -> list[Path]:
-    from .parse import ARTICLE_SUFFIXES
+def _article_files(paths: list[Path]) -> list[tuple[Path, Path]]:
+    """Each article file with the folder whose audiobook.toml applies to it: a folder is searched
+    as `build` searches an archive (`build.discover`), a file stands for itself."""
+    from .build import discover
 
-    files: list[Path] = []
+    files: list[tuple[Path, Path]] = []
     for path in paths:
         if path.is_dir():
-            files += sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES)
+            files += [(file, path) for file in discover(path)]
         else:
-            files.append(path)
+            files.append((path, path.parent))
     return files
 
 
@@ -126,10 +128,10 @@ def convert(
         raise typer.Exit(1)
     failed = 0
     taken: set[str] = set()  # two articles with one title must not overwrite each other
-    for file in files:
+    for file, folder in files:
         try:
             with _user_errors():
-                settings = _settings(file.parent, overrides)
+                settings = _settings(folder, overrides)
                 slug = unique_slug(output_slug(read_article(file)), taken)
                 result = convert_article(file, output, settings, slug=slug)
         except typer.Exit:
@@ -355,7 +357,7 @@ def lexicon_check(
         settings = load_settings(folder)
         used: set[str] = set()
         total = len(settings.lexicon.entries)
-        for file in _article_files([folder]):
+        for file, _ in _article_files([folder]):
             article = read_article(file)
             # Match against the narration before any replacement, as the entries would see it.
             plain = build_script(replace(article, lexicon=Lexicon()), replace(settings, lexicon=Lexicon()))

@@ -111,3 +111,14 @@ def test_a_bad_article_does_not_stop_the_others(tmp_path):
 def test_voices_lists_espeak_voices():
     result = run("voices", "--language", "fr")
     assert result.returncode == 0 and "French" in result.stdout
+
+
+def test_convert_finds_articles_in_a_folder_as_build_does(tmp_path):
+    # Orchestration only (which files are converted): the fake engine speaks.
+    folder = tmp_path / "notes"
+    (folder / "2026").mkdir(parents=True)
+    for path in (folder / "top.md", folder / "2026" / "nested.md", folder / ".draft.md"):
+        path.write_text(f"# {path.stem.strip('.')}\n\nA short paragraph to speak.\n", encoding="utf-8")
+    result = run("convert", folder, "-o", tmp_path / "out", "--engine", "test-tones")
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in (tmp_path / "out").glob("*.mp3")) == ["nested.mp3", "top.mp3"]
