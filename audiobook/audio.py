@@ -1,22 +1,23 @@
-"""Stage 4: clips + timeline → one loudness-normalized MP3 (mono, CBR, in-process LAME).
+"""Stage 4: clips + timeline → one loudness-normalized encoded stream, in the output format's
+encoder (`audiobook.formats`: MP3 from in-process LAME, mono, CBR).
 
 The article is mastered in parts (chapters, cut further at paragraph pauses; see
 `timeline.build_timeline`): one gain for the whole article (from its integrated loudness,
 ITU-R BS.1770), then per part: apply the gain, hold true peaks under the ceiling with a look-ahead
 limiter and measure the result at the engine's rate, then resample to the output rate and encode
-with lameenc a few seconds at a time (espeak's 22,050 Hz: the part at 44.1 kHz is never whole).
+a few seconds at a time (espeak's 22,050 Hz: the part at 44.1 kHz is never whole).
 Other engine rates are resampled first when BS.1770's blocks do not fit them (11,025 Hz), and in
 one piece when the output rate is not a multiple of theirs (scipy's polyphase resampler).
-The parts' MP3 streams are joined frame by frame; every boundary falls in a pause, so each
+The parts' streams are joined frame by frame; every boundary falls in a pause, so each
 stream's encoder delay and padding land in silence. Each encoded part is cached by the hash of
 its audio and settings: a one-sentence edit re-encodes one part.
 
 Loudness and true peak are measured on the mastered audio just before encoding, at the engine's
 rate (every other sample of the 44.1 kHz audio is an engine sample: same loudness within 0.002 LU),
 from the parts' K-weighted block energies gated over the whole article as BS.1770 prescribes. The
-MP3 is not decoded again (that alone cost as much as all the rest of the mastering): what LAME
-changes is stable and measured once (ENCODER_LOSS_LU, ENCODER_HEADROOM_DB), and the tests re-measure
-the MP3s with ffmpeg's decoder and pyloudnorm.
+stream is not decoded again (that alone cost as much as all the rest of the mastering): what the
+encoder changes is stable and measured once, and the format says it (`loudness_loss_lu`,
+`true_peak_headroom_db`); the tests re-measure the MP3s with ffmpeg's decoder and pyloudnorm.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from __future__ import annotations
 import json
 import os
 from bisect import bisect_left
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from math import gcd
@@ -34,6 +35,7 @@ import numpy as np
 from . import dsp
 from .cache import BlobCache, content_key
 from .errors import OutputError
+from .formats import OutputFormat, output_format
 from .model import Clip
 from .settings import Settings
 from .timeline import Timeline
@@ -41,25 +43,16 @@ from .timeline import Timeline
 MASTERING_VERSION = "7"  # in every encoded part's cache key: bump when the processing changes
 LIMITER_WINDOW_S = 0.004  # look-ahead; long enough for a smooth gain change on speech
 LIMITER_BLOCK = 16  # samples that share one computed gain (interpolated in between)
-# LAME raises true peaks above those of its input (measured per 20 s part of espeak speech, 5
-# articles: at most +0.63 dB at 64 kbps, below 0 from 96 kbps, up to +1.35 dB at 32 kbps). The
-# limiter's ceiling leaves this much room, and the reported true peak adds it: a bound, not a guess.
-ENCODER_HEADROOM_DB = 0.8
-LOW_BITRATE_HEADROOM_DB = 1.6  # below 64 kbps
 # The limiter holds samples, not the points between them: true peaks of espeak speech limited at
 # 44.1 kHz came out ≤ 0.11 dB over the ceiling, limited at 22.05 kHz ≤ 0.43 dB (seed + samples).
 INTERSAMPLE_HEADROOM_DB = {44100: 0.2, 22050: 0.5}
-# What LAME takes off the K-weighted loudness of espeak speech (measured 0.41–0.45 LU at 64–128
-# kbps, 0.5 at 48, 0.55 at 32: its psychoacoustic model drops the quiet highs K-weighting boosts).
-ENCODER_LOSS_LU = 0.43
 GAIN_STEP_DB = 0.25  # the article gain is rounded to this, so small edits keep the other parts' audio
-LOUDNESS_TOLERANCE_LU = 0.5  # re-level when the MP3 misses the target by more than this
-# The limiter and LAME (ENCODER_LOSS_LU) lower the loudness of espeak speech raised to −16 LUFS by
-# 2.1–2.4 LU (measured on the seed and the sample articles): aim that much higher, and let the
-# measurement of the mastered audio confirm it (one pass, usually).
+LOUDNESS_TOLERANCE_LU = 0.5  # re-level when the encoded audio misses the target by more than this
+# The limiter and LAME (the MP3 format's loudness_loss_lu) lower the loudness of espeak speech raised
+# to −16 LUFS by 2.1–2.4 LU (measured on the seed and the sample articles): aim that much higher,
+# and let the measurement of the mastered audio confirm it (one pass, usually; the loop corrects
+# the aim for an encoder that loses more or less).
 MASTERING_LOSS_LU = 2.35
-SAMPLES_PER_FRAME = 1152  # MPEG-1 Layer III
-ENCODER_DELAY_SAMPLES = 1105  # LAME's 576 + the decoder's 529; measured with miniaudio and ffmpeg
 
 
 @dataclass(frozen=True)
@@ -70,9 +63,9 @@ class Loudness:
 
 @dataclass(frozen=True)
 class EncodedPart:
-    """One part as an MP3 stream, with what its mastered audio measured (before encoding)."""
+    """One part as an encoded stream, with what its mastered audio measured (before encoding)."""
 
-    mp3: bytes
+    stream: bytes
     frames: int
     true_peak_dbtp: float
     block_powers: np.ndarray  # K-weighted mean square of each 400 ms block, 100 ms apart
@@ -80,20 +73,21 @@ class EncodedPart:
 
 @dataclass(frozen=True)
 class EncodedAudio:
-    part_frames: tuple[int, ...]  # MP3 frames per part, in order
+    part_frames: tuple[int, ...]  # frames per part, in order
     sample_rate: int
     loudness: Loudness
     encoded_parts: int  # parts encoded now (the rest came from the cache)
-    part_readers: tuple[Callable[[], bytes], ...]  # each part's MP3 bytes, read when written
+    part_readers: tuple[Callable[[], bytes], ...]  # each part's stream, read when written
+    output: OutputFormat  # the encoder the streams came from
 
-    def mp3_chunks(self) -> Iterator[bytes]:
-        """The MP3 stream part by part (from the cache), never all of it in memory at once."""
+    def stream_chunks(self) -> Iterator[bytes]:
+        """The encoded stream part by part (from the cache), never all of it in memory at once."""
         for read in self.part_readers:
             yield read()
 
     @property
     def duration_ms(self) -> int:
-        return round(sum(self.part_frames) * SAMPLES_PER_FRAME * 1000 / self.sample_rate)
+        return round(sum(self.part_frames) * self.output.samples_per_frame * 1000 / self.sample_rate)
 
 
 def assemble_part(clip_at: Callable[[int], Clip], timeline: Timeline, part: int) -> np.ndarray:
@@ -264,50 +258,8 @@ def limit(audio: np.ndarray, ceiling: float, rate: int, in_place: bool = False) 
     return out
 
 
-def encode_mp3(chunks: Iterable[np.ndarray], rate: int, bitrate_kbps: int) -> bytes:
-    """One MP3 stream from consecutive chunks of float audio (LAME's output does not depend on how
-    its input is cut)."""
-    import lameenc
-
-    encoder = lameenc.Encoder()  # one encoder per stream: flush() works once
-    encoder.set_bit_rate(bitrate_kbps)
-    encoder.set_in_sample_rate(rate)
-    encoder.set_out_sample_rate(rate)  # never let LAME pick a lower rate for a low bitrate
-    encoder.set_channels(1)
-    encoder.set_quality(5)
-    mp3 = bytearray()
-    for chunk in chunks:
-        pcm = np.clip(chunk, -1.0, 32767 / 32768)
-        pcm *= 32768
-        mp3 += encoder.encode(pcm.astype("<i2").tobytes())
-    return bytes(mp3 + encoder.flush())
-
-
-_BITRATES_KBPS = (0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320)  # MPEG-1 Layer III
-_RATES = (44100, 48000, 32000)
-
-
-def mp3_frames(data: bytes, rate: int) -> int:
-    """Count the frames of an MPEG-1 Layer III stream, checking each header on the way."""
-    count = position = 0
-    while position < len(data):
-        header = int.from_bytes(data[position : position + 4], "big")
-        if (
-            len(data) - position < 4
-            or header >> 21 != 0x7FF
-            or (header >> 17) & 0xF != 0b1101  # MPEG-1, Layer III
-            or not 0 < (header >> 12) & 0xF < 15
-            or (header >> 10) & 3 == 3
-            or _RATES[(header >> 10) & 3] != rate
-        ):
-            raise OutputError(f"the MP3 encoder produced an unexpected stream (frame {count + 1})")
-        position += 144000 * _BITRATES_KBPS[(header >> 12) & 0xF] // rate + ((header >> 9) & 1)
-        count += 1
-    return count
-
-
 def encode_part(
-    source: np.ndarray, source_rate: int, gain_db: float, ceiling_dbtp: float, settings: Settings
+    source: np.ndarray, source_rate: int, gain_db: float, ceiling_dbtp: float, settings: Settings, fmt: OutputFormat
 ) -> EncodedPart:
     rate = settings.sample_rate
     gain = np.float32(10 ** (gain_db / 20))
@@ -322,8 +274,8 @@ def encode_part(
         audio = limit(source * gain, 10 ** (ceiling_dbtp / 20), rate, in_place=True)
         powers, peak = block_powers(audio, rate), true_peak_dbtp(audio, rate)
     # Resampled and encoded a few seconds at a time.
-    mp3 = encode_mp3(resampled_chunks(audio, source_rate, rate), rate, settings.bitrate_kbps)
-    return EncodedPart(mp3, mp3_frames(mp3, rate), peak, powers)
+    stream = fmt.encode(resampled_chunks(audio, source_rate, rate), rate, settings.bitrate_kbps)
+    return EncodedPart(stream, fmt.count_frames(stream, rate), peak, powers)
 
 
 def _cached_part(
@@ -333,46 +285,49 @@ def _cached_part(
     gain_db: float,
     ceiling_dbtp: float,
     settings: Settings,
+    fmt: OutputFormat,
 ) -> tuple[EncodedPart, bool, Callable[[], bytes]]:
     """The encoded part (from the cache when the same audio was mastered the same way), whether it
-    was encoded now, and how to read its MP3 bytes later (the part object drops them when cached)."""
+    was encoded now, and how to read its stream later (the part object drops it when cached)."""
     key = content_key(
         MASTERING_VERSION,
         memoryview(source).cast("B"),  # hashed in place: no copy of the part
-        f"{source_rate}|{gain_db:.3f}|{ceiling_dbtp:.3f}|{settings.sample_rate}|{settings.bitrate_kbps}",
+        f"{source_rate}|{gain_db:.3f}|{ceiling_dbtp:.3f}|{settings.sample_rate}|{settings.bitrate_kbps}|{fmt.name}",
     )
     # The blocks the part is measured in (see encode_part): a cached entry must hold that many.
     blocks = block_count(source.size, source_rate, source_rate if measurable(source_rate) else settings.sample_rate)
-    found = _part_entry(cache.get(key), settings, blocks) if cache else None
+    found = _part_entry(cache.get(key), settings, blocks, fmt) if cache else None
     fresh = found is None
     if fresh:
-        part = encode_part(source, source_rate, gain_db, ceiling_dbtp, settings)
+        part = encode_part(source, source_rate, gain_db, ceiling_dbtp, settings, fmt)
         if cache is None:
-            return part, True, lambda mp3=part.mp3: mp3
+            return part, True, lambda stream=part.stream: stream
         meta = json.dumps(
             {"frames": part.frames, "true_peak_dbtp": part.true_peak_dbtp, "blocks": int(part.block_powers.size)}
         ).encode()
         powers = part.block_powers.astype("<f8").tobytes()
-        cache.put(key, len(meta), meta + powers + part.mp3)
+        cache.put(key, len(meta), meta + powers + part.stream)
         found = (part.frames, part.true_peak_dbtp, np.frombuffer(powers, dtype="<f8"), b"")
     frames, peak, powers, _ = found
-    return EncodedPart(b"", frames, peak, powers), fresh, _reader(cache, key, settings, blocks)
+    return EncodedPart(b"", frames, peak, powers), fresh, _reader(cache, key, settings, blocks, fmt)
 
 
-def _reader(cache: BlobCache, key: str, settings: Settings, blocks: int) -> Callable[[], bytes]:
+def _reader(cache: BlobCache, key: str, settings: Settings, blocks: int, fmt: OutputFormat) -> Callable[[], bytes]:
     def read() -> bytes:
-        found = _part_entry(cache.get(key), settings, blocks)
+        found = _part_entry(cache.get(key), settings, blocks, fmt)
         if found is None:
-            raise OutputError(f"encoded audio vanished from the cache ({cache.folder}) while the MP3 was written")
+            raise OutputError(
+                f"encoded audio vanished from the cache ({cache.folder}) while the {fmt.name.upper()} was written"
+            )
         return found[3]
 
     return read
 
 
 def _part_entry(
-    found: tuple[int, bytes] | None, settings: Settings, expected_blocks: int
+    found: tuple[int, bytes] | None, settings: Settings, expected_blocks: int, fmt: OutputFormat
 ) -> tuple[int, float, np.ndarray, bytes] | None:
-    """An encoded part's cache entry as (frames, true peak, block powers, MP3), or None when it is
+    """An encoded part's cache entry as (frames, true peak, block powers, stream), or None when it is
     missing or does not hold together. Its checksum holds, but a crafted entry can carry one: no
     number in it is used before it is checked against the bytes it describes."""
     if found is None:
@@ -389,16 +344,14 @@ def _part_entry(
     frames, peak, blocks = meta.get("frames"), meta.get("true_peak_dbtp"), meta.get("blocks")
     if not (_whole(frames) and frames > 0 and blocks == expected_blocks and _finite(peak)):
         return None
-    mp3_start = head + 8 * expected_blocks
-    if mp3_start > len(payload):
+    stream_start = head + 8 * expected_blocks
+    if stream_start > len(payload):
         return None
-    powers = _powers(payload[head:mp3_start])
-    mp3 = payload[mp3_start:]
-    # A CBR stream: each frame is this many bytes, or one more when padded.
-    frame_bytes = 144000 * settings.bitrate_kbps // settings.sample_rate
-    if powers is None or not frames * frame_bytes <= len(mp3) <= frames * (frame_bytes + 1):
+    powers = _powers(payload[head:stream_start])
+    stream = payload[stream_start:]
+    if powers is None or not fmt.stream_fits(frames, len(stream), settings.sample_rate, settings.bitrate_kbps):
         return None
-    return frames, float(peak), powers, mp3
+    return frames, float(peak), powers, stream
 
 
 def _powers(data: bytes) -> np.ndarray | None:
@@ -437,8 +390,11 @@ def master(
     settings: Settings,
     cache: BlobCache | None = None,
     threads: int | None = None,
+    fmt: OutputFormat | None = None,
 ) -> EncodedAudio:
     """Level, limit and encode part by part; check the result and correct it if it missed.
+
+    ``fmt``: the encoder (default: the settings' output format).
 
     Only the parts being worked on are in memory (``clip_at`` fetches an utterance's clip): memory
     stays flat however long the article. Parts are mastered on ``threads`` threads (default: one
@@ -448,15 +404,16 @@ def master(
 
     rate = timeline.sample_rate
     count = len(timeline.part_starts)
+    fmt = fmt or output_format(settings)
     threads = max(1, threads or os.cpu_count() or 1)
     # Our matrix products are small and the parts already use the cores: OpenBLAS's own threads
     # only spin on the cores LAME needs (measured: K-weighting 2.3x slower, a 5,000-word
     # conversion 2x slower). Limited here, not by environment, so it holds in any host process.
     with threadpool_limits(limits=1, user_api="blas"):
         if threads == 1:  # in this thread: nothing to coordinate (and profilers see the work)
-            return _master(clip_at, timeline, settings, cache, map, rate, count)
+            return _master(clip_at, timeline, settings, cache, fmt, map, rate, count)
         with ThreadPoolExecutor(max_workers=threads) as pool:
-            return _master(clip_at, timeline, settings, cache, pool.map, rate, count)
+            return _master(clip_at, timeline, settings, cache, fmt, pool.map, rate, count)
 
 
 def _master(
@@ -464,6 +421,7 @@ def _master(
     timeline: Timeline,
     settings: Settings,
     cache: BlobCache | None,
+    fmt: OutputFormat,
     mapper: Callable,
     rate: int,
     count: int,
@@ -485,7 +443,7 @@ def _master(
 
     # Room for the peaks between samples too, so one pass is enough.
     offset, headroom = MASTERING_LOSS_LU, INTERSAMPLE_HEADROOM_DB[44100 if limiting_rate >= 44100 else 22050]
-    encoder_headroom = ENCODER_HEADROOM_DB if settings.bitrate_kbps >= 64 else LOW_BITRATE_HEADROOM_DB
+    encoder_headroom = fmt.true_peak_headroom_db(settings.bitrate_kbps)
     for _ in range(3):
         wanted = settings.target_lufs + offset - measured_source
         gain_db = round(wanted / GAIN_STEP_DB) * GAIN_STEP_DB
@@ -493,16 +451,16 @@ def _master(
         results = list(
             mapper(
                 lambda i, gain=gain_db, ceiling=ceiling: _cached_part(
-                    cache, assemble_part(clip_at, timeline, i), rate, gain, ceiling, settings
+                    cache, assemble_part(clip_at, timeline, i), rate, gain, ceiling, settings, fmt
                 ),
                 range(count),
             )
         )
         encoded = [part for part, _, _ in results]
-        # The MP3: the mastered audio's figures with what LAME changes (loudness: measured, stable;
-        # true peak: at most this much higher).
+        # The encoded audio: the mastered audio's figures with what the encoder changes (loudness:
+        # measured, stable; true peak: at most this much higher).
         loudness = Loudness(
-            gated_loudness(np.concatenate([p.block_powers for p in encoded])) - ENCODER_LOSS_LU,
+            gated_loudness(np.concatenate([p.block_powers for p in encoded])) - fmt.loudness_loss_lu,
             max(p.true_peak_dbtp for p in encoded) + encoder_headroom,
         )
         loud_ok = abs(loudness.integrated_lufs - settings.target_lufs) <= LOUDNESS_TOLERANCE_LU
@@ -518,4 +476,5 @@ def _master(
         loudness,
         sum(1 for _, fresh, _ in results if fresh),
         tuple(read for _, _, read in results),
+        fmt,
     )

@@ -1,24 +1,25 @@
 """One article → its audio edition: the stages in order, outputs written atomically.
 
 This is the library call behind `audiobook convert`; other programs (and the batch build) use it
-directly. Nothing is written until every sentence has been synthesized and the MP3 is encoded and
-checked, and the MP3 is written last: an MP3 on disk always comes with its transcript and chapters.
+directly. Nothing is written until every sentence has been synthesized and the audio is encoded
+and checked, and the audio file (MP3: `audiobook.formats`) is written last: an audio file on disk
+always comes with its transcript and chapters.
 """
 
 from __future__ import annotations
 
-import itertools
 import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .audio import ENCODER_DELAY_SAMPLES, SAMPLES_PER_FRAME, Loudness, master
+from .audio import Loudness, master
 from .cache import ClipCache
 from .cover import CoverImage, article_cover, title_card
 from .errors import InputError
 from .files import slugify, write_atomic
+from .formats import TagInfo, output_format
 from .model import Article
 from .pages import article_page, embed_page, site_for, write_static
 from .parse import read_article
@@ -26,7 +27,6 @@ from .publish import chapters_json, webvtt
 from .script import build_script
 from .settings import Settings
 from .speech import SpeechEngine, open_engine, synthesize_script
-from .tags import TagInfo, build_tag
 from .timeline import ChapterMark, build_timeline, place_in_stream
 
 
@@ -35,7 +35,7 @@ class ConversionResult:
     source: Path
     title: str
     slug: str
-    mp3: Path
+    audio_file: Path  # in the output format's container (MP3)
     transcript: Path
     chapters_file: Path
     cover_file: Path
@@ -49,6 +49,11 @@ class ConversionResult:
     encoded_parts: int  # parts of the audio encoded now (the rest came from the cache)
     seconds: float  # wall time of the conversion
     article: Article
+
+    @property
+    def mp3(self) -> Path:
+        """The audio file, by the name it had when MP3 was the only container."""
+        return self.audio_file
 
 
 def output_slug(article: Article) -> str:
@@ -101,16 +106,17 @@ def convert_article(
         on_clip=lambda done, total: report("speech", done, total),
     )
     report("audio", 0, 1)
+    output = output_format(settings)
     spoken = build_timeline(script, speech.sample_counts, speech.sample_rate)
-    encoded = master(speech.clip, spoken, settings, cache.segments, threads)
-    # From here on, times are those of the MP3 as written (chapter streams joined end to end).
+    encoded = master(speech.clip, spoken, settings, cache.segments, threads, output)
+    # From here on, times are those of the audio file as written (part streams joined end to end).
     timeline = place_in_stream(
-        spoken, encoded.part_frames, encoded.sample_rate, SAMPLES_PER_FRAME, ENCODER_DELAY_SAMPLES
+        spoken, encoded.part_frames, encoded.sample_rate, output.samples_per_frame, output.encoder_delay_samples
     )
 
     # The title card is drawn only now: PIL drawn before the speech left ~8 MB resident under it.
     cover = cover or CoverImage(title_card(article.title, settings.publication), "image/png", ".png")
-    tag = build_tag(
+    tag = output.build_tag(
         TagInfo(
             title=article.title,
             artist=article.author,
@@ -127,22 +133,24 @@ def convert_article(
     )
 
     slug = slug or output_slug(article)
-    mp3, vtt, chapters = (out_dir / f"{slug}.mp3", out_dir / f"{slug}.vtt", out_dir / f"{slug}.chapters.json")
+    audio, vtt = out_dir / output.file_name(slug), out_dir / f"{slug}.vtt"
+    chapters = out_dir / f"{slug}.chapters.json"
     cover_file = out_dir / f"{slug}{cover.suffix}"
     page, embed = out_dir / f"{slug}.html", out_dir / f"{slug}.embed.html"
     site = site_for(settings)
     write_atomic(vtt, webvtt(timeline))
     write_atomic(chapters, chapters_json(timeline))
     write_atomic(cover_file, cover.data)
-    write_atomic(page, article_page(article, timeline, slug, cover_file.name, site))
-    write_atomic(embed, embed_page(article, timeline, slug, site))
+    write_atomic(page, article_page(article, timeline, slug, cover_file.name, site, audio.name))
+    write_atomic(embed, embed_page(article, timeline, site, audio.name))
     write_static(out_dir)
-    write_atomic(mp3, itertools.chain([tag], encoded.mp3_chunks()))  # last: an MP3 on disk comes with everything else
+    # Last: an audio file on disk comes with everything else.
+    write_atomic(audio, output.file_chunks(tag, encoded.stream_chunks()))
     return ConversionResult(
         source=source,
         title=article.title,
         slug=slug,
-        mp3=mp3,
+        audio_file=audio,
         transcript=vtt,
         chapters_file=chapters,
         cover_file=cover_file,

@@ -106,12 +106,12 @@ def embed_code(site: Site, slug: str, title: str) -> str:
     )
 
 
-def _player_context(article: Article, timeline: Timeline, slug: str, site: Site) -> dict:
+def _player_context(article: Article, timeline: Timeline, site: Site, audio: str) -> dict:
     return {
         "title": article.title,
         "language": article.language,
         "publication": site.publication,
-        "mp3": f"{slug}.mp3",
+        "mp3": audio,  # the template's name for the audio file, whatever its container
         "duration_ms": max(timeline.duration_ms, 1),
         "duration_s": f"{timeline.duration_ms / 1000:.3f}",
         "duration_clock": clock(timeline.duration_ms),
@@ -120,7 +120,8 @@ def _player_context(article: Article, timeline: Timeline, slug: str, site: Site)
     }
 
 
-def article_page(article: Article, timeline: Timeline, slug: str, cover: str, site: Site) -> str:
+def article_page(article: Article, timeline: Timeline, slug: str, cover: str, site: Site, audio: str) -> str:
+    """The article's page; ``cover`` and ``audio`` are the names of its image and audio files."""
     transcript = [
         {"title": chapter.title, "cues": [c for c in timeline.cues if c.chapter == number]}
         for number, chapter in enumerate(timeline.chapters)
@@ -129,7 +130,7 @@ def article_page(article: Article, timeline: Timeline, slug: str, cover: str, si
         _environment()
         .get_template("article.html")
         .render(
-            **_player_context(article, timeline, slug, site),
+            **_player_context(article, timeline, site, audio),
             author=article.author,
             date=article.date,
             summary=article.summary,
@@ -140,8 +141,8 @@ def article_page(article: Article, timeline: Timeline, slug: str, cover: str, si
     )
 
 
-def embed_page(article: Article, timeline: Timeline, slug: str, site: Site) -> str:
-    return _environment().get_template("embed.html").render(**_player_context(article, timeline, slug, site))
+def embed_page(article: Article, timeline: Timeline, site: Site, audio: str) -> str:
+    return _environment().get_template("embed.html").render(**_player_context(article, timeline, site, audio))
 
 
 def index_page(episodes: Sequence[Episode], site: Site) -> str:
