@@ -139,7 +139,7 @@ def worker_threads(client) -> int:
 
 class DaskExecutor:
     """The build's executor on a Dask cluster (see `executors.Executor`): one task per article,
-    and each finished article's files written into the output folder here, the MP3 last."""
+    and each finished article's files written into the output folder here, the audio file last."""
 
     def __init__(self, client, out_dir: Path, idle_limits: dict[str, float], retries: int | None = None) -> None:
         self.client = client
@@ -155,11 +155,13 @@ class DaskExecutor:
     def run(self, tasks: list, on_progress: Callable, on_result: Callable) -> None:
         from .errors import OutputError
         from .files import write_atomic
+        from .formats import AUDIO_OUTPUT
 
         def written(source: str, ok: bool, value: Any) -> None:
             if ok:
                 try:
-                    for name in sorted(value["files"], key=lambda name: name.endswith(".mp3")):
+                    audio = value["fields"]["outputs"][AUDIO_OUTPUT]
+                    for name in sorted(value["files"], key=lambda name: name == audio):
                         write_atomic(self.out_dir / name, value["files"][name])
                 except OutputError as exc:
                     ok, value = False, str(exc)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from email.utils import format_datetime
 
 from .errors import AudiobookError
+from .formats import format_for_file, output_format
 from .settings import FeedSettings
 
 NAMESPACES = {
@@ -34,7 +35,7 @@ class FeedEpisode:
     summary: str | None
     date: dt.date | None
     duration_ms: int
-    mp3: str  # file names in the output folder
+    mp3: str  # file names in the output folder (``mp3``: the audio file, whatever its container)
     mp3_bytes: int
     page: str
     image: str
@@ -128,7 +129,8 @@ def podcast_feed(channel: FeedSettings, publication: str, episodes: Sequence[Fee
         _sub(item, "link", base + episode.page)
         _sub(item, "description", episode.summary or episode.title)
         _sub(item, "content:encoded", show_notes(episode))
-        _sub(item, "enclosure", url=base + episode.mp3, length=str(episode.mp3_bytes), type="audio/mpeg")
+        mime = (format_for_file(episode.mp3) or output_format()).mime
+        _sub(item, "enclosure", url=base + episode.mp3, length=str(episode.mp3_bytes), type=mime)
         _sub(item, "guid", episode.guid, isPermaLink="false")
         if episode.date:
             _sub(item, "pubDate", _rfc2822(episode.date))

@@ -11,6 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from .build import ArticleReport, BuildReport
+from .formats import AUDIO_OUTPUT, output_format
 
 
 def clock(ms: int) -> str:
@@ -88,7 +89,7 @@ class BuildProgress:
             self.err.print(f"[red]failed[/red] {escape(f'{report.source}: {report.error}')}", highlight=False)
         elif not self.quiet and not self.interactive:
             self.err.print(
-                f"[{self.done}/{self.total}] {report.status} {report.source} → {report.slug}.mp3 "
+                f"[{self.done}/{self.total}] {report.status} {report.source} → {_audio_name(report)} "
                 f"{clock(report.duration_ms)} ({report.seconds:.1f} s, {report.synthesized} "
                 f"sentences spoken, {report.reused} reused)",
                 markup=False,
@@ -119,3 +120,8 @@ class BuildProgress:
         self.out.print(table)
         if not sys.stdout.isatty():
             self.out.file.flush()
+
+
+def _audio_name(report: ArticleReport) -> str:
+    """The article's audio file, as the build recorded it (or as the output format names it)."""
+    return report.outputs.get(AUDIO_OUTPUT) or output_format().file_name(report.slug or "")

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .cover import CoverImage
+from .formats import AUDIO_OUTPUT
 from .model import Article
 from .settings import Settings
 
@@ -50,7 +51,7 @@ def convert(task: ConversionTask, out_dir: Path, report: Report) -> ArticleField
         cover=task.cover,
     )
     outputs = {
-        "mp3": result.mp3.name,
+        AUDIO_OUTPUT: result.audio_file.name,  # "mp3": a stored key, kept whatever the container
         "transcript": result.transcript.name,
         "chapters": result.chapters_file.name,
         "cover": result.cover_file.name,
