@@ -16,15 +16,24 @@ from collections.abc import Callable
 
 # --- caption cleaning (all languages) ----------------------------------------------------------
 
+# Every pattern here sees user text, so each must run in linear time on any input (issue 13):
+# - a run that scans forward from a delimiter excludes that delimiter ("[" inside "[…]"), so scans
+#   started at different delimiters never cover the same text;
+# - a run that could start at every character of a long run starts only at its first character
+#   (a look-behind), and a run followed by something it cannot contain is possessive (`*+`);
+# - numbers are bounded ({0,24}): no narrator reads a 30-digit amount as one.
+# tests/test_hostile_text.py times each pattern class at 10 KB and 100 KB.
+
 # "… competition. Source 8" / "… each. Source 8, Source 13" / "[3]" / "[^1]" / "[12, 13]"
-_SOURCE_MARKER = re.compile(r"(?<=[.!?;:’”\"')\]])\s*\bSources?\s+\d+(?:\s*(?:,|and)\s*(?:Source\s+)?\d+)*\b")
-_BRACKET_MARKER = re.compile(r"\s?\[(?:\^?\w{1,4}|\d+(?:\s*[,–-]\s*\d+)*)\]")
+_SOURCE_MARKER = re.compile(r"(?<=[.!?;:’”\"')\]])\s*+\bSources?\s++\d++(?:\s*+(?:,|and)\s*+(?:Source\s+)?\d++)*\b")
+_BRACKET_MARKER = re.compile(r"\s?\[(?:\^?\w{1,4}|\d++(?:\s*+[,–-]\s*+\d++)*+)\]")
 _SPACES = re.compile(r"\s+")
 
 
-_MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
-_MD_LINK = re.compile(r"\[([^\]]+)\]\((?:[^)\s]+)(?:\s+\"[^\"]*\")?\)")
-_MD_EMPHASIS = re.compile(r"(\*{1,3}|_{2,3})(?=\S)(.+?)(?<=\S)\1")
+_MD_IMAGE = re.compile(r"!\[[^\[\]]*\]\([^()]*\)")
+_MD_LINK = re.compile(r"\[([^\[\]]+)\]\(([^()\s]+)(?:\s+\"[^\"]*\")?\)")
+# The emphasised text never contains its own marker character, so every scan ends at the next one.
+_MD_EMPHASIS = re.compile(r"(\*{1,3})(?=[^\s*])([^*]+?)(?<=\S)\1|(_{2,3})(?=[^\s_])([^_]+?)(?<=\S)\3")
 _MD_CODE = re.compile(r"`([^`]+)`")
 _HTML_TAG = re.compile(r"</?[a-zA-Z][^<>]{0,200}>")
 
@@ -35,13 +44,17 @@ def clean_caption(text: str) -> str:
     text = _MD_IMAGE.sub("", text)
     text = _MD_LINK.sub(r"\1", text)
     text = _MD_CODE.sub(r"\1", text)
-    text = _MD_EMPHASIS.sub(r"\2", text)
+    for _ in range(2):  # "**bold *and italic* text**": the inner pair first, then the outer
+        text = _MD_EMPHASIS.sub(lambda m: m.group(2) or m.group(4), text)
     text = _HTML_TAG.sub("", text)
     text = _SOURCE_MARKER.sub("", text)
     text = _BRACKET_MARKER.sub("", text)
     text = "".join(ch for ch in text if _keep_char(ch))
     text = _SPACES.sub(" ", text).strip()
-    return re.sub(r"\s+([.,;:!?])", r"\1", text)
+    return _SPACE_BEFORE_PUNCTUATION.sub(r"\1", text)
+
+
+_SPACE_BEFORE_PUNCTUATION = re.compile(r"(?<!\s)\s+([.,;:!?])")
 
 
 def _keep_char(ch: str) -> bool:
@@ -96,7 +109,10 @@ _ABBREVIATIONS = {
     "ft",
     "vol",
 }
-_BOUNDARY = re.compile(r"([.!?…]+[\"'’”)\]]*)\s+(?=[\"'‘“(\[]?[A-Z0-9À-ÖØ-Þ])")
+# Starts only at the first mark of a run ("!!!", "...."), so a long run is scanned once.
+_BOUNDARY = re.compile(r"(?<![.!?…])([.!?…]++[\"'’”)\]]*+)\s++(?=[\"'‘“(\[]?[A-Z0-9À-ÖØ-Þ])")
+# About 50 words, 15-20 s of speech: a sentence a listener can follow, a clip the engine renders
+# and verifies on its own, and a retry that repeats little (a longer piece is cut between words).
 MAX_UTTERANCE_CHARS = 300
 
 
@@ -105,21 +121,27 @@ def split_sentences(text: str) -> list[str]:
     pieces: list[str] = []
     start = 0
     for match in _BOUNDARY.finditer(text):
-        before = text[start : match.end(1)]
-        last_word = before.rstrip(".!?…\"'’”)]").rsplit(None, 1)[-1].lower() if before.strip() else ""
-        if match.group(1) == "." and (last_word in _ABBREVIATIONS or len(last_word) == 1):
+        if match.group(1) == "." and _is_abbreviation(text[max(start, match.start() - 64) : match.start()]):
             continue  # "Dr. Smith", "J. Doe": not a sentence end
-        pieces.append(before.strip())
+        pieces.append(text[start : match.end(1)].strip())
         start = match.end()
     pieces.append(text[start:].strip())
     return [short for piece in pieces if piece for short in _split_long(piece)]
+
+
+def _is_abbreviation(before: str) -> bool:
+    """Whether the word ending ``before`` (a short tail of the text) is an abbreviation or an
+    initial; only the tail is looked at, so skipping many of them stays linear."""
+    words = before.rstrip(".!?…\"'’”)]").split()
+    last_word = words[-1].lower() if words else ""
+    return last_word in _ABBREVIATIONS or len(last_word) == 1
 
 
 def _split_long(sentence: str, limit: int = MAX_UTTERANCE_CHARS) -> list[str]:
     """Break an over-long sentence at clause punctuation, else between words, else anywhere."""
     if len(sentence) <= limit:
         return [sentence]
-    for separator in (r"(?<=[;:])\s+", r"(?<=,)\s+", r"\s+(?=—|–)", r"\s+"):
+    for separator in (r"(?<=[;:])\s+", r"(?<=,)\s+", r"(?<!\s)\s+(?=—|–)", r"\s+"):
         parts = re.split(separator, sentence)
         if len(parts) > 1:
             chunks: list[str] = []
@@ -155,8 +177,10 @@ _SCALE = {
     "billion": "billion",
     "trillion": "trillion",
 }
+# A written number (digits, thousands separators, decimals), bounded: see the note at the top.
+_NUMBER = r"\d[\d,]{0,24}+(?:\.\d{1,12}+)?"
 _CURRENCY = re.compile(
-    r"(?P<sym>[$€£¥]|\b(?:USD|EUR|GBP)\s?)(?P<num>\d[\d,]*(?:\.\d+)?)"
+    rf"(?P<sym>[$€£¥]|\b(?:USD|EUR|GBP)\s?)(?P<num>{_NUMBER})"
     r"(?:\s?(?P<scale>thousand|million|billion|trillion|bn|mn|tn|[kKmMbB])\b)?"
 )
 _UNITS = {
@@ -188,10 +212,10 @@ _UNITS = {
     "ms": "milliseconds",
 }
 _UNIT = re.compile(
-    r"(?<![\w.])(?P<num>[−-]?\d[\d,]*(?:\.\d+)?)\s?(?P<unit>km/h|kWh|MWh|GWh|TWh|°C|°F|km|cm|mm|kg"
+    rf"(?<![\w.])(?P<num>[−-]?{_NUMBER})\s?(?P<unit>km/h|kWh|MWh|GWh|TWh|°C|°F|km|cm|mm|kg"
     r"|mg|ml|kW|MW|GW|GB|MB|TB|mph|ms|m|g|t|l|W)(?![\w°/])"
 )
-_RANGE = re.compile(r"(?<![\w.])(\d[\d,.]*)\s?[–—-]\s?(\d[\d,.]*)(?![\w.]*-)")
+_RANGE = re.compile(r"(?<![\w.])(\d[\d,.]{0,24})\s?[–—-]\s?(\d[\d,.]{0,24})(?![\w.]*+-)")
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 _YEAR = re.compile(
     r"\b(in|since|by|from|until|of|year|the|early|late|mid|around|before|after)"
@@ -199,7 +223,9 @@ _YEAR = re.compile(
     re.IGNORECASE,
 )
 _URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"')\]]+", re.IGNORECASE)
-_EMAIL = re.compile(r"\b([\w.+-]+)@([\w-]+(?:\.[\w-]+)+)\b")
+# Bounded as in RFC 5321: at most 64 characters before the @, labels of at most 63; the name
+# starts where its run of name characters starts (a whole run is tried once, not at every dot).
+_EMAIL = re.compile(r"(?<![\w.+-])([\w.+-]{1,64})@([\w-]{1,63}(?:\.[\w-]{1,63})+)\b")
 MONTHS = (
     "January",
     "February",
@@ -258,7 +284,7 @@ def year_words(year: int) -> str:
     return f"{number_words(century)} {'oh ' + _ONES[rest] if rest < 10 else number_words(rest)}"
 
 
-_CURRENCY_RANGE = re.compile(r"([$€£¥])(\d[\d,]*(?:\.\d+)?)\s?[–-]\s?\1?(\d[\d,]*(?:\.\d+)?)(?![\d.]*\s?(?:bn|mn|k)\b)")
+_CURRENCY_RANGE = re.compile(rf"([$€£¥])({_NUMBER})\s?[–-]\s?\1?({_NUMBER})(?![\d.]*+\s?(?:bn|mn|k)\b)")
 
 
 def _currency_range(match: re.Match[str]) -> str:
@@ -362,10 +388,10 @@ _RULES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...]
     (re.compile(r"(?:(?<=\s)|^)\+(?=\d)"), "plus "),
     (re.compile(r"\s=\s"), " equals "),
     (re.compile(r"§\s?"), "section "),
-    (re.compile(r"\s*&\s*"), " and "),
+    (re.compile(r"(?<!\s)\s*&\s*"), " and "),
     (re.compile(r"(?<=\d)\s?%"), " percent"),
-    (re.compile(r"\s*[—―]\s*|\s+[–-]\s+"), ", "),  # dashes between clauses read as a pause
-    (re.compile(r"\s*(?:→|->)\s*"), " to "),
+    (re.compile(r"(?<!\s)(?:\s*[—―]\s*|\s+[–-]\s+)"), ", "),  # dashes between clauses read as a pause
+    (re.compile(r"(?<!\s)\s*(?:→|->)\s*"), " to "),
     (re.compile(r"(?<=\d)\s?×\s?(?=\d)"), " by "),
     (re.compile(r"[“”„«»]"), '"'),
     (re.compile(r"[‘’‚‹›]"), "'"),
@@ -378,7 +404,7 @@ def speak_english(caption: str) -> str:
     text = caption
     for pattern, replacement in _RULES:
         text = pattern.sub(replacement, text)
-    return re.sub(r"\s+([.,;:!?])", r"\1", _SPACES.sub(" ", text)).strip(" ,")
+    return _SPACE_BEFORE_PUNCTUATION.sub(r"\1", _SPACES.sub(" ", text)).strip(" ,")
 
 
 def spoken_form(caption: str, language: str) -> str:

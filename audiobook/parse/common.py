@@ -158,7 +158,8 @@ def heading_key(heading: str) -> str:
 
 _QUESTION = re.compile(r"^\s*Q(?:uestion)?\s*(\d+)\s*[.:)]\s*(.+)$", re.IGNORECASE)
 _OPTION_MARK = re.compile(r"^\s*(?:[•*\-–]|[A-Da-d][.)])\s+")
-_CORRECT_MARK = re.compile(r"\s*(?:\(correct\)|✓|✔)\s*$", re.IGNORECASE)
+# Tried only where a run of spaces starts (else a long run costs quadratic time; issue 13).
+_CORRECT_MARK = re.compile(r"(?<!\s)\s*+(?:\(correct\)|✓|✔)\s*+$", re.IGNORECASE)
 
 
 def quiz_from_lines(heading: str, lines: list[str]) -> Quiz | None:
