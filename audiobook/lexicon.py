@@ -4,6 +4,10 @@ Entries come from `lexicon.toml` beside the articles (or a `[lexicon]` table in 
 and from an article's front matter (`lexicon:` mapping), the article's own winning. Because the
 replacement works per sentence, changing an entry changes only the sentences containing the word.
 
+Entries are applied once, all together: a respelling is never matched again by another entry
+(so `a = "b b"`, `b = "c c"` cannot multiply the text), and a respelling is at most
+MAX_SAY_CHARS long.
+
     # lexicon.toml
     [words]                  # case-insensitive
     Nguyen = "Win"
@@ -17,6 +21,11 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
+# A respelling is a word or a short phrase; 200 characters is a long sentence already.
+MAX_SAY_CHARS = 200
+_EDGE_BEFORE = r"(?<![\w'’-])"
+_EDGE_AFTER = r"(?![\w'’-])"
+
 
 @dataclass(frozen=True)
 class LexiconEntry:
@@ -27,11 +36,13 @@ class LexiconEntry:
     @cached_property
     def pattern(self) -> re.Pattern[str]:
         flags = 0 if self.case_sensitive else re.IGNORECASE
-        return re.compile(rf"(?<![\w'’-]){re.escape(self.word)}(?![\w'’-])", flags)
+        return re.compile(rf"{_EDGE_BEFORE}{re.escape(self.word)}{_EDGE_AFTER}", flags)
 
     def replacement(self, match: re.Match[str]) -> str:
         """The respelling; capitalised where the matched word was (sentence starts)."""
-        found = match.group(0)
+        return self.said_for(match.group(0))
+
+    def said_for(self, found: str) -> str:
         if not self.case_sensitive and found[:1].isupper() and self.say[:1].islower():
             return self.say[:1].upper() + self.say[1:]
         return self.say
@@ -46,10 +57,30 @@ class Lexicon:
         words = {e.word.lower() for e in other.entries}
         return Lexicon(tuple(e for e in self.entries if e.word.lower() not in words) + other.entries)
 
+    @cached_property
+    def _pattern(self) -> re.Pattern[str] | None:
+        """All entries as one alternation, one group each; longer words first, so a phrase
+        ("New York") wins over a word inside it ("York")."""
+        if not self.entries:
+            return None
+        order = sorted(range(len(self.entries)), key=lambda i: -len(self.entries[i].word))
+        alternatives = []
+        for i in order:
+            entry = self.entries[i]
+            word = re.escape(entry.word)
+            alternatives.append(f"(?P<e{i}>{word})" if entry.case_sensitive else f"(?P<e{i}>(?i:{word}))")
+        return re.compile(f"{_EDGE_BEFORE}(?:{'|'.join(alternatives)}){_EDGE_AFTER}")
+
     def apply(self, text: str) -> str:
-        for entry in self.entries:
-            text = entry.pattern.sub(entry.replacement, text)
-        return text
+        """Replace every entry's word in one pass: replacements are not searched again."""
+        if self._pattern is None:
+            return text
+
+        def said(match: re.Match[str]) -> str:
+            entry = self.entries[int(match.lastgroup[1:])]  # type: ignore[index]
+            return entry.said_for(match.group(0))
+
+        return self._pattern.sub(said, text)
 
     def matches(self, text: str) -> set[str]:
         return {entry.word for entry in self.entries if entry.pattern.search(text)}
@@ -70,6 +101,11 @@ def lexicon_from_mapping(data: dict[str, object], origin: str) -> Lexicon:
         for word, say in table.items():
             if not isinstance(say, str) or not str(word).strip():
                 raise AudiobookError(f"{origin}: lexicon entry {word!r} must map a word to text to say")
+            if len(say.strip()) > MAX_SAY_CHARS:
+                raise AudiobookError(
+                    f"{origin}: lexicon entry {word!r} says {len(say.strip()):,} characters;"
+                    f" the limit is {MAX_SAY_CHARS}"
+                )
             entries.append(LexiconEntry(str(word).strip(), say.strip(), case_sensitive))
     unknown = set(tables) - {"words", "case_sensitive"}
     if unknown:
