@@ -9,6 +9,20 @@ from typing import Literal
 
 from .lexicon import Lexicon
 
+# A title is a label: tags, chapter lists, pages, feeds and slugs get at most this much of it (a
+# 100 KB "title" is a paragraph that lost its line break); the narration still reads all of it.
+MAX_TITLE_CHARS = 300
+
+
+def short_title(text: str, limit: int = MAX_TITLE_CHARS) -> str:
+    """``text`` if it fits in ``limit`` characters, else cut at a word boundary with "…"."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ", limit // 2)
+    return (cut[:space] if space > 0 else cut).rstrip(" ,;:.-–—") + "…"
+
+
 BlockKind = Literal["paragraph", "list", "quote", "code", "heading", "table", "image"]
 SourceKind = Literal["markdown", "html", "text"]
 
@@ -69,6 +83,19 @@ class Article:
     references: tuple[Reference, ...] = ()
     quiz: Quiz | None = None
     lexicon: Lexicon = Lexicon()  # the article's own pronunciations (front matter)
+    # The title as written when ``title`` had to be cut to MAX_TITLE_CHARS (it is read in full).
+    full_title: str = ""
+
+    def __post_init__(self) -> None:
+        if len(self.title) > MAX_TITLE_CHARS:
+            object.__setattr__(self, "full_title", self.title)
+            object.__setattr__(self, "title", short_title(self.title))
+        elif self.full_title and short_title(self.full_title) != self.title:
+            object.__setattr__(self, "full_title", "")  # replace(article, title=…) set a new title
+
+    @property
+    def spoken_title(self) -> str:
+        return self.full_title or self.title
 
 
 @dataclass(frozen=True)

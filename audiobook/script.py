@@ -3,26 +3,34 @@
 Chapters: an opening chapter (title, byline, date, summary, text before the first heading), one
 chapter per section (its title is the heading exactly as written; the heading is also spoken),
 and the quiz as its own chapter. References are not read; they stay on the Article for show notes.
+
+Everything spoken becomes sentence-sized utterances (at most MAX_UTTERANCE_CHARS of written text),
+titles and headings included, and the narration as a whole is held to the article word limit.
 """
 
 from __future__ import annotations
 
 import re
+import string
 from collections.abc import Iterable
+from pathlib import Path
 
+from .errors import InputError
 from .lexicon import Lexicon
-from .model import Article, Block, Quiz, QuizQuestion, Script, ScriptChapter, Utterance
-from .normalize import MONTHS, clean_caption, split_sentences, spoken_form, year_words
+from .model import Article, Block, Quiz, QuizQuestion, Script, ScriptChapter, Utterance, short_title
+from .normalize import MAX_UTTERANCE_CHARS, MONTHS, clean_caption, split_sentences, spoken_form, year_words
+from .parse import MAX_WORDS
 from .settings import Settings
 
-LETTERS = "ABCDEFGHIJ"
+LETTERS = string.ascii_uppercase
 
 
 def build_script(article: Article, settings: Settings | None = None) -> Script:
+    """The narration of ``article``; an InputError if it would exceed MAX_WORDS spoken words."""
     settings = settings or Settings()
-    writer = _Writer(article.language, settings, settings.lexicon.merged(article.lexicon))
+    writer = _Writer(article.source, article.language, settings, settings.lexicon.merged(article.lexicon))
 
-    writer.line(article.title, settings.pauses.title_ms)
+    writer.line(article.spoken_title, settings.pauses.title_ms)
     byline = _byline(article)
     if byline:
         writer.line(byline, settings.pauses.paragraph_ms)
@@ -34,11 +42,11 @@ def build_script(article: Article, settings: Settings | None = None) -> Script:
     for section in article.sections:
         writer.line(section.heading, settings.pauses.heading_ms)
         writer.blocks(section.blocks)
-        chapters.append(writer.chapter(section.heading))
+        chapters.append(writer.chapter(short_title(section.heading)))
 
     if article.quiz and article.quiz.questions:
         _quiz(writer, article.quiz)
-        chapters.append(writer.chapter(article.quiz.heading))
+        chapters.append(writer.chapter(short_title(article.quiz.heading)))
 
     chapters = [c for c in chapters if c.utterances]
     return Script(article.title, article.language, tuple(chapters))
@@ -60,15 +68,32 @@ def _byline(article: Article) -> str:
 class _Writer:
     """Accumulates utterances for the chapter being written; pauses attach to the last one."""
 
-    def __init__(self, language: str, settings: Settings, lexicon: Lexicon) -> None:
+    def __init__(self, source: Path, language: str, settings: Settings, lexicon: Lexicon) -> None:
+        self.source = source
         self.language = language
         self.pauses = settings.pauses
         self.narration = settings.narration
         self.lexicon = lexicon
         self.pending: list[Utterance] = []
+        self.words = 0
 
-    def _spoken(self, caption: str) -> str:
-        return self.lexicon.apply(spoken_form(caption, self.language))
+    def _say(self, caption: str, pause_ms: int) -> bool:
+        """Append the utterance(s) for one sentence; False if there is nothing to say."""
+        spoken = self.lexicon.apply(spoken_form(caption, self.language))
+        if not _speakable(spoken):
+            return False
+        self.words += len(spoken.split())
+        if self.words > MAX_WORDS:  # counted as it grows: a runaway narration is never built
+            raise InputError(
+                self.source,
+                f"is too long once read aloud (over {MAX_WORDS:,} words of narration with the lexicon applied)",
+            )
+        # Respellings may lengthen a sentence; one much longer than written is spoken in pieces.
+        pieces = [spoken] if len(spoken) <= 2 * MAX_UTTERANCE_CHARS else split_sentences(spoken)
+        for piece in pieces[:-1]:
+            self.pending.append(Utterance(piece, caption, self.pauses.sentence_ms))
+        self.pending.append(Utterance(pieces[-1], caption, pause_ms))
+        return True
 
     def chapter(self, title: str) -> ScriptChapter:
         self._pause_last(self.pauses.chapter_ms)
@@ -77,17 +102,19 @@ class _Writer:
         return chapter
 
     def line(self, text: str, pause_ms: int) -> None:
-        """Exactly one utterance (a title, a heading, a quiz line), however it is punctuated."""
+        """One utterance (a title, a heading, a quiz line), however it is punctuated — unless it is
+        longer than a sentence may be: then it is split like a paragraph, and ``pause_ms`` follows
+        the last piece."""
         caption = clean_caption(text)
-        spoken = self._spoken(caption)
-        if _speakable(spoken):
-            self.pending.append(Utterance(spoken, caption, pause_ms))
+        pieces = [caption] if len(caption) <= MAX_UTTERANCE_CHARS else split_sentences(caption)
+        said = [self._say(piece, self.pauses.sentence_ms) for piece in pieces]
+        if any(said):
+            last = self.pending[-1]
+            self.pending[-1] = Utterance(last.text, last.caption, pause_ms)
 
     def paragraph(self, text: str, pause_ms: int | None = None) -> None:
         for sentence in split_sentences(clean_caption(text)):
-            spoken = self._spoken(sentence)
-            if _speakable(spoken):
-                self.pending.append(Utterance(spoken, sentence, self.pauses.sentence_ms))
+            self._say(sentence, self.pauses.sentence_ms)
         self._pause_last(self.pauses.paragraph_ms if pause_ms is None else pause_ms)
 
     def blocks(self, blocks: Iterable[Block]) -> None:
@@ -162,18 +189,24 @@ def _quiz(writer: _Writer, quiz: Quiz) -> None:
     writer.line(quiz.heading, pauses.heading_ms)
     for number, question in enumerate(quiz.questions, start=1):
         writer.line(f"Question {number}. {question.prompt}", pauses.sentence_ms)
+        labels = option_labels(len(question.options))
         if question.options:
-            writer.line(_options_sentence(question.options), pauses.quiz_think_ms)
+            writer.line(_options_sentence(question.options, labels), pauses.quiz_think_ms)
         answer = question.answer if question.answer is not None else guess_answer(question)
         if answer is not None:
-            letter = LETTERS[answer]
-            writer.line(f"The answer is {letter}: {question.options[answer]}.", pauses.sentence_ms)
+            writer.line(f"The answer is {labels[answer]}: {question.options[answer]}.", pauses.sentence_ms)
         if question.explanation:
             writer.paragraph(question.explanation)
 
 
-def _options_sentence(options: tuple[str, ...]) -> str:
-    said = [f"{LETTERS[i]}, {option.rstrip('.')}" for i, option in enumerate(options)]
+def option_labels(count: int) -> list[str]:
+    """A, B, C … for up to 26 options; a question with more is numbered 1, 2, 3 … throughout, so
+    every option is read and no two share a label (a page of 30 choices is odd, not an error)."""
+    return list(LETTERS[:count]) if count <= len(LETTERS) else [str(n) for n in range(1, count + 1)]
+
+
+def _options_sentence(options: tuple[str, ...], labels: list[str]) -> str:
+    said = [f"{label}, {option.rstrip('.')}" for label, option in zip(labels, options, strict=True)]
     if len(said) == 1:
         return f"Is it: {said[0]}?"
     return f"Is it: {'; '.join(said[:-1])}; or {said[-1]}?"
