@@ -57,6 +57,7 @@ NOISE_FRAMES = 4800
 # rate_wpm maps to length_scale = voice length_scale × NATURAL_WPM / rate_wpm, so --rate means
 # words per minute and the default 175 is the voice's own pace (length_scale 1.017).
 NATURAL_WPM = 178.0
+_OTHER_RANDOM_OPS = {"RandomNormal", "RandomUniform", "RandomUniformLike", "Multinomial", "Bernoulli", "Dropout"}
 _VOICE_MODULE = re.compile(r"^[A-Za-z0-9_]+_piper_voice$")
 
 
@@ -198,6 +199,11 @@ def noise_inputs_model(model_bytes: bytes) -> tuple[bytes, list[tuple[str, float
     model = onnx.load_from_string(model_bytes)
     graph = model.graph
     nodes = list(graph.node)
+    other = sorted({n.op_type for n in nodes if n.op_type in _OTHER_RANDOM_OPS})
+    if other:  # noise we do not feed would make the output differ run to run: refuse, not guess
+        raise EngineUnavailable(
+            f"this Piper voice draws noise the engine cannot make deterministic ({', '.join(other)})"
+        )
     noises: list[tuple[str, float, float]] = []
     rewritten = []
     for node in nodes:
@@ -229,7 +235,7 @@ def noise_inputs_model(model_bytes: bytes) -> tuple[bytes, list[tuple[str, float
         return model_bytes, noises
     del graph.node[:]
     graph.node.extend(rewritten)
-    onnx.checker.check_model(model)
+    # No onnx.checker here (0.34 s of a 1.2 s load): ONNX Runtime checks the graph as it loads it.
     return model.SerializeToString(), noises
 
 
@@ -288,7 +294,14 @@ class PiperEngine:
         options.intra_op_num_threads = 1
         options.inter_op_num_threads = 1
         options.execution_mode = onnxruntime.ExecutionMode.ORT_SEQUENTIAL
-        self._session = onnxruntime.InferenceSession(graph, sess_options=options, providers=["CPUExecutionProvider"])
+        try:
+            self._session = onnxruntime.InferenceSession(
+                graph, sess_options=options, providers=["CPUExecutionProvider"]
+            )
+        except Exception as exc:  # ONNX Runtime's own error types: the rewritten graph does not load
+            raise EngineUnavailable(
+                f"Piper voice {self.files.id} could not be loaded by ONNX Runtime ({exc})"
+            ) from None
         del graph
         # Piper's phonemizer and phoneme ids, with our own session (PiperVoice.load would load the file again).
         self._voice = PiperVoice(session=self._session, config=self._config)
@@ -298,6 +311,8 @@ class PiperEngine:
         self.length_scale = self._config.length_scale * NATURAL_WPM / max(self.rate_wpm, 1)
         self.noise_scale = self._config.noise_scale
         self.noise_w_scale = self._config.noise_w_scale
+        # Volume as Piper applies it (a gain before 16 bits, clipped): mastering then sets the
+        # loudness anyway, so it only matters for headroom (joe-medium peaks near 0.5 of full scale).
         self.volume = float(volume)
         piper_version = importlib.metadata.version("piper-tts")
         import numpy as np
