@@ -220,7 +220,11 @@ def _idle_limits(synthesis_idle_limit_s: float) -> dict[str, float]:
 
 
 def settings_fingerprint(settings: Settings) -> str:
-    return content_key(repr(settings), OUTPUT_FORMAT, __version__)
+    """What the outputs depend on besides the article: the settings, and the engine `auto` means
+    on this machine now (installing Piper rebuilds what espeak spoke)."""
+    from .speech import engine_spec
+
+    return content_key(repr(settings), engine_spec(settings).name, OUTPUT_FORMAT, __version__)
 
 
 @contextmanager

@@ -56,7 +56,7 @@ def convert_on_worker(payload: dict[str, Any]) -> dict[str, Any]:
 
     task = payload["task"]
     report = _progress_reporter(payload["build"], payload["source"])
-    one_at_a_time = engine_spec(task.settings).one_per_process
+    one_at_a_time = engine_spec(task.settings, task.article.language).one_per_process
     with (
         _ONE_ARTICLE_AT_A_TIME if one_at_a_time else contextlib.nullcontext(),
         tempfile.TemporaryDirectory(prefix="audiobook-task-") as folder,

@@ -1,11 +1,16 @@
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+# Where Piper is installed (CI installs it), `--engine auto` would choose it: the suite's real
+# speech is espeak's (fast; Piper has its own tests), in this process and every one it starts.
+os.environ["AUDIOBOOK_ENGINE"] = "espeak"
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTICLES = ROOT / "articles"

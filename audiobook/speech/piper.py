@@ -160,6 +160,15 @@ def find_voice(voice: str | None, language: str) -> PiperVoiceFiles:
     raise EngineUnavailable(f"no installed Piper voice speaks '{language}' (installed: {names})")
 
 
+def speaks(language: str) -> bool:
+    """Whether an installed voice package speaks the language (what `auto` asks)."""
+    try:
+        find_voice(None, language)
+    except EngineUnavailable:
+        return False
+    return True
+
+
 def _card_facts(files: PiperVoiceFiles) -> str:
     """Licence and lineage from the model card, e.g. "dataset CC0; finetuned from U.S. English lessac voice"."""
     if files.model_card is None:
