@@ -116,7 +116,7 @@ def convert_article(
 
     # The title card is drawn only now: PIL drawn before the speech left ~8 MB resident under it.
     cover = cover or CoverImage(title_card(article.title, settings.publication), "image/png", ".png")
-    tag = output.build_tag(
+    audio_chunks = output.file_chunks(  # the tag is built now, the streams read when written
         TagInfo(
             title=article.title,
             artist=article.author,
@@ -130,6 +130,7 @@ def convert_article(
         ),
         timeline.chapters,
         timeline.duration_ms,
+        encoded.stream_chunks(),
     )
 
     slug = slug or output_slug(article)
@@ -145,7 +146,7 @@ def convert_article(
     write_atomic(embed, embed_page(article, timeline, site, audio.name))
     write_static(out_dir)
     # Last: an audio file on disk comes with everything else.
-    write_atomic(audio, output.file_chunks(tag, encoded.stream_chunks()))
+    write_atomic(audio, audio_chunks)
     return ConversionResult(
         source=source,
         title=article.title,

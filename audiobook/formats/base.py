@@ -96,8 +96,13 @@ class OutputFormat(ABC):
         """The container's tag for the edition: metadata, cover and chapters in time order."""
 
     @abstractmethod
-    def file_chunks(self, tag: bytes, streams: Iterable[bytes]) -> Iterator[bytes]:
-        """The file's bytes in order, from the tag and the parts' streams (written as they come)."""
+    def file_chunks(
+        self, info: TagInfo, chapters: Sequence[ChapterMark], duration_ms: int, streams: Iterable[bytes]
+    ) -> Iterator[bytes]:
+        """The whole file's bytes in order, tag and the parts' streams laid out as the container
+        wants them (ID3 in front of MP3 frames; a container whose tag and chapters are written
+        while muxing muxes here). Whatever can fail is done on the call, before anything is
+        written; the streams are read only as the chunks are written."""
 
     @abstractmethod
     def read_back(self, path: Path) -> ReadBack:

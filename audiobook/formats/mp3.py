@@ -8,6 +8,7 @@ and measured once (the constants below); the tests re-measure the MP3s with ffmp
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
@@ -104,9 +105,11 @@ class Mp3Format(OutputFormat):
 
         return id3.build_tag(info, chapters, duration_ms)
 
-    def file_chunks(self, tag: bytes, streams: Iterable[bytes]) -> Iterator[bytes]:
-        yield tag  # ID3v2 goes in front of the frames: one write, no remux
-        yield from streams
+    def file_chunks(
+        self, info: TagInfo, chapters: Sequence[ChapterMark], duration_ms: int, streams: Iterable[bytes]
+    ) -> Iterator[bytes]:
+        tag = self.build_tag(info, chapters, duration_ms)  # now: a tag that cannot be built fails first
+        return itertools.chain([tag], streams)  # ID3v2 in front of the frames: one write, no remux
 
     def read_back(self, path: Path) -> ReadBack:
         from . import id3
