@@ -133,6 +133,8 @@ def _check_root(root: Path, consequence: str) -> str:
         raise OutputError(f"{root} is not a folder; {consequence}") from None
     except OSError as exc:
         raise OutputError(f"{root}: cannot be read ({exc.strerror or exc}); {consequence}") from None
+    if MARKER in names and _is_marked(root):
+        return "marked"  # another process marked it between our two looks
     # Another process may be writing the marker right now: its temporary file is ours too.
     if any(name not in KINDS and not _ROOT_TEMP.fullmatch(name) for name in names) or _own_entries(root)[2]:
         raise OutputError(f"{root} is not an audiobook cache (no marker file); {consequence}")

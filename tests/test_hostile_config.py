@@ -11,6 +11,7 @@ import struct
 import subprocess
 import sys
 import zlib
+from pathlib import Path
 
 import pytest
 from conftest import audiobook_command
@@ -401,3 +402,30 @@ def test_embed_snippet_escapes_every_value():
     assert tag == "iframe" and set(attrs) == {"src", "title", "loading", "style"}
     assert attrs["src"] == 'https://e.org/a" onload="alert(1)/story.embed.html'
     assert attrs["title"] == 'Audio edition: Bread & "Butter"'
+
+
+def _put_one_clip(root: str, number: int, results) -> None:
+    try:
+        ClipCache(Path(root)).put(f"{number:02x}" + "0" * 62, Clip(b"\x01\x00" * 100, 22050))
+        results.put("ok")
+    except Exception as exc:  # noqa: BLE001 - the test reports what went wrong
+        results.put(repr(exc))
+
+
+def test_workers_making_one_new_cache_at_once_never_refuse_it(tmp_path):
+    # Build workers share a cache that does not exist yet: each marks it if it is first. A look
+    # between another's "no marker yet" and its rename once refused the folder as foreign.
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    failures = []
+    for trial in range(40):
+        results = context.Queue()
+        root = str(tmp_path / str(trial))
+        workers = [context.Process(target=_put_one_clip, args=(root, n, results)) for n in range(6)]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join()
+        failures += [outcome for outcome in (results.get() for _ in workers) if outcome != "ok"]
+    assert failures == []
