@@ -242,7 +242,7 @@ SCHEMA: tuple[Rule, ...] = (
         "engine",
         "engine",
         one_of(*ENGINES),
-        Flag("--engine", str, "auto, espeak (pyttsx3's libespeak-ng binding) or pyttsx3 (its platform driver)."),
+        Flag("--engine", str, "auto, piper (neural), espeak (fast) or pyttsx3 (the platform's driver)."),
     ),
     Rule(
         None,
