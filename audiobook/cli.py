@@ -21,6 +21,7 @@ import typer
 from .errors import AudiobookError
 from .lexicon import Lexicon
 from .settings import FLAGS, Rule, Settings
+from .timeline import clock
 
 app = typer.Typer(
     help="Give every article an audio edition: chaptered, tagged MP3s spoken by a local TTS engine.",
@@ -99,12 +100,6 @@ def _article_files(paths: list[Path]) -> list[tuple[Path, Path]]:
     return files
 
 
-def _clock(ms: int) -> str:
-    minutes, seconds = divmod(round(ms / 1000), 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
-
-
 @app.command()
 @setting_flags
 def convert(
@@ -138,11 +133,11 @@ def convert(
             failed += 1
             continue
         typer.echo(
-            f"{result.mp3}  {_clock(result.duration_ms)}  "
+            f"{result.mp3}  {clock(result.duration_ms)}  "
             f"{result.loudness.integrated_lufs:.1f} LUFS  ({result.seconds:.1f} s)"
         )
         for chapter in result.chapters:
-            typer.echo(f"  {_clock(chapter.start_ms):>7}  {chapter.title}")
+            typer.echo(f"  {clock(chapter.start_ms):>7}  {chapter.title}")
     if failed:
         typer.echo(f"{failed} of {len(files)} articles failed", err=True)
         raise typer.Exit(1)
@@ -211,7 +206,7 @@ def inspect(
         )
         return
     typer.echo(
-        f"{mp3}: ID3v{info.version}, {_clock(round(info.duration_s * 1000))}, "
+        f"{mp3}: ID3v{info.version}, {clock(round(info.duration_s * 1000))}, "
         f"{info.bitrate_kbps} kbps, {info.sample_rate} Hz, "
         f"{'mono' if info.channels == 1 else f'{info.channels} channels'}"
     )
@@ -220,7 +215,7 @@ def inspect(
     typer.echo(f"  {'cover':<10} {'yes' if info.has_cover else 'no'}")
     typer.echo(f"chapters ({len(info.chapters)}):")
     for chapter in info.chapters:
-        typer.echo(f"  {_clock(chapter.start_ms):>7} – {_clock(chapter.end_ms):>7}  {chapter.title}")
+        typer.echo(f"  {clock(chapter.start_ms):>7} – {clock(chapter.end_ms):>7}  {chapter.title}")
 
 
 @app.command()

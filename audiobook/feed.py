@@ -17,6 +17,7 @@ from email.utils import format_datetime
 from .errors import AudiobookError
 from .formats import format_for_file, output_format
 from .settings import FeedSettings
+from .timeline import clock, timestamp
 
 NAMESPACES = {
     "itunes": "http://www.itunes.com/dtds/podcast-1.0.dtd",
@@ -58,22 +59,13 @@ def _sub(parent: ET.Element, tag: str, value: str | None = None, /, **attributes
     return element
 
 
-def _clock(ms: int) -> str:
-    seconds = ms // 1000
-    return (
-        f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
-        if seconds >= 3600
-        else (f"{seconds // 60}:{seconds % 60:02d}")
-    )
-
-
 def show_notes(episode: FeedEpisode) -> str:
     """content:encoded: the summary, the chapter list and the references as links (HTML)."""
     parts = []
     if episode.summary:
         parts.append(f"<p>{html.escape(episode.summary)}</p>")
     if episode.chapters:
-        items = "".join(f"<li>{_clock(start)} {html.escape(title)}</li>" for title, start in episode.chapters)
+        items = "".join(f"<li>{clock(start)} {html.escape(title)}</li>" for title, start in episode.chapters)
         parts.append(f"<h3>Chapters</h3><ol>{items}</ol>")
     if episode.references:
         items = "".join(
@@ -144,16 +136,10 @@ def podcast_feed(channel: FeedSettings, publication: str, episodes: Sequence[Fee
         if episode.chapters:
             simple = _sub(item, "psc:chapters", version="1.2")
             for title, start in episode.chapters:
-                _sub(simple, "psc:chapter", start=_npt(start), title=title)
+                _sub(simple, "psc:chapter", start=timestamp(start), title=title)
         _sub(item, "podcast:transcript", url=base + episode.transcript, type="text/vtt")
     ET.indent(rss)
     return ET.tostring(rss, encoding="utf-8", xml_declaration=True) + b"\n"
-
-
-def _npt(ms: int) -> str:
-    """Normal play time, as Podlove Simple Chapters want it: HH:MM:SS.mmm."""
-    seconds, millis = divmod(ms, 1000)
-    return f"{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}.{millis:03d}"
 
 
 def _rfc2822(date: dt.date) -> str:

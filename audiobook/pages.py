@@ -18,7 +18,7 @@ from .files import write_atomic
 from .model import Article
 from .normalize import MONTHS
 from .settings import Settings
-from .timeline import Timeline
+from .timeline import Timeline, clock
 
 STATIC_FILES = ("player.js", "player.css")
 
@@ -50,13 +50,6 @@ def site_for(settings: Settings) -> Site:
         base_url=settings.feed.base_url,
         feed=bool(settings.feed.base_url),
     )
-
-
-def clock(ms: int) -> str:
-    seconds = max(0, int(ms) // 1000)
-    hours, rest = divmod(seconds, 3600)
-    minutes, seconds = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
 
 
 def long_date(date: dt.date) -> str:

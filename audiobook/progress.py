@@ -12,12 +12,7 @@ from rich.table import Table
 
 from .build import ArticleReport, BuildReport
 from .formats import AUDIO_OUTPUT, output_format
-
-
-def clock(ms: int) -> str:
-    minutes, seconds = divmod(round(ms / 1000), 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
+from .timeline import clock
 
 
 class BuildProgress:

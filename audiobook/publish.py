@@ -15,14 +15,7 @@ from .cover import CoverError, CoverImage, read_cover
 from .errors import AudiobookError
 from .files import write_atomic
 from .settings import Settings
-from .timeline import Timeline
-
-
-def vtt_time(ms: int) -> str:
-    hours, rest = divmod(ms, 3_600_000)
-    minutes, rest = divmod(rest, 60_000)
-    seconds, millis = divmod(rest, 1000)
-    return f"{hours:02d}:{minutes:02d}:{seconds:02d}.{millis:03d}"
+from .timeline import Timeline, timestamp
 
 
 def webvtt(timeline: Timeline) -> str:
@@ -31,7 +24,7 @@ def webvtt(timeline: Timeline) -> str:
     for number, cue in enumerate(timeline.cues, start=1):
         # "-->" inside a cue would end it early; a blank line would split it.
         text = " ".join(cue.caption.replace("-->", "→").split())
-        lines += [str(number), f"{vtt_time(cue.start_ms)} --> {vtt_time(cue.end_ms)}", text, ""]
+        lines += [str(number), f"{timestamp(cue.start_ms)} --> {timestamp(cue.end_ms)}", text, ""]
     return "\n".join(lines)
 
 

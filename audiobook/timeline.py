@@ -158,3 +158,21 @@ def place_in_stream(
         tuple(chapter_streams),
         tuple(stream_starts[:-1]),
     )
+
+
+# --- how times are written -----------------------------------------------------------------------
+
+
+def clock(ms: int) -> str:
+    """A duration or position as players show it: "4:07", "1:02:03" (whole seconds, cut down)."""
+    seconds = max(0, int(ms) // 1000)
+    hours, rest = divmod(seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
+
+
+def timestamp(ms: int) -> str:
+    """HH:MM:SS.mmm, as WebVTT cues and Podlove Simple Chapters write a time."""
+    seconds, millis = divmod(max(0, int(ms)), 1000)
+    return f"{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}.{millis:03d}"
+

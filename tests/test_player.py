@@ -10,7 +10,7 @@ import pytest
 from mutagen.mp3 import MP3
 
 from audiobook.build import build_archive
-from audiobook.pages import clock
+from audiobook.timeline import clock
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 if not CHROMIUM:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import struct
 
 from audiobook.model import Script, ScriptChapter, Utterance
-from audiobook.publish import chapters_json, vtt_time, webvtt
+from audiobook.publish import chapters_json, webvtt
 from audiobook.tags import TagInfo, build_tag
-from audiobook.timeline import ChapterMark, build_timeline
+from audiobook.timeline import ChapterMark, build_timeline, timestamp
 
 
 def _script() -> Script:
@@ -33,7 +33,7 @@ def test_timeline_is_exact_from_sample_counts():
         ("Second", 2600, 4600),
     ]
     assert timeline.duration_ms == 4600
-    assert vtt_time(3_723_004) == "01:02:03.004"
+    assert timestamp(3_723_004) == "01:02:03.004"
     assert webvtt(timeline).startswith("WEBVTT\n\n1\n00:00:00.000 --> 00:00:01.000\na\n")
     assert '"startTime": 2.6' in chapters_json(timeline)
 
