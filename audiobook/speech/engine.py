@@ -21,7 +21,9 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from ..errors import EngineUnavailable
-from ..model import Clip
+from .base import SpeechEngine, VoiceInfo
+
+__all__ = ["ENGINES", "ENGINE_CHOICES", "EngineSettings", "EngineSpec", "SpeechEngine", "VoiceInfo", "open_engine"]
 
 
 class EngineSettings(Protocol):
@@ -31,26 +33,6 @@ class EngineSettings(Protocol):
     voice: str | None
     rate_wpm: int
     volume: float
-
-
-@dataclass(frozen=True)
-class VoiceInfo:
-    id: str
-    name: str
-    languages: tuple[str, ...]
-
-
-class SpeechEngine(Protocol):
-    name: str
-    version: str
-    fingerprint: str  # everything that shapes the sound: engine, version, voice, rate, volume
-    sample_rate: int | None  # known before speaking (None: only from the clips, e.g. pyttsx3's drivers)
-
-    def synthesize(self, text: str) -> Clip:
-        """Speak one sentence-sized text; return its audio (may be empty on engine failure)."""
-        ...
-
-    def voices(self) -> list[VoiceInfo]: ...
 
 
 def _on(*systems: str) -> Callable[[], str | None]:

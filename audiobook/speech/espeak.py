@@ -17,7 +17,7 @@ from ..cache import content_key
 from ..engine_runtime import prepare_espeak
 from ..errors import EngineUnavailable
 from ..model import Clip
-from .engine import VoiceInfo
+from .base import VoiceInfo
 
 # One libespeak-ng per process, initialised once, in one mode: remember which adapter owns it.
 _ESPEAK_OWNER: list[str] = []

@@ -41,7 +41,7 @@ from pathlib import Path
 
 from ..errors import EngineUnavailable
 from ..model import Clip
-from .engine import VoiceInfo
+from .base import VoiceInfo
 
 # Bump when anything below changes which noise a sentence gets (the rewrite, the generator, the
 # seed, NOISE_FRAMES): it is part of the fingerprint, so cached clips of the old scheme are not reused.

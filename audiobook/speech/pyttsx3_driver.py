@@ -14,7 +14,7 @@ from pathlib import Path
 from ..engine_runtime import prepare_espeak
 from ..errors import EngineUnavailable
 from ..model import Clip
-from .engine import VoiceInfo
+from .base import VoiceInfo
 from .espeak import _claim_espeak, _private_folder
 
 

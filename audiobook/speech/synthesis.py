@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from ..cache import ClipCache, content_key
 from ..errors import SpeechError
 from ..model import Clip, Script
-from .engine import SpeechEngine
+from .base import SpeechEngine
 
 # --- checking every clip -----------------------------------------------------------------------
 

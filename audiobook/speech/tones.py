@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 
 from ..model import Clip
-from .engine import VoiceInfo
+from .base import VoiceInfo
 
 _RATE = 22050
 
