@@ -1,8 +1,10 @@
 """Stage 3: Script → clips of speech, through a local TTS engine.
 
-    engine.py          the seam: `SpeechEngine` (what an engine offers), `EngineSpec` and the
-                       `ENGINES` registry, `open_engine` (one instance per process and settings)
-    espeak.py          libespeak-ng through pyttsx3's own binding, synchronous (Linux default)
+    base.py            the interface: `SpeechEngine` (what an engine offers), `VoiceInfo`
+    engine.py          the registry: `EngineSpec`, `ENGINES`, what `auto` means, `open_engine`
+                       (one instance per process and settings)
+    piper.py           Piper, a local neural voice, made deterministic (auto's first choice)
+    espeak.py          libespeak-ng through pyttsx3's own binding, synchronous (the fast voice)
     pyttsx3_driver.py  pyttsx3's platform driver (SAPI5, NSSS), made dependable
     tones.py           a deterministic tone per word, for tests of orchestration only
     synthesis.py       a whole script: the clip cache, every clip checked, retried once
