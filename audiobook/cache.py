@@ -6,6 +6,10 @@ voice changes them all. Entries are written atomically and carry a checksum, so 
 damaged entry is detected and treated as missing (then re-synthesized), never played. The header
 of an entry is not trusted either (a crafted entry can carry a valid checksum): its numbers are
 checked against the file's size and sane ranges before use, and an entry that fails is missing.
+A clip's entry holds its word timings too (``ABC2``); every word is checked to lie inside the
+clip, in order. A clip entry of the format before (``ABC1``, no words) is missing: were it read
+as a clip without words, a build from an old cache would time its transcript by sentence where a
+fresh build times it by word, and the two would differ.
 
 Location: $AUDIOBOOK_CACHE_DIR, else $XDG_CACHE_HOME/audiobook, else ~/.cache/audiobook — outside
 the output folder, which gets published.
@@ -34,10 +38,14 @@ from pathlib import Path
 
 from .errors import OutputError
 from .files import write_atomic
-from .model import Clip
+from .model import Clip, WordTiming
 
-_MAGIC = b"ABC1"  # audiobook clip, format 1
-_HEADER = struct.Struct("<4sIII")  # magic, sample rate, payload length, crc32
+_MAGIC = b"ABC1"  # audiobook blob, format 1 (encoded chapter parts: segments)
+_CLIP_MAGIC = b"ABC2"  # a clip with its word timings (format 2; a format-1 clip had none: made again)
+_HEADER = struct.Struct("<4sIII")  # magic, number (a clip's sample rate), payload length, crc32
+# A clip's payload: PCM length, the PCM, word count, per word (start, end, text length), the texts.
+_COUNT = struct.Struct("<I")
+_WORD = struct.Struct("<IIH")
 
 MARKER = "audiobook-cache"
 _MARKER_TEXT = b"audiobook cache, format 1\n"  # the format of the folder, for a future migration
@@ -164,9 +172,10 @@ class BlobCache:
     what the number in the header means is for the caller to check (see ``ClipCache.get``).
     """
 
-    def __init__(self, root: Path, kind: str, claim: Callable[[], None] | None = None) -> None:
+    def __init__(self, root: Path, kind: str, claim: Callable[[], None] | None = None, magic: bytes = _MAGIC) -> None:
         self.folder = Path(root) / kind
         self._claim = claim or (lambda: None)
+        self._magic = magic
 
     def _path(self, key: str) -> str:
         # A string, not a Path: pathlib interns every name it parses, and a long article's thousands
@@ -186,7 +195,7 @@ class BlobCache:
                     return None
                 magic, number, length, crc = _HEADER.unpack(header)
                 # The declared length must be what the file holds: nothing is allocated from it.
-                if magic != _MAGIC or size.st_size != _HEADER.size + length:
+                if magic != self._magic or size.st_size != _HEADER.size + length:
                     return None
                 payload = stream.read(length + 1)  # one more: a file that grew meanwhile is caught
             except OSError:
@@ -197,7 +206,7 @@ class BlobCache:
 
     def put(self, key: str, number: int, payload: bytes) -> None:
         self._claim()
-        header = _HEADER.pack(_MAGIC, number, len(payload), zlib.crc32(payload))
+        header = _HEADER.pack(self._magic, number, len(payload), zlib.crc32(payload))
         write_atomic(self._path(key), header + payload)
 
 
@@ -214,7 +223,7 @@ class ClipCache:
         self._marked = state == "marked"
         if state == "adoptable":
             self._claim()  # a previous version's cache: marked now, so it is walked only once
-        self._blobs = BlobCache(self.root, "clips", self._claim)
+        self._blobs = BlobCache(self.root, "clips", self._claim, _CLIP_MAGIC)
         self.segments = BlobCache(self.root, "segments", self._claim)
 
     def _claim(self) -> None:
@@ -228,14 +237,50 @@ class ClipCache:
         found = self._blobs.get(key)
         if found is None:
             return None
-        rate, pcm = found
+        rate, payload = found
         # 16-bit samples, at a rate an engine can have produced: anything else is made again.
-        if not MIN_CLIP_RATE <= rate <= MAX_CLIP_RATE or not pcm or len(pcm) % 2:
+        if not MIN_CLIP_RATE <= rate <= MAX_CLIP_RATE:
             return None
-        return Clip(pcm, rate)
+        return _clip_from(payload, rate)
 
     def put(self, key: str, clip: Clip) -> None:
-        self._blobs.put(key, clip.sample_rate, clip.pcm)
+        self._blobs.put(key, clip.sample_rate, _clip_payload(clip))
+
+
+def _clip_payload(clip: Clip) -> bytes:
+    texts = [word.text.encode("utf-8") for word in clip.words]
+    table = b"".join(_WORD.pack(w.start, w.end, len(t)) for w, t in zip(clip.words, texts, strict=True))
+    return b"".join((_COUNT.pack(len(clip.pcm)), clip.pcm, _COUNT.pack(len(clip.words)), table, *texts))
+
+
+def _clip_from(payload: bytes, rate: int) -> Clip | None:
+    """The clip a payload holds, or None if any number in it does not fit (the checksum only
+    proves the entry is whole): the PCM is a whole number of samples inside the payload, the word
+    table and texts exactly fill the rest, each text is UTF-8, and every word lies inside the clip
+    in order (``Clip`` checks that)."""
+    view = memoryview(payload)
+    if len(view) < _COUNT.size:
+        return None
+    (pcm_length,) = _COUNT.unpack_from(view)
+    words_at = _COUNT.size + pcm_length
+    if not pcm_length or pcm_length % 2 or words_at + _COUNT.size > len(view):
+        return None
+    (count,) = _COUNT.unpack_from(view, words_at)
+    texts_at = words_at + _COUNT.size + count * _WORD.size
+    if texts_at > len(view):  # the count is checked against the bytes before anything is made from it
+        return None
+    table = list(_WORD.iter_unpack(view[words_at + _COUNT.size : texts_at]))
+    if texts_at + sum(length for _, _, length in table) != len(view):
+        return None
+    words = []
+    position = texts_at
+    try:
+        for start, end, length in table:
+            words.append(WordTiming(bytes(view[position : position + length]).decode("utf-8"), start, end))
+            position += length
+        return Clip(bytes(view[_COUNT.size : words_at]), rate, tuple(words))
+    except ValueError:  # not UTF-8 (UnicodeDecodeError), or words outside the clip or out of order
+        return None
 
 
 # --- the cache commands --------------------------------------------------------------------------

@@ -129,11 +129,58 @@ class Script:
 
 
 @dataclass(frozen=True)
+class WordTiming:
+    """One spoken word of a clip: its text as the engine was given it, and where it is heard
+    (``start`` to ``end``, in samples from the clip's first sample)."""
+
+    text: str
+    start: int
+    end: int
+
+
+def words_problem(words: tuple[WordTiming, ...], sample_count: int) -> str | None:
+    """Why ``words`` cannot be the word timings of a clip of ``sample_count`` samples, or None.
+
+    Each word has text without white space and lies inside the clip; words follow each other
+    (a word starts no earlier than the one before it ends)."""
+    previous_end = 0
+    for word in words:
+        if not isinstance(word, WordTiming) or not isinstance(word.text, str):
+            return "not a word timing"
+        if not word.text or len(word.text) > MAX_WORD_CHARS or any(c.isspace() or c == "\x00" for c in word.text):
+            return f"word text {word.text[:20]!r} is empty, too long or holds white space"
+        if not (type(word.start) is int and type(word.end) is int):
+            return "word times are not whole sample numbers"
+        if not previous_end <= word.start < word.end <= sample_count:
+            return f"word {word.text[:20]!r} at {word.start}–{word.end} is out of order or outside the clip"
+        previous_end = word.end
+    return None
+
+
+# Longer than any utterance the script makes (2 × 300 characters): a longer "word" is not one.
+MAX_WORD_CHARS = 1000
+
+
+@dataclass(frozen=True)
 class Clip:
-    """Speech for one utterance: 16-bit mono PCM at ``sample_rate``."""
+    """Speech for one utterance: 16-bit mono PCM at ``sample_rate``.
+
+    ``words``: where each spoken word is, when the engine says so (empty: the engine reports no
+    word boundaries, and the transcript is timed by sentence only). Checked when made: a clip
+    never holds words outside itself or out of order (ValueError).
+    """
 
     pcm: bytes
     sample_rate: int
+    words: tuple[WordTiming, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.words:
+            if not isinstance(self.words, tuple):
+                object.__setattr__(self, "words", tuple(self.words))
+            problem = words_problem(self.words, self.sample_count)
+            if problem:
+                raise ValueError(problem)
 
     @property
     def sample_count(self) -> int:

@@ -29,10 +29,27 @@ def run(*args, **kwargs):
     return subprocess.run(audiobook_command(*args), capture_output=True, text=True, timeout=300, **kwargs)
 
 
-def entry_bytes(number: int, payload: bytes, length: int | None = None) -> bytes:
+def entry_bytes(number: int, payload: bytes, length: int | None = None, magic: bytes = b"ABC1") -> bytes:
     """A cache entry as the cache writes one: magic, number, payload length, a valid crc32."""
     length = len(payload) if length is None else length
-    return struct.pack("<4sIII", b"ABC1", number, length, zlib.crc32(payload)) + payload
+    return struct.pack("<4sIII", magic, number, length, zlib.crc32(payload)) + payload
+
+
+def clip_payload(pcm: bytes, words=(), pcm_length: int | None = None, count: int | None = None) -> bytes:
+    """A clip entry's payload (format 2): PCM length, PCM, word count, (start, end, text length)
+    per word, the texts; ``words`` are (text bytes, start, end)."""
+    table = b"".join(struct.pack("<IIH", start, end, len(text)) for text, start, end in words)
+    return (
+        struct.pack("<I", len(pcm) if pcm_length is None else pcm_length)
+        + pcm
+        + struct.pack("<I", len(words) if count is None else count)
+        + table
+        + b"".join(text for text, _, _ in words)
+    )
+
+
+def clip_entry(rate: int, payload: bytes, length: int | None = None) -> bytes:
+    return entry_bytes(rate, payload, length, magic=b"ABC2")
 
 
 def one_line_error(result, *fragments: str) -> None:
@@ -136,7 +153,7 @@ def test_a_cache_of_the_previous_version_is_adopted(tmp_path):
     root = tmp_path / "cache"
     clip = Clip(b"\x02\x00" * 50, 22050)
     (root / "clips" / "ab").mkdir(parents=True)
-    (root / "clips" / "ab" / KEY).write_bytes(entry_bytes(22050, clip.pcm))
+    (root / "clips" / "ab" / KEY).write_bytes(clip_entry(22050, clip_payload(clip.pcm)))
     (root / "segments" / "cd").mkdir(parents=True)
     (root / "segments" / "cd" / OTHER_KEY).write_bytes(entry_bytes(1, b"xy"))
 
@@ -161,22 +178,69 @@ def test_a_link_inside_the_cache_is_never_followed(tmp_path):
 # --- item 14: a crafted entry with a valid checksum is missing, never trusted ------------------------
 
 
+PCM = b"\x01\x00" * 100  # 100 samples
+
+
 @pytest.mark.parametrize(
     ("number", "payload", "length"),
     [
-        (0, b"\x01\x00" * 100, None),  # rate 0: a division by zero downstream
-        (1, b"\x01\x00" * 100, None),  # 1 Hz: resampled to 44.1 kHz, 44,100 times the memory
-        (2**32 - 1, b"\x01\x00" * 100, None),
-        (22050, b"\x01\x00" * 100 + b"\x01", None),  # odd: not 16-bit samples
-        (22050, b"", None),
-        (22050, b"\x01\x00" * 100, 2**31),  # a length the file does not hold
+        (0, clip_payload(PCM), None),  # rate 0: a division by zero downstream
+        (1, clip_payload(PCM), None),  # 1 Hz: resampled to 44.1 kHz, 44,100 times the memory
+        (2**32 - 1, clip_payload(PCM), None),
+        (22050, clip_payload(PCM + b"\x01"), None),  # odd: not 16-bit samples
+        (22050, clip_payload(b""), None),
+        (22050, clip_payload(PCM), 2**31),  # a length the file does not hold
+        (22050, clip_payload(PCM, pcm_length=2**32 - 1), None),  # PCM beyond the payload
+        (22050, clip_payload(PCM) + b"\x00", None),  # bytes after the words
+        (22050, clip_payload(PCM, count=2**32 - 1), None),  # words the payload does not hold
+        (22050, clip_payload(PCM, [(b"far", 10, 101)]), None),  # a word past the clip's end
+        (22050, clip_payload(PCM, [(b"b", 50, 60), (b"a", 10, 20)]), None),  # out of order
+        (22050, clip_payload(PCM, [(b"a", 10, 30), (b"b", 20, 40)]), None),  # overlapping
+        (22050, clip_payload(PCM, [(b"none", 20, 20)]), None),  # lasts no time
+        (22050, clip_payload(PCM, [(b"", 0, 10)]), None),  # no text
+        (22050, clip_payload(PCM, [(b"two words", 0, 10)]), None),
+        (22050, clip_payload(PCM, [(b"\xff\xfe", 0, 10)]), None),  # not UTF-8
+        (22050, clip_payload(PCM, [(b"a", 0, 10)])[:-1] + b"", None),  # the text cut short
     ],
-    ids=["rate-0", "rate-1", "rate-huge", "odd-bytes", "empty", "length-lies"],
+    ids=[
+        "rate-0",
+        "rate-1",
+        "rate-huge",
+        "odd-bytes",
+        "empty",
+        "length-lies",
+        "pcm-length-lies",
+        "trailing-bytes",
+        "word-count-lies",
+        "word-past-end",
+        "words-out-of-order",
+        "words-overlap",
+        "word-empty-span",
+        "word-no-text",
+        "word-with-space",
+        "word-not-utf8",
+        "word-text-cut",
+    ],
 )
 def test_crafted_clip_entry_is_treated_as_missing(tmp_path, number, payload, length):
     cache = ClipCache(tmp_path / "cache")
     cache.put(KEY, Clip(b"\x01\x00" * 10, 22050))  # a real entry first: the folder is a cache
-    (tmp_path / "cache" / "clips" / "ab" / KEY).write_bytes(entry_bytes(number, payload, length))
+    (tmp_path / "cache" / "clips" / "ab" / KEY).write_bytes(clip_entry(number, payload, length))
+    assert cache.get(KEY) is None
+
+
+def test_clip_entries_keep_word_timings_and_a_format_1_entry_is_missing(tmp_path):
+    from audiobook.model import WordTiming
+
+    cache = ClipCache(tmp_path / "cache")
+    clip = Clip(PCM, 22050, (WordTiming("naïve", 0, 40), WordTiming("words.", 45, 100)))
+    cache.put(KEY, clip)
+    assert cache.get(KEY) == clip
+    path = tmp_path / "cache" / "clips" / "ab" / KEY
+    assert path.read_bytes() == clip_entry(22050, clip_payload(PCM, [("naïve".encode(), 0, 40), (b"words.", 45, 100)]))
+    # Written by the version before word timings (raw PCM, magic ABC1): made again, not read
+    # as a clip without words (a cached build would then differ from a fresh one).
+    path.write_bytes(entry_bytes(22050, PCM))
     assert cache.get(KEY) is None
 
 
@@ -203,8 +267,27 @@ print("ok")
 
 ARTICLE = "# Crafted\n\nThe first sentence is here. A second one follows it.\n\n## Next\n\nA third sentence ends it.\n"
 
-# Crafted clips: (rate, extra bytes after the samples).
-CRAFTED_CLIPS = [(0, b""), (1, b""), (2**32 - 1, b""), (22050, b"\x01"), (5, b"\x01\x00"), (44100, b"")]
+
+def _word_past_the_end(payload: bytes) -> bytes:
+    """The clip's own payload with its last word made to end one sample after the clip."""
+    (pcm_length,) = struct.unpack_from("<I", payload)
+    (count,) = struct.unpack_from("<I", payload, 4 + pcm_length)
+    assert count, "the engine reported no words"
+    at = 8 + pcm_length + (count - 1) * 10
+    start, _, length = struct.unpack_from("<IIH", payload, at)
+    return payload[:at] + struct.pack("<IIH", start, pcm_length // 2 + 1, length) + payload[at + 10 :]
+
+
+# Crafted clips: (rate, extra bytes after the payload, a change to the payload).
+CRAFTED_CLIPS = [
+    (0, b"", None),
+    (1, b"", None),
+    (2**32 - 1, b"", None),
+    (22050, b"\x01", None),
+    (5, b"\x01\x00", None),
+    (44100, b"", None),
+    (22050, b"", _word_past_the_end),
+]
 
 
 def _meta(payload: bytes, number: int) -> dict | None:
@@ -263,9 +346,9 @@ def test_crafted_cache_entries_with_valid_checksums_are_made_again(tmp_path):
     some_part = next(iter(parts.values()))
     rounds = max(len(CRAFTED_CLIPS), len(crafted_parts(struct.unpack_from("<I", some_part, 4)[0], some_part[16:])))
     for round_number in range(rounds):
-        rate, extra = CRAFTED_CLIPS[round_number % len(CRAFTED_CLIPS)]
+        rate, extra, change = CRAFTED_CLIPS[round_number % len(CRAFTED_CLIPS)]
         for path, data in clips.items():
-            path.write_bytes(entry_bytes(rate, data[16:] + extra))
+            path.write_bytes(clip_entry(rate, (change or bytes)(data[16:]) + extra))
         for group, craft in ((parts, crafted_parts), (powers, crafted_powers)):
             for path, data in group.items():
                 variants = craft(struct.unpack_from("<I", data, 4)[0], data[16:])

@@ -127,3 +127,17 @@ def test_an_article_converts_with_chapters_loudness_and_a_reused_cache(tmp_path,
     again = convert_article(source, tmp_path / "again", settings, cache=cache)
     assert again.synthesized == 0 and again.sentences == result.sentences
     assert again.mp3.read_bytes() == result.mp3.read_bytes()
+
+
+def test_word_timings_are_in_order_inside_the_clip_and_cover_the_sentence(piper):
+    clip = piper.synthesize(SENTENCE + " It cost $5 today.")
+    assert [w.text for w in clip.words] == (SENTENCE + " It cost $5 today.").split()
+    previous_end = 0
+    for word in clip.words:
+        assert previous_end <= word.start < word.end <= clip.sample_count, word
+        previous_end = word.end
+    assert clip.words[0].start < clip.sample_rate * 0.3
+    assert clip.sample_count - clip.words[-1].end < clip.sample_rate * 0.5
+    number = next(w for w in clip.words if w.text == "$5")  # said as two words, timed as one
+    assert number.end - number.start > clip.sample_rate * 0.2
+    assert piper.synthesize(SENTENCE + " It cost $5 today.") == clip

@@ -128,3 +128,25 @@ def test_the_same_sentence_gives_the_same_audio_whatever_came_before():
     engine.synthesize("Hmm?")
     assert engine.synthesize("A short note on choirs.").pcm == first.pcm
     assert max(abs(v) for v in memoryview(first.pcm).cast("h")) < 32767 * 0.8  # clear of espeak's AGC
+
+
+def _assert_words_in_order_inside(clip: Clip, expected: list[str]) -> None:
+    assert [w.text for w in clip.words] == expected
+    previous_end = 0
+    for word in clip.words:
+        assert previous_end <= word.start < word.end <= clip.sample_count, word
+        assert word.end - word.start >= clip.sample_rate // 100  # at least 10 ms: something is said
+        previous_end = word.end
+    # The words cover the speech: the first starts near the clip's start, the last ends near its end.
+    assert clip.words[0].start < clip.sample_rate * 0.3
+    assert clip.sample_count - clip.words[-1].end < clip.sample_rate * 0.3
+
+
+def test_espeak_reports_each_word_where_it_is_spoken():
+    engine = open_engine(Settings(engine="espeak"))
+    clip = engine.synthesize("The café opened in 1450, naïvely — then closed.")
+    # "1450" is said as several words: one timing; the dash is said as nothing: none.
+    _assert_words_in_order_inside(clip, ["The", "café", "opened", "in", "1450", "naïvely", "then", "closed"])
+    number = clip.words[4]
+    assert number.end - number.start > 3 * (clip.words[3].end - clip.words[3].start)  # four words' worth
+    assert engine.synthesize("The café opened in 1450, naïvely — then closed.") == clip  # words too

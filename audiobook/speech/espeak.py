@@ -2,6 +2,14 @@
 (`pyttsx3.drivers._espeak`) in *synchronous* mode: each call returns only when the sentence is
 fully synthesized, with no polling loop, no temporary files and no stdout chatter. This is the
 default on Linux, where pyttsx3's platform driver is espeak anyway.
+
+Word timing comes from the events the same callback receives: a word event carries its
+``audio_position`` (ms from the start of the utterance) and ``text_position``/``length`` (1-based,
+in characters of the text given: measured with "café naïve", code points, not UTF-8 bytes).
+espeak reports a number it reads as several words ("1450": four events, later ones pointing
+into the same digits): events inside the previous word's text extend that word. A word ends
+where the next word starts, or earlier at the end of its clause (an END event: a comma's pause
+is not part of the word before it).
 """
 
 from __future__ import annotations
@@ -16,7 +24,7 @@ from pathlib import Path
 from ..cache import content_key
 from ..engine_runtime import prepare_espeak
 from ..errors import EngineUnavailable
-from ..model import Clip
+from ..model import Clip, WordTiming
 from .base import VoiceInfo
 
 # One libespeak-ng per process, initialised once, in one mode: remember which adapter owns it.
@@ -90,6 +98,40 @@ def _steady_voice_file(espeak: object, identifier: str, requested: str) -> Path 
     return target
 
 
+_EVENT_LIST_TERMINATED, _EVENT_WORD, _EVENT_END = 0, 1, 5  # espeak_EVENT_TYPE (speak_lib.h)
+_MAX_EVENTS_PER_CALL = 100_000  # the list ends with a terminator; this only bounds a broken one
+
+
+def word_timings(
+    events: list[tuple[int, int, int, int]], text: str, sample_count: int, rate: int
+) -> tuple[WordTiming, ...]:
+    """Words from espeak's word and clause-end events (see the module docstring), in samples."""
+    words: list[list[int]] = []  # [first character, end character, start sample, end sample]
+    for kind, position, length, ms in events:
+        sample = min(max(0, ms) * rate // 1000, sample_count)
+        if kind == _EVENT_END:
+            if words and words[-1][3] < 0:
+                words[-1][3] = sample
+            continue
+        first = max(0, position - 1)
+        if words and first < words[-1][1]:
+            continue  # another piece of the word before it (a number read as several words)
+        if words and words[-1][3] < 0:
+            words[-1][3] = sample
+        words.append([first, first + max(0, length), sample, -1])
+    timings: list[WordTiming] = []
+    previous_end = 0
+    for first, last, start, end in words:
+        end = sample_count if end < 0 else end
+        word = text[first:last].strip()
+        start = max(start, previous_end)
+        if not word or end <= start or any(c.isspace() for c in word):
+            continue  # a word espeak says nothing for, or a span that is not one word: not timed
+        timings.append(WordTiming(word, start, end))
+        previous_end = end
+    return tuple(timings)
+
+
 class EspeakEngine:
     """libespeak-ng via pyttsx3's binding, synchronous mode (exact, no 10 ms sleep per call)."""
 
@@ -113,6 +155,7 @@ class EspeakEngine:
             EspeakEngine._sample_rate = rate
             EspeakEngine._initialised = True
         self._chunks: list[bytes] = []
+        self._events: list[tuple[int, int, int, int]] = []  # (type, text position, length, ms)
         self._seed = _espeak.dll.espeak_ng_SetRandSeed
         self._seed.argtypes, self._seed.restype = [ctypes.c_long], None
         # Keep a reference to the callback: ctypes must not free it while espeak holds it.
@@ -154,17 +197,27 @@ class EspeakEngine:
     def _on_audio(self, wav: ctypes.Array, samples: int, events: object) -> int:
         if samples > 0:
             self._chunks.append(ctypes.string_at(wav, samples * 2))
+        if events:
+            index = 0
+            while index < _MAX_EVENTS_PER_CALL:
+                event = events[index]  # type: ignore[index]
+                if event.type == _EVENT_LIST_TERMINATED:
+                    break
+                if event.type in (_EVENT_WORD, _EVENT_END):
+                    self._events.append((event.type, event.text_position, event.length, event.audio_position))
+                index += 1
         return 0
 
     def synthesize(self, text: str) -> Clip:
         self._chunks = []
+        self._events = []
         self._seed(0)  # breathy and Klatt voices draw noise from espeak's generator: same text, same noise
         # A NUL ends an espeak utterance early: never pass one through.
-        data = text.replace("\x00", " ").encode("utf-8")
-        status = self._espeak.Synth(data, flags=self._espeak.CHARS_UTF8)
+        spoken = text.replace("\x00", " ")
+        status = self._espeak.Synth(spoken.encode("utf-8"), flags=self._espeak.CHARS_UTF8)
         pcm = b"".join(self._chunks) if status == 0 else b""
-        self._chunks = []
-        return Clip(pcm, self._sample_rate)
+        events, self._chunks, self._events = self._events, [], []
+        return Clip(pcm, self._sample_rate, word_timings(events, spoken, len(pcm) // 2, self._sample_rate))
 
     def voices(self) -> list[VoiceInfo]:
         return [

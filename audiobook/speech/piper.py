@@ -40,7 +40,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..errors import EngineUnavailable
-from ..model import Clip
+from ..model import Clip, WordTiming
 from .base import VoiceInfo
 
 # Bump when anything below changes which noise a sentence gets (the rewrite, the generator, the
@@ -199,9 +199,10 @@ def voice_info(files: PiperVoiceFiles) -> VoiceInfo:
 # --- the deterministic graph ---------------------------------------------------------------------
 
 
-def noise_inputs_model(model_bytes: bytes) -> tuple[bytes, list[tuple[str, float, float]]]:
+def noise_inputs_model(model_bytes: bytes) -> tuple[bytes, list[tuple[str, float, float]], str | None]:
     """The model with each RandomNormalLike replaced by a slice of a new input (see the module
-    docstring), serialized; and per new input its name, mean and scale."""
+    docstring), serialized; per new input its name, mean and scale; and the name of the output
+    added for word timing (the phoneme durations, ``Ceil``), None when the graph has no single one."""
     import onnx
     from onnx import TensorProto, helper
 
@@ -240,12 +241,17 @@ def noise_inputs_model(model_bytes: bytes) -> tuple[bytes, list[tuple[str, float
             helper.make_node("Slice", [p + "tiled", p + "zeros", p + "need"], list(node.output), name=p + "slice"),
         ]
         graph.output.append(helper.make_tensor_value_info(p + "need", TensorProto.INT64, [3]))
-    if not noises:
-        return model_bytes, noises
+    # Phoneme durations in frames (what piper.patch_voice_with_alignment marks): an output too.
+    ceil = [output for n in nodes if n.op_type == "Ceil" for output in n.output]
+    durations = ceil[0] if len(ceil) == 1 and all(o.name != ceil[0] for o in graph.output) else None
+    if durations:
+        graph.output.append(helper.make_empty_tensor_value_info(durations))
+    if not noises and not durations:
+        return model_bytes, noises, None
     del graph.node[:]
     graph.node.extend(rewritten)
     # No onnx.checker here (0.34 s of a 1.2 s load): ONNX Runtime checks the graph as it loads it.
-    return model.SerializeToString(), noises
+    return model.SerializeToString(), noises, durations
 
 
 # --- the engine ----------------------------------------------------------------------------------
@@ -293,7 +299,7 @@ class PiperEngine:
         self._voice_hash = voice_hash = hashlib.sha256(model_bytes).hexdigest()[:16]
         config_hash = hashlib.sha256(self.files.config.read_bytes()).hexdigest()[:16]
         try:
-            graph, self._noises = noise_inputs_model(model_bytes)
+            graph, self._noises, self._durations = noise_inputs_model(model_bytes)
         except Exception as exc:  # onnx's own errors: a file that is not an ONNX model, a bad graph
             if isinstance(exc, EngineUnavailable):
                 raise
@@ -389,21 +395,111 @@ class PiperEngine:
         noise_scale = self.noise_scale if noise_scale is None else noise_scale
         noise_w = self.noise_w_scale if noise_w is None else noise_w
         key = text if noise_key is None else noise_key
+        return [audio for audio, _ in self._spoken(text, noise_scale, noise_w, key)]
+
+    def _spoken(self, text: str, noise_scale: float, noise_w: float, key: str) -> list:
+        """Per sentence Piper finds: (float audio, [(spoken, start, end)] per phoneme word)."""
         pieces = []
+        outputs = ["output", self._durations] if self._durations else ["output"]
         for index, phonemes in enumerate(p for p in self._voice.phonemize(text) if p):
             ids = self._voice.phonemes_to_ids(phonemes)
             feed = self._feed(ids, self.noise_for(key, index), self.length_scale, noise_scale, noise_w)
-            pieces.append(self._session.run(["output"], feed)[0].reshape(-1))
+            result = self._session.run(outputs, feed)
+            audio = result[0].reshape(-1)
+            frames = result[1].reshape(-1) if len(result) > 1 else None
+            pieces.append((audio, self._phoneme_words(phonemes, ids, frames)))
         return pieces
+
+    def _phoneme_words(self, phonemes: list[str], ids: list[int], frames: object) -> list[tuple[bool, int, int]]:
+        """Where each word of the phonemes is, in samples of its sentence's audio: one per run of
+        phonemes between spaces, (spoken, start, end) where spoken says it holds a sound (not only
+        punctuation) and start/end bound its sounding phonemes. Empty if the durations do not match
+        the phonemes (the voice has none, or ids not as Piper maps them)."""
+        import numpy as np
+
+        if frames is None or len(frames) != len(ids):  # type: ignore[arg-type]
+            return []
+        samples = (np.asarray(frames) * self._config.hop_length).astype(np.int64)
+        id_map = self._config.phoneme_id_map
+        pad = id_map.get("_", [])
+        position = 0  # index into ids
+        offset = 0  # samples before the current phoneme
+        words: list[tuple[bool, int, int]] = []
+        current: list[int] | None = None  # [start, end] of the sounding phonemes of the word being read
+        run_open = False
+        for number, phoneme in enumerate(["^", *phonemes, "$"]):
+            expected = list(id_map.get(phoneme, [])) + (pad if number <= len(phonemes) else [])
+            if ids[position : position + len(expected)] != expected or not expected:
+                return []
+            width = int(samples[position : position + len(expected)].sum())
+            position += len(expected)
+            inner = 0 < number <= len(phonemes)
+            if inner and phoneme != " ":
+                run_open = True
+                if phoneme.isalpha():  # IPA letters and stress/length marks; not punctuation
+                    if current is None:
+                        current = [offset, offset + width]
+                    current[1] = offset + width
+            elif run_open:
+                words.append((current is not None, *(current or (offset, offset))))
+                current, run_open = None, False
+            offset += width
+        if position != len(ids):
+            return []
+        return words
 
     def synthesize(self, text: str) -> Clip:
         import numpy as np
 
-        pieces = self.sentence_audio(text.replace("\x00", " "))
+        spoken = text.replace("\x00", " ")
+        pieces = self._spoken(spoken, self.noise_scale, self.noise_w_scale, spoken)
         if not pieces:
             return Clip(b"", self.sample_rate)
-        audio = np.concatenate(pieces) * np.float32(self.volume * 32767.0)
-        return Clip(np.clip(audio, -32767, 32767).astype("<i2").tobytes(), self.sample_rate)
+        audio = np.concatenate([a for a, _ in pieces]) * np.float32(self.volume * 32767.0)
+        pcm = np.clip(audio, -32767, 32767).astype("<i2").tobytes()
+        return Clip(pcm, self.sample_rate, self._word_timings(spoken, pieces, len(pcm) // 2))
+
+    def _word_timings(self, text: str, pieces: list, sample_count: int) -> tuple[WordTiming, ...]:
+        """The text's words at the phoneme words' places. espeak (Piper's phonemizer) may say one
+        written word as several ("1450") or none: when the counts differ, each written word is
+        phonemized alone to learn how many it becomes; if that does not add up either, the clip
+        has no word timings (the transcript is then timed by sentence) rather than wrong ones."""
+        spans: list[tuple[int, int]] = []
+        offset = 0
+        for audio, words in pieces:
+            if not words:
+                return ()
+            spans += [(offset + start, offset + end) for spoken, start, end in words if spoken]
+            offset += len(audio)
+        written = [w for w in text.split() if any(c.isalnum() for c in w)]
+        if not written or not spans:
+            return ()
+        if len(written) == len(spans):
+            groups = [1] * len(written)
+        else:
+            groups = [
+                sum(
+                    1
+                    for p in self._voice.phonemize(w)
+                    for x in " ".join("".join(p).split()).split(" ")
+                    if any(c.isalpha() for c in x)
+                )
+                for w in written
+            ]
+            if sum(groups) != len(spans):
+                return ()
+        timings: list[WordTiming] = []
+        index = 0
+        previous_end = 0
+        for word, count in zip(written, groups, strict=True):
+            if count == 0:
+                continue  # said as nothing: left untimed
+            start, end = max(spans[index][0], previous_end), min(spans[index + count - 1][1], sample_count)
+            index += count
+            if end > start:
+                timings.append(WordTiming(word, start, end))
+                previous_end = end
+        return tuple(timings)
 
     def voices(self) -> list[VoiceInfo]:
         return [voice_info(files) for files in package_voices()]

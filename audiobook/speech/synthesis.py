@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from ..cache import ClipCache, content_key
 from ..errors import SpeechError
-from ..model import Clip, Script
+from ..model import Clip, Script, WordTiming
 from .base import SpeechEngine
 
 # --- checking every clip -----------------------------------------------------------------------
@@ -54,6 +54,8 @@ class Speech:
     _keys: tuple[str, ...] = ()
     _cache: ClipCache | None = None
     _clips: tuple[Clip, ...] = ()
+    # Per utterance, its words' timings within its clip (empty where the engine reports none).
+    words: tuple[tuple[WordTiming, ...], ...] = ()
 
     def clip(self, index: int) -> Clip:
         if self._cache is None:
@@ -80,6 +82,7 @@ def synthesize_script(
     kept: list[Clip] = []
     keys: list[str] = []
     counts: list[int] = []
+    words: list[tuple[WordTiming, ...]] = []
     rates: set[int] = set()
     synthesized = 0
     total = len(script.utterances)
@@ -112,6 +115,7 @@ def synthesize_script(
                     cache.put(key, clip)
             keys.append(key)
             counts.append(clip.sample_count)
+            words.append(clip.words)
             rates.add(clip.sample_rate)
             if cache is None:
                 kept.append(clip)
@@ -129,4 +133,5 @@ def synthesize_script(
         tuple(keys),
         cache,
         tuple(kept),
+        words=tuple(words),
     )
