@@ -31,7 +31,7 @@ from .cover import article_cover
 from .errors import AudiobookError, OutputError
 from .executors import open_executor
 from .files import unique_slug
-from .ledger import OUTPUT_FORMAT, ArticleReport, BuildLedger, BuildReport
+from .ledger import EARLIER_OUTPUT_FORMATS, OUTPUT_FORMAT, ArticleReport, BuildLedger, BuildReport
 from .manifest import Entries, load_manifest, remove_outputs
 from .parse import ARTICLE_SUFFIXES, read_article, read_source
 from .publish import channel_cover_image, publish_archive
@@ -80,7 +80,7 @@ def build_archive(
     with build_lock(out_dir, wait_for_lock, lambda: emit("waiting", {"output": str(out_dir)})):
         for leftover in out_dir.glob(".*.part"):  # from a build that was killed mid-write
             leftover.unlink(missing_ok=True)
-        previous, problem = load_manifest(out_dir, OUTPUT_FORMAT)
+        previous, problem = load_manifest(out_dir, OUTPUT_FORMAT, EARLIER_OUTPUT_FORMATS)
         ledger = BuildLedger(out_dir, previous, settings_fingerprint(settings), emit)
         if problem:
             ledger.warn(problem)

@@ -23,7 +23,7 @@ from .formats import TagInfo, output_format
 from .model import Article
 from .pages import article_page, embed_page, site_for, write_static
 from .parse import read_article
-from .publish import chapters_json, webvtt
+from .publish import chapters_json, transcript_json, webvtt
 from .script import build_script
 from .settings import Settings
 from .speech import SpeechEngine, open_engine, synthesize_script
@@ -37,6 +37,7 @@ class ConversionResult:
     slug: str
     audio_file: Path  # in the output format's container (MP3)
     transcript: Path
+    transcript_json: Path  # the same, as a Podcasting 2.0 JSON transcript
     chapters_file: Path
     cover_file: Path
     page: Path
@@ -107,7 +108,7 @@ def convert_article(
     )
     report("audio", 0, 1)
     output = output_format(settings)
-    spoken = build_timeline(script, speech.sample_counts, speech.sample_rate)
+    spoken = build_timeline(script, speech.sample_counts, speech.sample_rate, speech.words)
     encoded = master(speech.clip, spoken, settings, cache.segments, threads, output)
     # From here on, times are those of the audio file as written (part streams joined end to end).
     timeline = place_in_stream(
@@ -136,10 +137,12 @@ def convert_article(
     slug = slug or output_slug(article)
     audio, vtt = out_dir / output.file_name(slug), out_dir / f"{slug}.vtt"
     chapters = out_dir / f"{slug}.chapters.json"
+    words = out_dir / f"{slug}.transcript.json"
     cover_file = out_dir / f"{slug}{cover.suffix}"
     page, embed = out_dir / f"{slug}.html", out_dir / f"{slug}.embed.html"
     site = site_for(settings)
     write_atomic(vtt, webvtt(timeline))
+    write_atomic(words, transcript_json(timeline))
     write_atomic(chapters, chapters_json(timeline))
     write_atomic(cover_file, cover.data)
     write_atomic(page, article_page(article, timeline, slug, cover_file.name, site, audio.name))
@@ -153,6 +156,7 @@ def convert_article(
         slug=slug,
         audio_file=audio,
         transcript=vtt,
+        transcript_json=words,
         chapters_file=chapters,
         cover_file=cover_file,
         page=page,

@@ -44,6 +44,7 @@ class FeedEpisode:
     transcript: str
     chapters: Sequence[tuple[str, int]] = ()  # (title, start ms)
     references: Sequence[tuple[str, str | None]] = field(default=())  # (text, url)
+    transcript_json: str | None = None  # the Podcasting 2.0 JSON transcript (word by word)
 
 
 def _text(value: str | None) -> str:
@@ -138,6 +139,8 @@ def podcast_feed(channel: FeedSettings, publication: str, episodes: Sequence[Fee
             for title, start in episode.chapters:
                 _sub(simple, "psc:chapter", start=timestamp(start), title=title)
         _sub(item, "podcast:transcript", url=base + episode.transcript, type="text/vtt")
+        if episode.transcript_json:
+            _sub(item, "podcast:transcript", url=base + episode.transcript_json, type="application/json")
     ET.indent(rss)
     return ET.tostring(rss, encoding="utf-8", xml_declaration=True) + b"\n"
 

@@ -17,7 +17,12 @@ from .manifest import Entries, outputs_intact, remove_outputs, write_manifest
 from .tasks import ArticleFields, ConversionTask
 
 # Bump when the same input and settings would produce different output files.
-OUTPUT_FORMAT = "1"
+# What the outputs of an article are; bumped when they change for the same input (2: word-timed
+# WebVTT cues and the JSON transcript). It is part of every article's input hash, so a bump
+# rebuilds every article; a manifest of an earlier format is still read (not set aside), so the
+# rebuild replaces and removes the outputs it names as usual, without a warning.
+OUTPUT_FORMAT = "2"
+EARLIER_OUTPUT_FORMATS = ("1",)
 
 Emit = Callable[[str, dict[str, Any]], None]
 

@@ -32,8 +32,13 @@ class InvalidManifest(ValueError):
     """The reason a manifest cannot be trusted (one line)."""
 
 
-def load_manifest(out_dir: Path, output_format: str) -> tuple[Entries, str | None]:
-    """Entries by source, and a warning when the manifest on disk had to be set aside."""
+def load_manifest(
+    out_dir: Path, output_format: str, earlier_formats: tuple[str, ...] = ()
+) -> tuple[Entries, str | None]:
+    """Entries by source, and a warning when the manifest on disk had to be set aside.
+
+    A manifest of one of ``earlier_formats`` is read as well (its entries are validated the same
+    way): the build rebuilds its articles, whose input hashes include the format."""
     path = out_dir / MANIFEST
     try:
         if path.is_symlink() or not path.is_file():
@@ -42,7 +47,7 @@ def load_manifest(out_dir: Path, output_format: str) -> tuple[Entries, str | Non
             raise InvalidManifest(f"larger than {MAX_MANIFEST_BYTES // 2**20} MB")
         with open(path, encoding="utf-8") as stream:
             data = json.load(stream)
-        return _validated(data, out_dir, output_format), None
+        return _validated(data, out_dir, (output_format, *earlier_formats)), None
     except FileNotFoundError:
         return {}, None
     except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:
@@ -86,11 +91,11 @@ def remove_outputs(out_dir: Path, entry: dict[str, Any], keep: set[str] = frozen
 # --- validation ---------------------------------------------------------------------------------
 
 
-def _validated(data: object, out_dir: Path, output_format: str) -> Entries:
+def _validated(data: object, out_dir: Path, formats: tuple[str, ...]) -> Entries:
     if not isinstance(data, dict) or not isinstance(data.get("articles"), list):
         raise InvalidManifest("no list of articles")
-    if data.get("format") != output_format:
-        raise InvalidManifest(f"format {data.get('format')!r}, expected {output_format!r}")
+    if data.get("format") not in formats:
+        raise InvalidManifest(f"format {data.get('format')!r}, expected {formats[0]!r}")
     entries: Entries = {}
     slugs: set[str] = set()
     for number, entry in enumerate(data["articles"], 1):

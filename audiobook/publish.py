@@ -1,5 +1,6 @@
-"""Stage 6: publishing. Per article, the transcript (WebVTT) and Podcasting 2.0 JSON chapters
-(both read the same Timeline as the ID3 chapters, so all three always agree); per archive, the
+"""Stage 6: publishing. Per article, the transcript (WebVTT, timed by word where the engine
+reports word boundaries; and the same as a Podcasting 2.0 JSON transcript) and Podcasting 2.0
+JSON chapters (all read the same Timeline as the ID3 chapters, so they always agree); per archive, the
 index page, the channel cover and the podcast feed.
 """
 
@@ -18,14 +19,48 @@ from .settings import Settings
 from .timeline import Timeline, timestamp
 
 
+def _cue_text(text: str) -> str:
+    """Caption text as WebVTT cue text: one line, no "-->" (it would end the cue's timing line),
+    and &, < and > as character references (a "<" would open a tag)."""
+    text = " ".join(text.replace("-->", "→").split())
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def webvtt(timeline: Timeline) -> str:
-    """One cue per spoken sentence, with its real start and end."""
+    """One cue per spoken sentence, with its real start and end; where the words are timed, each
+    word after the first carries its start as an inline timestamp ("karaoke" cue text, WebVTT
+    §4.2: every timestamp after the cue's start, before its end, and after the one before it — a
+    word whose start is not is joined to the word before it)."""
     lines = ["WEBVTT", ""]
     for number, cue in enumerate(timeline.cues, start=1):
-        # "-->" inside a cue would end it early; a blank line would split it.
-        text = " ".join(cue.caption.replace("-->", "→").split())
+        if cue.words:
+            pieces = [_cue_text(cue.words[0].text)]
+            stamp = cue.start_ms
+            for word in cue.words[1:]:
+                if stamp < word.start_ms < cue.end_ms:
+                    pieces.append(f"<{timestamp(word.start_ms)}>{_cue_text(word.text)}")
+                    stamp = word.start_ms
+                else:
+                    pieces[-1] += " " + _cue_text(word.text)
+            text = " ".join(pieces)
+        else:
+            text = _cue_text(cue.caption)
         lines += [str(number), f"{timestamp(cue.start_ms)} --> {timestamp(cue.end_ms)}", text, ""]
     return "\n".join(lines)
+
+
+def transcript_json(timeline: Timeline) -> str:
+    """The Podcasting 2.0 JSON transcript (version 1.0.0): one segment per word where the words
+    are timed, else one per sentence; times in seconds, ascending. No speaker: one narrator."""
+    segments = []
+    for cue in timeline.cues:
+        for text, start, end in [(w.text, w.start_ms, w.end_ms) for w in cue.words] or [
+            (" ".join(cue.caption.split()), cue.start_ms, cue.end_ms)
+        ]:
+            segments.append({"startTime": round(start / 1000, 3), "endTime": round(end / 1000, 3), "body": text})
+    lines = ",\n".join(json.dumps(segment, ensure_ascii=False) for segment in segments)  # a word a line
+    return f'{{"version": "1.0.0", "segments": [\n{lines}\n]}}\n'
+
 
 
 def chapters_json(timeline: Timeline) -> str:
@@ -94,6 +129,7 @@ def publish_archive(
                 image=e["outputs"]["cover"],
                 chapters_file=e["outputs"]["chapters"],
                 transcript=e["outputs"]["transcript"],
+                transcript_json=e["outputs"].get("transcript_json"),  # an older build's entry has none
                 chapters=[(c["title"], c["start_ms"]) for c in e.get("chapters", [])],
                 references=[(r["text"], r.get("url")) for r in e.get("references", [])],
             )

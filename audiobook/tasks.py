@@ -53,6 +53,7 @@ def convert(task: ConversionTask, out_dir: Path, report: Report) -> ArticleField
     outputs = {
         AUDIO_OUTPUT: result.audio_file.name,  # "mp3": a stored key, kept whatever the container
         "transcript": result.transcript.name,
+        "transcript_json": result.transcript_json.name,
         "chapters": result.chapters_file.name,
         "cover": result.cover_file.name,
         "page": result.page.name,

@@ -1,7 +1,9 @@
 """Who starts when: computed once from sample counts; every output reads it from here.
 
-Pure functions over plain numbers (no audio, no I/O), so chapter and cue times are exact and
-testable without a TTS engine. Times are in milliseconds of the final audio.
+Pure functions over plain numbers (no audio, no I/O), so chapter, cue and word times are exact
+and testable without a TTS engine. Times are in milliseconds of the final audio. A word's time is
+placed as its sentence's is: an offset in samples from its clip's start, carried through the
+same resampling and part-stream arithmetic (``place_in_stream``), so words stay inside their cue.
 """
 
 from __future__ import annotations
@@ -9,18 +11,33 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
-from .model import Script
+from .model import Script, WordTiming
+
+
+@dataclass(frozen=True)
+class CueWord:
+    """A word of a caption as a reader sees it (with its punctuation), and when it is spoken."""
+
+    text: str
+    start_ms: int
+    end_ms: int
 
 
 @dataclass(frozen=True)
 class Cue:
-    """One spoken sentence: when it starts and ends, and its caption for the transcript."""
+    """One spoken sentence: when it starts and ends, and its caption for the transcript.
+
+    ``words``: the caption's words with their times, in order, inside the cue, together the whole
+    caption (its words joined by single spaces); empty when the engine reported no word timings.
+    """
 
     start_ms: int
     end_ms: int
     caption: str
     chapter: int
+    words: tuple[CueWord, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -37,6 +54,8 @@ class Segment:
     start: int
     speech: int
     silence: int
+    # Where the cue's words are heard: (start, end) in samples from ``start``, one per Cue word.
+    words: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -68,11 +87,70 @@ CUT_PAUSE_MS = 600
 SENTENCE_CUT_PAUSE_MS = 200
 
 
-def build_timeline(script: Script, clip_samples: Sequence[int], sample_rate: int) -> Timeline:
-    """Lay clips end to end with each utterance's pause after it."""
+def _comparable(word: str) -> str:
+    return "".join(c for c in word.casefold() if c.isalnum())
+
+
+def caption_words(caption: str, spoken: Sequence[WordTiming]) -> tuple[tuple[str, int, int], ...]:
+    """The caption's words with the times of the spoken words they were read as.
+
+    The engine was given the sentence normalized for speech ("$5" → "five dollars"), the reader
+    sees the caption, so the two word lists are matched (difflib, on letters and digits only):
+    equal words take their spoken word's time; a run of caption words read as a different run of
+    spoken words shares that run's time evenly, in order; a caption word spoken as nothing (a
+    dash) joins the word before it (the first such word, the word after it). Returns
+    (text, start, end) per timed word, texts joined by spaces giving the caption's words; empty
+    when nothing could be matched.
+    """
+    tokens = caption.split()
+    if not tokens or not spoken:
+        return ()
+    times: list[tuple[int, int] | None] = [None] * len(tokens)
+    # Only words with letters or digits are matched; the others (dashes, bullets) are spoken as nothing.
+    wordy = [index for index, token in enumerate(tokens) if _comparable(token)]
+    keys = [_comparable(tokens[index]) for index in wordy]
+    matcher = SequenceMatcher(None, keys, [_comparable(w.text) for w in spoken], False)
+    last = -1  # the caption word timed last, for spoken words that have none
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "insert":
+            if last >= 0:
+                times[last] = (times[last][0], spoken[j2 - 1].end)  # type: ignore[index]
+            continue
+        if tag == "delete":
+            continue
+        count, words = i2 - i1, j2 - j1
+        for k in range(count):
+            first, end = j1 + k * words // count, j1 + (k + 1) * words // count
+            if end > first:
+                last = wordy[i1 + k]
+                times[last] = (spoken[first].start, spoken[end - 1].end)
+    timed: list[list] = []
+    waiting: list[str] = []  # untimed words before the first timed one
+    for token, time in zip(tokens, times, strict=True):
+        if time is None:
+            if timed:
+                timed[-1][0] += " " + token
+            else:
+                waiting.append(token)
+        else:
+            timed.append([" ".join([*waiting, token]), *time])
+            waiting = []
+    return tuple((text, start, end) for text, start, end in timed)
+
+
+def build_timeline(
+    script: Script,
+    clip_samples: Sequence[int],
+    sample_rate: int,
+    clip_words: Sequence[Sequence[WordTiming]] | None = None,
+) -> Timeline:
+    """Lay clips end to end with each utterance's pause after it; ``clip_words``, per clip, the
+    engine's word timings (inside the clip, as ``Clip.words``) time the cues' words."""
     utterances = script.utterances
     if len(clip_samples) != len(utterances):
         raise ValueError(f"{len(clip_samples)} clips for {len(utterances)} utterances")
+    if clip_words is not None and len(clip_words) != len(utterances):
+        raise ValueError(f"word timings for {len(clip_words)} clips of {len(utterances)}")
     segments: list[Segment] = []
     cues: list[Cue] = []
     chapter_starts: list[int] = []
@@ -94,13 +172,16 @@ def build_timeline(script: Script, clip_samples: Sequence[int], sample_rate: int
                 part_starts.append(position)
             speech = clip_samples[index]
             silence = (utterance.pause_after_ms * sample_rate + 500) // 1000
-            segments.append(Segment(position, speech, silence))
+            words = caption_words(utterance.caption, clip_words[index]) if clip_words else ()
+            words = tuple(w for w in words if w[2] <= speech)  # the clip's own words: always
+            segments.append(Segment(position, speech, silence, tuple((start, end) for _, start, end in words)))
             cues.append(
                 Cue(
                     samples_to_ms(position, sample_rate),
                     samples_to_ms(position + speech, sample_rate),
                     utterance.caption,
                     chapter_number,
+                    _cue_words(words, position, sample_rate),
                 )
             )
             position += speech + silence
@@ -113,6 +194,13 @@ def build_timeline(script: Script, clip_samples: Sequence[int], sample_rate: int
     )
     return Timeline(
         sample_rate, position, tuple(segments), tuple(cues), chapters, tuple(chapter_starts), tuple(part_starts)
+    )
+
+
+def _cue_words(words: Sequence[tuple[str, int, int]], position: int, rate: int) -> tuple[CueWord, ...]:
+    return tuple(
+        CueWord(text, samples_to_ms(position + start, rate), samples_to_ms(position + end, rate))
+        for text, start, end in words
     )
 
 
@@ -141,8 +229,13 @@ def place_in_stream(
     for segment, cue in zip(timeline.segments, timeline.cues, strict=True):
         start = placed(segment.start)
         speech = round(segment.speech * scale)
-        segments.append(Segment(start, speech, round(segment.silence * scale)))
-        cues.append(Cue(samples_to_ms(start, rate), samples_to_ms(start + speech, rate), cue.caption, cue.chapter))
+        spans = tuple((round(a * scale), round(b * scale)) for a, b in segment.words)
+        segments.append(Segment(start, speech, round(segment.silence * scale), spans))
+        texts = [word.text for word in cue.words]
+        words = _cue_words([(t, a, b) for t, (a, b) in zip(texts, spans, strict=True)], start, rate)
+        cues.append(
+            Cue(samples_to_ms(start, rate), samples_to_ms(start + speech, rate), cue.caption, cue.chapter, words)
+        )
     chapter_streams = [stream_starts[part_of[start]] for start in timeline.chapter_starts]
     ends = chapter_streams[1:] + [stream_starts[-1]]
     chapters = tuple(

@@ -92,7 +92,7 @@ def test_twenty_articles_built_with_manifest(built):
     entry = manifest["articles"][0]
     assert entry["source"] == "01-rivers.md" and entry["status"] == "built" and entry["error"] is None
     assert entry["slug"] == "a-short-note-on-rivers" and entry["title"] == "A short note on rivers"
-    assert set(entry["outputs"]) == {"mp3", "transcript", "chapters", "cover", "page", "embed"}
+    assert set(entry["outputs"]) == {"mp3", "transcript", "transcript_json", "chapters", "cover", "page", "embed"}
     assert [c["title"] for c in entry["chapters"]] == ["A short note on rivers", "Then", "Now"]
     assert entry["hashes"]["input"] and entry["hashes"]["settings"]
     for article in manifest["articles"]:
@@ -125,7 +125,7 @@ def test_serial_parallel_and_cached_builds_are_byte_identical(built, tmp_path):
     cached = build_archive(root / "articles", tmp_path / "cached", jobs=2, cache_dir=root / "cache")
     assert sum(a.synthesized for a in cached.articles) == 0
     reference = outputs(root / "out")
-    assert len(reference) == 20 * 6 + 4  # six files per article; index, cover, player.js, player.css
+    assert len(reference) == 20 * 7 + 4  # seven files per article; index, cover, player.js, player.css
     assert outputs(tmp_path / "serial") == reference
     assert outputs(tmp_path / "cached") == reference
 

@@ -138,9 +138,37 @@ def test_transcript_highlight_follows_current_time_and_click_seeks(open_page):
     page.wait_for_function("document.querySelector('.ab-cue.ab-current') !== null")
     assert page.locator(".ab-cue.ab-current").get_attribute("data-start") == cues.nth(4).get_attribute("data-start")
     second = float(cues.nth(1).get_attribute("data-start"))
-    cues.nth(1).click()
+    cues.nth(1).dispatch_event("click")  # on the sentence, not one of its words
     page.wait_for_function(f"Math.abs(document.querySelector('audio').currentTime - {second}) < 0.05")
     page.wait_for_function(f"document.querySelector('.ab-cue.ab-current').dataset.start === '{second:.3f}'")
+
+
+def test_the_word_being_spoken_is_highlighted_and_clicking_a_word_seeks_to_it(open_page):
+    page = open_page("long.md")
+    words = page.locator(".ab-cue .ab-w")
+    assert words.count() >= 20
+    third_cue_words = page.locator(".ab-cue >> nth=2").locator(".ab-w")
+    target = third_cue_words.nth(2)
+    start = float(target.get_attribute("data-start"))
+    page.evaluate(f"document.querySelector('audio').currentTime = {start + 0.02}")
+    page.wait_for_function("document.querySelectorAll('.ab-w.ab-now').length === 1")
+    assert page.locator(".ab-w.ab-now").get_attribute("data-start") == target.get_attribute("data-start")
+    assert page.locator(".ab-w.ab-now").evaluate("w => w.closest('.ab-cue').classList.contains('ab-current')")
+    assert page.locator("[aria-live]").count() == 0  # words change silently for screen readers
+    # Playing moves the highlight on to later words.
+    page.click(".ab-play")
+    page.wait_for_function(
+        f"(w => w && parseFloat(w.dataset.start) > {start})(document.querySelector('.ab-w.ab-now'))", timeout=10_000
+    )
+    page.click(".ab-play")
+    other = words.nth(words.count() - 3)
+    other_start = float(other.get_attribute("data-start"))
+    other.click()
+    page.wait_for_function(f"Math.abs(document.querySelector('audio').currentTime - {other_start}) < 0.05")
+    page.wait_for_function(
+        f"document.querySelector('.ab-w.ab-now').dataset.start === '{other.get_attribute('data-start')}'"
+    )
+    assert page.problems == []
 
 
 def test_markup_in_a_title_is_shown_as_text_and_runs_nothing(open_page):

@@ -75,8 +75,24 @@ def test_feed_parses_cleanly_and_carries_every_episode(site):
 def test_podcasting_20_tags_point_at_real_files(site):
     text = (site / "out" / "feed.xml").read_text(encoding="utf-8")
     assert 'xmlns:podcast="https://podcastindex.org/namespace/1.0"' in text
-    for kind, mime in (("chapters.json", "application/json+chapters"), ("vtt", "text/vtt")):
+    kinds = (
+        ("chapters.json", "application/json+chapters"),
+        ("vtt", "text/vtt"),
+        ("transcript.json", "application/json"),
+    )
+    for kind, mime in kinds:
         assert f'.{kind}" type="{mime}"' in text
+    # Both transcripts of every episode, each a file of the archive: the WebVTT and the JSON one.
+    import xml.etree.ElementTree as ET
+
+    namespace = "{https://podcastindex.org/namespace/1.0}"
+    for item in ET.fromstring(text.encode()).iter("item"):
+        found = {(t.get("type"), t.get("url").rsplit("/", 1)[1]) for t in item.iter(namespace + "transcript")}
+        assert {mime for mime, _ in found} == {"text/vtt", "application/json"}
+        for _, name in found:
+            assert (site / "out" / name).is_file()
+        words = json.loads((site / "out" / dict(found)["application/json"]).read_text(encoding="utf-8"))
+        assert words["version"] == "1.0.0" and len(words["segments"]) > 5
     chapters = json.loads(next((site / "out").glob("an-older-note.chapters.json")).read_text())
     assert chapters["version"] == "1.2.0"
 

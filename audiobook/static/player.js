@@ -19,21 +19,39 @@
     var chapters = Array.prototype.slice.call(player.querySelectorAll(".ab-chapter"));
     var cues = Array.prototype.slice.call(document.querySelectorAll(".ab-cue"));
     var starts = cues.map(function (cue) { return parseFloat(cue.dataset.start); });
+    // Timed words (inside their sentence): each is spoken from its start to the next word's, or
+    // to its sentence's end. Highlighted by class only: no aria change per word (no chatter).
+    var words = Array.prototype.slice.call(document.querySelectorAll(".ab-cue .ab-w"));
+    var wordStarts = words.map(function (word) { return parseFloat(word.dataset.start); });
+    var wordEnds = words.map(function (word, i) {
+      var next = words[i + 1], cue = word.closest(".ab-cue");
+      return next && next.closest(".ab-cue") === cue ? wordStarts[i + 1] : parseFloat(cue.dataset.end);
+    });
     var duration = parseFloat(player.dataset.duration) || 0;
-    var current = null, currentChapter = null, dragging = false;
+    var current = null, currentWord = null, currentChapter = null, dragging = false;
 
     function seek(seconds) {
       audio.currentTime = Math.min(Math.max(0, seconds), duration || audio.duration || 0);
       update();
     }
 
-    function cueAt(t) {  // the last cue that started at or before t (binary search)
-      var lo = 0, hi = starts.length - 1, found = -1;
+    function lastStarted(list, t) {  // index of the last start at or before t (binary search), or -1
+      var lo = 0, hi = list.length - 1, found = -1;
       while (lo <= hi) {
         var mid = (lo + hi) >> 1;
-        if (starts[mid] <= t + 0.001) { found = mid; lo = mid + 1; } else { hi = mid - 1; }
+        if (list[mid] <= t + 0.001) { found = mid; lo = mid + 1; } else { hi = mid - 1; }
       }
+      return found;
+    }
+
+    function cueAt(t) {  // the last cue that started at or before t
+      var found = lastStarted(starts, t);
       return found >= 0 ? cues[found] : null;
+    }
+
+    function wordAt(t) {  // the word being spoken at t, if any
+      var found = lastStarted(wordStarts, t);
+      return found >= 0 && t < wordEnds[found] ? words[found] : null;
     }
 
     function update() {
@@ -57,6 +75,12 @@
         }
         if (current) current.removeAttribute("aria-current");
         current = cue;
+      }
+      var word = wordAt(t);
+      if (word !== currentWord) {
+        if (currentWord) currentWord.classList.remove("ab-now");
+        if (word) word.classList.add("ab-now");
+        currentWord = word;
       }
       var chapter = null;
       chapters.forEach(function (button) { if (parseFloat(button.dataset.start) <= t + 0.001) chapter = button; });
@@ -83,8 +107,11 @@
     chapters.forEach(function (button) {
       button.addEventListener("click", function () { seek(parseFloat(button.dataset.start)); });
     });
-    cues.forEach(function (cue) {
-      cue.addEventListener("click", function () { seek(parseFloat(cue.dataset.start)); });
+    cues.forEach(function (cue) {  // a click on a word seeks to the word, elsewhere to the sentence
+      cue.addEventListener("click", function (event) {
+        var word = event.target.closest && event.target.closest(".ab-w");
+        seek(parseFloat((word && cue.contains(word) ? word : cue).dataset.start));
+      });
     });
     document.addEventListener("keydown", function (event) {
       var tag = (event.target.tagName || "").toLowerCase();
