@@ -233,6 +233,10 @@ class ClipCache:
                 _mark(self.root)
             self._marked = True
 
+    def has(self, key: str) -> bool:
+        """Whether an entry exists (not whether it is good: `get` checks that)."""
+        return os.path.isfile(self._blobs._path(key))
+
     def get(self, key: str) -> Clip | None:
         found = self._blobs.get(key)
         if found is None:

@@ -105,6 +105,7 @@ def convert_article(
         label=str(source),
         cache=cache,
         on_clip=lambda done, total: report("speech", done, total),
+        threads=threads,
     )
     report("audio", 0, 1)
     output = output_format(settings)

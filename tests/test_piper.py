@@ -11,6 +11,7 @@ import hashlib
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -141,3 +142,19 @@ def test_word_timings_are_in_order_inside_the_clip_and_cover_the_sentence(piper)
     number = next(w for w in clip.words if w.text == "$5")  # said as two words, timed as one
     assert number.end - number.start > clip.sample_rate * 0.2
     assert piper.synthesize(SENTENCE + " It cost $5 today.") == clip
+
+
+def test_one_article_speaks_on_several_threads_with_the_same_bytes(piper):
+    from audiobook import build_script
+    from audiobook.parse import parse_article
+
+    text = "# Threads\n\n" + " ".join(f"Sentence number {n} is spoken on whichever thread is free." for n in range(6))
+    script = build_script(parse_article(Path("threads.md"), text + "\n"), Settings(engine="piper"))
+    from audiobook.speech import synthesize_script
+
+    def spoken(threads: int) -> list[bytes]:
+        speech = synthesize_script(script, piper, 175, threads=threads)
+        return [speech.clip(i).pcm for i in range(len(speech.sample_counts))]
+
+    assert len(script.utterances) >= 7
+    assert spoken(2) == spoken(1)

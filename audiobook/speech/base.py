@@ -24,6 +24,8 @@ class SpeechEngine(Protocol):
     version: str
     fingerprint: str  # everything that shapes the sound: engine, version, voice, rate, volume
     sample_rate: int | None  # known before speaking (None: only from the clips, e.g. pyttsx3's drivers)
+    # An engine may also say `concurrent = True`: it can speak from several threads at once, with
+    # the same result (synthesis then speaks one article's sentences on every core).
 
     def synthesize(self, text: str) -> Clip:
         """Speak one sentence-sized text; return its audio (may be empty on engine failure)."""

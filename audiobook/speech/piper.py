@@ -279,6 +279,7 @@ class PiperEngine:
     """A Piper voice behind the seam (see the module docstring)."""
 
     name = "piper"
+    concurrent = True  # one session may run from several threads: one article speaks on every core
 
     def __init__(self, voice: str | None, rate_wpm: int, volume: float, language: str = "en"):
         started = time.perf_counter()

@@ -8,7 +8,9 @@ Every sentence of the script is in the audio, or nothing is written.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 from ..cache import ClipCache, content_key
@@ -73,12 +75,16 @@ def synthesize_script(
     label: str = "",
     cache: ClipCache | None = None,
     on_clip: Callable[[int, int], None] | None = None,
+    threads: int | None = 1,
 ) -> Speech:
     """One verified clip per utterance, in script order (retry once, then SpeechError).
 
     With a cache, a sentence already spoken with the same engine settings is reused; a damaged
-    cache entry fails its checksum and is spoken again.
+    cache entry fails its checksum and is spoken again. An engine that may speak from several
+    threads at once (``concurrent``: Piper) speaks the sentences ahead on ``threads`` threads
+    (None: one per core); its output does not depend on the order, so neither do the bytes.
     """
+    ahead = _LookAhead(engine, script, cache, threads)
     kept: list[Clip] = []
     keys: list[str] = []
     counts: list[int] = []
@@ -87,40 +93,45 @@ def synthesize_script(
     synthesized = 0
     total = len(script.utterances)
     engine_rate = getattr(engine, "sample_rate", None)  # known before speaking for some engines
-    for chapter in script.chapters:
-        for index, utterance in enumerate(chapter.utterances, start=1):
-            key = content_key(engine.fingerprint, utterance.text) if cache else ""
-            clip = cache.get(key) if cache else None
-            # A cache entry is checked as a fresh clip is (its checksum only proves it is whole):
-            # a crafted one of the wrong length or rate is spoken again instead of trusted.
-            if clip is not None and (
-                clip_problem(clip, utterance.text, rate_wpm)
-                or (rates or {engine_rate or clip.sample_rate}) != {clip.sample_rate}
-            ):
-                clip = None
-            if clip is None:
-                clip = engine.synthesize(utterance.text)
-                problem = clip_problem(clip, utterance.text, rate_wpm)
-                if problem:
-                    clip = engine.synthesize(utterance.text)
+    try:
+        position = -1
+        for chapter in script.chapters:
+            for index, utterance in enumerate(chapter.utterances, start=1):
+                position += 1
+                key = content_key(engine.fingerprint, utterance.text) if cache else ""
+                clip = cache.get(key) if cache else None
+                # A cache entry is checked as a fresh clip is (its checksum only proves it is whole):
+                # a crafted one of the wrong length or rate is spoken again instead of trusted.
+                if clip is not None and (
+                    clip_problem(clip, utterance.text, rate_wpm)
+                    or (rates or {engine_rate or clip.sample_rate}) != {clip.sample_rate}
+                ):
+                    clip = None
+                if clip is None:
+                    clip = ahead.clip(position, utterance.text)
                     problem = clip_problem(clip, utterance.text, rate_wpm)
-                if problem:
-                    sentence = utterance.caption if len(utterance.caption) <= 70 else utterance.caption[:67] + "..."
-                    raise SpeechError(
-                        f"{label + ': ' if label else ''}{problem} for sentence {index} of chapter "
-                        f"'{chapter.title}' (\"{sentence}\"), twice"
-                    )
-                synthesized += 1
-                if cache:
-                    cache.put(key, clip)
-            keys.append(key)
-            counts.append(clip.sample_count)
-            words.append(clip.words)
-            rates.add(clip.sample_rate)
-            if cache is None:
-                kept.append(clip)
-            if on_clip:
-                on_clip(len(counts), total)
+                    if problem:
+                        clip = engine.synthesize(utterance.text)
+                        problem = clip_problem(clip, utterance.text, rate_wpm)
+                    if problem:
+                        sentence = utterance.caption if len(utterance.caption) <= 70 else utterance.caption[:67] + "..."
+                        raise SpeechError(
+                            f"{label + ': ' if label else ''}{problem} for sentence {index} of chapter "
+                            f"'{chapter.title}' (\"{sentence}\"), twice"
+                        )
+                    synthesized += 1
+                    if cache:
+                        cache.put(key, clip)
+                keys.append(key)
+                counts.append(clip.sample_count)
+                words.append(clip.words)
+                rates.add(clip.sample_rate)
+                if cache is None:
+                    kept.append(clip)
+                if on_clip:
+                    on_clip(len(counts), total)
+    finally:
+        ahead.close()
     if len(rates) > 1:
         raise SpeechError(
             f"{label + ': ' if label else ''}the engine changed sample rate mid-article ({sorted(rates)})"
@@ -135,3 +146,48 @@ def synthesize_script(
         tuple(kept),
         words=tuple(words),
     )
+
+
+class _LookAhead:
+    """Sentences spoken ahead of the loop that checks and caches them, on a few threads, for an
+    engine that allows it; a window of twice the threads bounds the clips held in memory. Those
+    found in the cache when the loop opens are not spoken."""
+
+    def __init__(self, engine: SpeechEngine, script: Script, cache: ClipCache | None, threads: int | None) -> None:
+        self.engine = engine
+        workers = max(1, threads or os.cpu_count() or 1)
+        self.pool = None
+        self.pending: dict[int, Future[Clip]] = {}
+        if workers > 1 and getattr(engine, "concurrent", False):
+            texts = [u.text for u in script.utterances]
+            self.todo = iter(
+                (i, text)
+                for i, text in enumerate(texts)
+                if not (cache and cache.has(content_key(engine.fingerprint, text)))
+            )
+            self.window = 2 * workers
+            self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="speech")
+            self._fill()
+
+    def _fill(self) -> None:
+        assert self.pool is not None
+        while len(self.pending) < self.window:
+            try:
+                position, text = next(self.todo)
+            except StopIteration:
+                return
+            self.pending[position] = self.pool.submit(self.engine.synthesize, text)
+
+    def clip(self, position: int, text: str) -> Clip:
+        future = self.pending.pop(position, None)
+        if future is None:
+            return self.engine.synthesize(text)
+        clip = future.result()
+        self._fill()
+        return clip
+
+    def close(self) -> None:
+        if self.pool is not None:
+            for future in self.pending.values():
+                future.cancel()
+            self.pool.shutdown(wait=True)
