@@ -20,6 +20,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
+# These figures are espeak's (issues 4 and 7); the neural voice has its own: bench/neural_bench.py.
+os.environ.setdefault("AUDIOBOOK_ENGINE", "espeak")
 from corpus import write_corpus  # noqa: E402
 from record import record  # noqa: E402
 
