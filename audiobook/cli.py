@@ -354,9 +354,10 @@ def lexicon_check(
         total = len(settings.lexicon.entries)
         for file, _ in _article_files([folder]):
             article = read_article(file)
-            # Match against the narration before any replacement, as the entries would see it.
+            # Match against the sentences as written and as normalized without the lexicon: an
+            # entry is tried on both (it wins over the normalization rules).
             plain = build_script(replace(article, lexicon=Lexicon()), replace(settings, lexicon=Lexicon()))
-            text = "\n".join(u.text for u in plain.utterances)
+            text = "\n".join(f"{u.caption}\n{u.text}" for u in plain.utterances)
             used |= settings.lexicon.matches(text)
             total += len(article.lexicon.entries)
             unused += [

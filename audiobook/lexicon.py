@@ -82,6 +82,22 @@ class Lexicon:
 
         return self._pattern.sub(said, text)
 
+    def shield(self, text: str) -> tuple[str, list[str]]:
+        """``text`` with each entry's word replaced by a placeholder character (U+E000 + its
+        index in the returned list of respellings), so the normalization rules cannot change a
+        word the lexicon says how to say; the caller puts the respellings back afterwards."""
+        if self._pattern is None:
+            return text, []
+        said: list[str] = []
+
+        def hide(match: re.Match[str]) -> str:
+            if len(said) >= 6400:  # the private-use area; a sentence never has this many words
+                return match.group(0)
+            said.append(self.entries[int(match.lastgroup[1:])].said_for(match.group(0)))  # type: ignore[index]
+            return chr(0xE000 + len(said) - 1)
+
+        return self._pattern.sub(hide, text), said
+
     def matches(self, text: str) -> set[str]:
         return {entry.word for entry in self.entries if entry.pattern.search(text)}
 

@@ -12,7 +12,14 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
+
+from . import english
+from .english import MONTHS, number_words, year_words  # noqa: F401  (re-exported)
+
+if TYPE_CHECKING:
+    from .lexicon import Lexicon
 
 # --- caption cleaning (all languages) ----------------------------------------------------------
 
@@ -49,65 +56,41 @@ def clean_caption(text: str) -> str:
     text = _HTML_TAG.sub("", text)
     text = _SOURCE_MARKER.sub("", text)
     text = _BRACKET_MARKER.sub("", text)
+    text = _PAGE_FURNITURE.sub("", text)
     text = "".join(ch for ch in text if _keep_char(ch))
     text = _SPACES.sub(" ", text).strip()
     return _SPACE_BEFORE_PUNCTUATION.sub(r"\1", text)
 
 
-_SPACE_BEFORE_PUNCTUATION = re.compile(r"(?<!\s)\s+([.,;:!?])")
+# "word ." → "word." but "C# and .NET" keeps its space (the mark starts a word there).
+_SPACE_BEFORE_PUNCTUATION = re.compile(r"(?<!\s)\s+([.,;:!?])(?![\w])")
+# Page furniture inside a sentence: "· 5 min read", "Updated 2 hours ago".
+_PAGE_FURNITURE = re.compile(
+    r"(?:^|\s?[·•|]\s?)\d{1,3}[- ](?i:min(?:ute)?s?\sread)\b|\b(?:Updated|Published|Posted|Edited)\s(?:\d{1,3}|an?|one)"
+    r"\s(?:second|minute|hour|day|week|month)s?\sago\b\.?"
+)
 
 
 def _keep_char(ch: str) -> bool:
     """Drop emoji, pictographs and control characters; keep letters of every script."""
     category = unicodedata.category(ch)
-    if category == "So" and ch not in "°©®™":
+    if category == "So" and ch not in "°©®™⌘⌥⇧⌃":
         return False
     return not (category.startswith("C") and ch not in "\t\n")
 
 
 # --- sentence splitting ------------------------------------------------------------------------
 
+# Abbreviations and titles the splitter never breaks after ("Gov. Newsom", "Lt. Col. Smith"),
+# from audiobook/data/titles.toml.
+_TITLES = english.data("titles")
 _ABBREVIATIONS = {
-    "mr",
-    "mrs",
-    "ms",
-    "dr",
-    "prof",
-    "st",
-    "jr",
-    "sr",
-    "vs",
-    "etc",
-    "e.g",
-    "i.e",
-    "no",
-    "fig",
-    "inc",
-    "ltd",
-    "co",
-    "corp",
-    "approx",
-    "dept",
-    "est",
-    "u.s",
-    "u.k",
-    "a.m",
-    "p.m",
-    "jan",
-    "feb",
-    "mar",
-    "apr",
-    "jun",
-    "jul",
-    "aug",
-    "sep",
-    "sept",
-    "oct",
-    "nov",
-    "dec",
-    "mt",
-    "ft",
-    "vol",
+    *_TITLES["no_break"]["words"],
+    *(
+        name.lower()
+        for table in ("before_name", "after_name", "street", "weekdays", "months")
+        for name in _TITLES[table]
+    ),
 }
 # Starts only at the first mark of a run ("!!!", "...."), so a long run is scanned once.
 _BOUNDARY = re.compile(r"(?<![.!?…])([.!?…]++[\"'’”)\]]*+)\s++(?=[\"'‘“(\[]?[A-Z0-9À-ÖØ-Þ])")
@@ -156,151 +139,11 @@ def _split_long(sentence: str, limit: int = MAX_UTTERANCE_CHARS) -> list[str]:
 
 # --- spoken form (English) ---------------------------------------------------------------------
 
-_CURRENCY_WORDS = {
-    "$": ("dollars", "cents"),
-    "€": ("euros", "cents"),
-    "£": ("pounds", "pence"),
-    "¥": ("yen", ""),
-    "USD": ("dollars", "cents"),
-    "EUR": ("euros", "cents"),
-    "GBP": ("pounds", "pence"),
-}
-_SCALE = {
-    "k": "thousand",
-    "m": "million",
-    "mn": "million",
-    "bn": "billion",
-    "b": "billion",
-    "tn": "trillion",
-    "thousand": "thousand",
-    "million": "million",
-    "billion": "billion",
-    "trillion": "trillion",
-}
-# A written number (digits, thousands separators, decimals), bounded: see the note at the top.
-_NUMBER = r"\d[\d,]{0,24}+(?:\.\d{1,12}+)?"
-_CURRENCY = re.compile(
-    rf"(?P<sym>[$€£¥]|\b(?:USD|EUR|GBP)\s?)(?P<num>{_NUMBER})"
-    r"(?:\s?(?P<scale>thousand|million|billion|trillion|bn|mn|tn|[kKmMbB])\b)?"
-)
-_UNITS = {
-    "km": "kilometres",
-    "m": "metres",
-    "cm": "centimetres",
-    "mm": "millimetres",
-    "kg": "kilograms",
-    "g": "grams",
-    "mg": "milligrams",
-    "t": "tonnes",
-    "l": "litres",
-    "ml": "millilitres",
-    "W": "watts",
-    "kW": "kilowatts",
-    "MW": "megawatts",
-    "GW": "gigawatts",
-    "kWh": "kilowatt hours",
-    "MWh": "megawatt hours",
-    "GWh": "gigawatt hours",
-    "TWh": "terawatt hours",
-    "mph": "miles per hour",
-    "km/h": "kilometres per hour",
-    "°C": "degrees Celsius",
-    "°F": "degrees Fahrenheit",
-    "GB": "gigabytes",
-    "MB": "megabytes",
-    "TB": "terabytes",
-    "ms": "milliseconds",
-}
-_UNIT = re.compile(
-    rf"(?<![\w.])(?P<num>[−-]?{_NUMBER})\s?(?P<unit>km/h|kWh|MWh|GWh|TWh|°C|°F|km|cm|mm|kg"
-    r"|mg|ml|kW|MW|GW|GB|MB|TB|mph|ms|m|g|t|l|W)(?![\w°/])"
-)
 _RANGE = re.compile(r"(?<![\w.])(\d[\d,.]{0,24})\s?[–—-]\s?(\d[\d,.]{0,24})(?![\w.]*+-)")
-_ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
-_YEAR = re.compile(
-    r"\b(in|since|by|from|until|of|year|the|early|late|mid|around|before|after)"
-    r"\s+(1[1-9]\d\d|20\d\d)\b(?!,\d)",
-    re.IGNORECASE,
-)
 _URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"')\]]+", re.IGNORECASE)
 # Bounded as in RFC 5321: at most 64 characters before the @, labels of at most 63; the name
 # starts where its run of name characters starts (a whole run is tried once, not at every dot).
 _EMAIL = re.compile(r"(?<![\w.+-])([\w.+-]{1,64})@([\w-]{1,63}(?:\.[\w-]{1,63})+)\b")
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-
-_ONES = [
-    "zero",
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "eleven",
-    "twelve",
-    "thirteen",
-    "fourteen",
-    "fifteen",
-    "sixteen",
-    "seventeen",
-    "eighteen",
-    "nineteen",
-]
-_TENS = ["_", "_", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
-
-
-def number_words(n: int) -> str:
-    """Cardinal number words for 0 ≤ n < 100 (enough for years; espeak handles the rest)."""
-    if n < 20:
-        return _ONES[n]
-    tens, ones = divmod(n, 10)
-    return _TENS[tens] + ("-" + _ONES[ones] if ones else "")
-
-
-def year_words(year: int) -> str:
-    """1984 → "nineteen eighty-four", 2005 → "two thousand five", 2026 → "twenty twenty-six"."""
-    century, rest = divmod(year, 100)
-    if 2000 <= year < 2010:
-        return "two thousand" + (f" {_ONES[rest]}" if rest else "")
-    if rest == 0:
-        return f"{number_words(century)} hundred"
-    return f"{number_words(century)} {'oh ' + _ONES[rest] if rest < 10 else number_words(rest)}"
-
-
-_CURRENCY_RANGE = re.compile(rf"([$€£¥])({_NUMBER})\s?[–-]\s?\1?({_NUMBER})(?![\d.]*+\s?(?:bn|mn|k)\b)")
-
-
-def _currency_range(match: re.Match[str]) -> str:
-    return f"{match.group(2)} to {match.group(3)} {_CURRENCY_WORDS[match.group(1)][0]}"
-
-
-def _currency(match: re.Match[str]) -> str:
-    major, minor = _CURRENCY_WORDS[match.group("sym").strip()]
-    number = match.group("num").replace(",", "")
-    scale = match.group("scale")
-    if scale:
-        return f"{number} {_SCALE[scale.lower()]} {major}"
-    whole, _, cents = number.partition(".")
-    if cents and minor and len(cents) == 2 and int(cents):
-        return f"{whole} {major} {int(cents)} {minor}"
-    return f"{number} {major}" if whole != "1" else f"1 {major.rstrip('s')}"
 
 
 def _url(match: re.Match[str]) -> str:
@@ -321,25 +164,17 @@ _FRACTIONS = {
     "1/5": "one fifth",
     "1/10": "one tenth",
 }
-_FRACTION = re.compile(r"(?<![\d/])(\d+/\d+)(?![\d/])")
-_CLOCK = re.compile(r"\b([01]?\d|2[0-3]):([0-5]\d)\b(?!:)(\s?[ap]\.?m\.?)?", re.IGNORECASE)
-_MONTH_NAMES = "|".join(MONTHS)
-_MONTH_YEAR = re.compile(  # "March 12, 2026", "March 2026", "12 March 2026": the year said as a year
-    rf"\b((?:{_MONTH_NAMES})(?:\s\d{{1,2}}(?:st|nd|rd|th)?,?)?"
-    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s(?:{_MONTH_NAMES}),?)\s(1[1-9]\d\d|20\d\d)\b"
-)
-# Said letter by letter although espeak would read them as a word; the lexicon adds more.
-SPELLED_ACRONYMS = ("FAQ", "SUV", "CEO", "GIF", "JPEG")
-_SPELLED = re.compile(r"\b(" + "|".join(SPELLED_ACRONYMS) + r")(s?)\b")
+_FRACTION = re.compile(r"(?<![\d/])(\d{1,12}/\d{1,12})(?![\d/])")
 _ABBREVIATION_WORDS = (
     (re.compile(r"\bvs\.?(?=\s)", re.IGNORECASE), "versus"),
     (re.compile(r"\bi\.e\.,?", re.IGNORECASE), "that is,"),
     (re.compile(r"\be\.g\.,?", re.IGNORECASE), "for example,"),
-    (re.compile(r"\bNo\.\s?(?=\d)"), "number "),
-    (re.compile(r"(?<!\w)#(?=\d)"), "number "),
-    (re.compile(r"\bapprox\.", re.IGNORECASE), "approximately"),
     (re.compile(r"\bPh\.\s?D\.?"), "P H D"),
-    (re.compile(r"\bSt\.(?=\s[A-Z])"), "Saint"),
+)
+_NUMBER_WORDS = (
+    (re.compile(r"\bNo\.\s?(?=\d)"), "number "),
+    (re.compile(r"\bNos\.\s?(?=\d)"), "numbers "),
+    (re.compile(r"(?<!\w)#(?=\d)"), "number "),
 )
 
 
@@ -347,69 +182,84 @@ def _fraction(match: re.Match[str]) -> str:
     return _FRACTIONS.get(match.group(1), match.group(1).replace("/", " over "))
 
 
-def _clock(match: re.Match[str]) -> str:
-    hour, minute, meridiem = int(match.group(1)), int(match.group(2)), match.group(3)
-    said_hour = number_words(hour) if hour else "zero"
-    if minute == 0:
-        words = f"{said_hour} o'clock" if not meridiem else said_hour
-    elif minute < 10:
-        words = f"{said_hour} oh {_ONES[minute]}"
-    else:
-        words = f"{said_hour} {number_words(minute)}"
-    if meridiem:
-        words += " a.m." if meridiem.strip().lower().startswith("a") else " p.m."
-    return words
-
-
-def _iso_date(match: re.Match[str]) -> str:
-    year, month, day = (int(g) for g in match.groups())
-    if not (1 <= month <= 12 and 1 <= day <= 31):
-        return match.group(0)
-    return f"{MONTHS[month - 1]} {day}, {year_words(year)}"
-
-
-_RULES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = (
+_SIGN = re.compile(r"(?:(?<=\s)|^)[−-](?=\.?\d)|−(?=\d)")
+_HAS_DIGIT = re.compile(r"\d")
+_HAS_LOWER = re.compile(r"[a-z]")
+_LINKS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = (
     (_URL, _url),
     (_EMAIL, lambda m: f"{m.group(1)} at {' dot '.join(m.group(2).split('.'))}"),
-    (_ISO_DATE, _iso_date),
-    (_MONTH_YEAR, lambda m: f"{m.group(1)} {year_words(int(m.group(2)))}"),
-    (_CLOCK, _clock),
-    *_ABBREVIATION_WORDS,
-    (_CURRENCY_RANGE, _currency_range),
-    (_CURRENCY, _currency),
+)
+_NUMBER_RULES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = (
+    *_NUMBER_WORDS,
     (_FRACTION, _fraction),
     (_RANGE, lambda m: f"{m.group(1)} to {m.group(2)}"),
-    (re.compile(r"(?:(?<=\s)|^)[−-](?=\d)|−(?=\d)"), "minus "),  # a sign, not a hyphen
-    (_UNIT, lambda m: f"{m.group('num')} {_UNITS[m.group('unit')]}"),
-    (_YEAR, lambda m: f"{m.group(1)} {year_words(int(m.group(2)))}"),
+    (_SIGN, "minus "),  # a sign, not a hyphen
+)
+_SYMBOL_RULES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = (
+    *_ABBREVIATION_WORDS,
     (re.compile(r"\bCO[2₂]\b"), "C O 2"),
-    (_SPELLED, lambda m: " ".join(m.group(1)) + ("'s" if m.group(2) else "")),
     (re.compile(r"±\s?"), "plus or minus "),
-    (re.compile(r"(?:(?<=\s)|^)\+(?=\d)"), "plus "),
+    (re.compile(r"(?:(?<=\s)|^)\+(?=\.?\d)"), "plus "),
     (re.compile(r"\s=\s"), " equals "),
     (re.compile(r"§\s?"), "section "),
     (re.compile(r"(?<!\s)\s*&\s*"), " and "),
     (re.compile(r"(?<=\d)\s?%"), " percent"),
+    (re.compile(r"(?<=\d)\s?°(?![CF])"), " degrees"),
     (re.compile(r"(?<!\s)(?:\s*[—―]\s*|\s+[–-]\s+)"), ", "),  # dashes between clauses read as a pause
     (re.compile(r"(?<!\s)\s*(?:→|->)\s*"), " to "),
     (re.compile(r"(?<=\d)\s?×\s?(?=\d)"), " by "),
+    (re.compile(r"(?<=[a-z)])²"), " squared"),
+    (re.compile(r"(?<=[a-z)])³"), " cubed"),
     (re.compile(r"[“”„«»]"), '"'),
     (re.compile(r"[‘’‚‹›]"), "'"),
     (re.compile(r"…"), "..."),
-    (re.compile(r"[*_#|<>`~^\\{}\[\]]+"), " "),  # markup remnants are never read as symbols
 )
+_MARKUP_REMNANTS = re.compile(r"[*_#|<>`~^\\{}\[\]]+")  # never read as symbols
 
 
-def speak_english(caption: str) -> str:
-    text = caption
-    for pattern, replacement in _RULES:
+def _run(text: str, rules: Iterable[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]]) -> str:
+    for pattern, replacement in rules:
         text = pattern.sub(replacement, text)
-    return _SPACE_BEFORE_PUNCTUATION.sub(r"\1", _SPACES.sub(" ", text)).strip(" ,")
+    return text
 
 
-def spoken_form(caption: str, language: str) -> str:
-    """The text to give the engine for a cleaned sentence."""
-    if language.lower().split("-")[0] == "en":
-        return speak_english(caption)
-    # Other languages: the engine's own reading, minus markup remnants it would read out.
-    return _SPACES.sub(" ", re.sub(r"[*_#|<>`~^\\{}\[\]]+", " ", caption)).strip()
+def speak_english(caption: str, locale: str = "") -> str:
+    """The narrator's reading of an English sentence; ``locale`` ("us", "gb", …) orders numeric
+    dates (see audiobook/english.py)."""
+    before, numbers, unit, after, spelled = english.rules(locale)
+    text = _run(caption, _LINKS)
+    text = _run(text, before)
+    if _HAS_DIGIT.search(text):
+        text = _run(text, numbers)
+        text = _run(text, _NUMBER_RULES)
+        text = _run(text, (unit, english.year_rule()))
+    text = _run(text, _SYMBOL_RULES)
+    text = _run(text, after)
+    if _HAS_LOWER.search(text):  # a sentence in capitals is not a row of acronyms
+        text = spelled[0].sub(spelled[1], text)
+    text = _MARKUP_REMNANTS.sub(" ", text)
+    text = _SPACE_BEFORE_PUNCTUATION.sub(r"\1", _SPACES.sub(" ", text)).strip(" ,")
+    if text[:1].islower() and not caption[:1].islower():  # "2020 was…" → "Twenty twenty was…"
+        text = text[:1].upper() + text[1:]
+    return text
+
+
+_PLACEHOLDER = re.compile("[\ue000-\uf8ff]")
+
+
+def spoken_form(caption: str, language: str, lexicon: Lexicon | None = None) -> str:
+    """The text to give the engine for a cleaned sentence. Words of ``lexicon`` are said as it
+    says, whatever the rules would make of them (lexicon entries win over the data files)."""
+    said: list[str] = []
+    if lexicon is not None:
+        caption, said = lexicon.shield(caption)
+    base, _, region = language.lower().partition("-")
+    if base == "en":
+        text = speak_english(caption, region)
+    else:  # Other languages: the engine's own reading, minus markup remnants it would read out.
+        text = _SPACES.sub(" ", _MARKUP_REMNANTS.sub(" ", caption)).strip()
+    if lexicon is not None:
+        text = lexicon.apply(text)
+        if said:
+            text = _PLACEHOLDER.sub(lambda m: said[ord(m.group(0)) - 0xE000], text)
+    return text

@@ -79,7 +79,7 @@ class _Writer:
 
     def _say(self, caption: str, pause_ms: int) -> bool:
         """Append the utterance(s) for one sentence; False if there is nothing to say."""
-        spoken = self.lexicon.apply(spoken_form(caption, self.language))
+        spoken = spoken_form(caption, self.language, self.lexicon)
         if not _speakable(spoken):
             return False
         self.words += len(spoken.split())
