@@ -1,0 +1,351 @@
+"""The narrator's reading of newsroom copy (issue 15): a table per category, negatives included —
+what must NOT change is as much a case as what must. Each case is scripted through build_script
+(the real path: caption cleaning, the English rules, the lexicon) and compared word for word."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from audiobook import build_script
+from audiobook.lexicon import lexicon_from_mapping
+from audiobook.model import Article, Block
+
+CASES: dict[str, list[tuple[str, str]]] = {
+    "counts_years": [
+        ("Until 1900 nothing.", "Until nineteen hundred nothing."),
+        ("From 1905 on.", "From nineteen oh five on."),
+        ("The class of 1999 met.", "The class of nineteen ninety-nine met."),
+        ("It cost 1999 dollars.", "It cost one thousand nine hundred and ninety-nine dollars."),
+        ("Between 1990 and 2000 it grew.", "Between nineteen ninety and 2000 it grew."),
+        ("A crew of 1450 workers.", "A crew of one thousand four hundred and fifty workers."),
+        ("It hired 1200 new staff.", "It hired one thousand two hundred new staff."),
+        ("The 1500 residents voted.", "The one thousand five hundred residents voted."),
+        ("It began in 2024.", "It began in twenty twenty-four."),
+        ("Since 1984 it grew.", "Since nineteen eighty-four it grew."),
+        ("By 2050 we will know.", "By twenty fifty we will know."),
+        ("Prices have doubled since 2019.", "Prices have doubled since twenty nineteen."),
+        ("The 2024 election was close.", "The twenty twenty-four election was close."),
+        ("It opened in 2005.", "It opened in two thousand five."),
+        ("The law (2019) changed that.", "The law (twenty nineteen) changed that."),
+        ("2020 was a hard year.", "Twenty twenty was a hard year."),
+        ("From 2019–2021 it shrank.", "From twenty nineteen to twenty twenty-one it shrank."),
+        ("The 2023-24 season ended.", "The twenty twenty-three to twenty-four season ended."),
+        ("Some 2,024 people came.", "Some 2,024 people came."),
+        ("About 25,000 accounts.", "About 25,000 accounts."),
+        ("In 1066 the Normans came.", "In ten sixty-six the Normans came."),
+        ("The fund holds 1800 homes.", "The fund holds one thousand eight hundred homes."),
+        ("She ran 3000 metres.", "She ran 3000 metres."),
+    ],
+    "dates": [
+        ("Published March 7.", "Published March seventh."),
+        ("It happened on 7 March.", "It happened on the seventh of March."),
+        ("Filed Mar. 7.", "Filed March seventh."),
+        ("On the 7th of March we met.", "On the seventh of March we met."),
+        ("It ended on Sept. 30, 2024.", "It ended on September thirtieth, twenty twenty-four."),
+        ("Due 2025-01-31.", "Due January thirty-first, twenty twenty-five."),
+        ("In the 1970s prices rose.", "In the nineteen-seventies prices rose."),
+        ("Music of the '60s.", "Music of the sixties."),
+        ("In the 2010s it boomed.", "In the twenty-tens it boomed."),
+        ("In the 1900s.", "In the nineteen-hundreds."),
+        ("In her 60s she retired.", "In her sixties she retired."),
+        ("It was signed 4/9/2025.", "It was signed April ninth, twenty twenty-five."),
+        ("Logged at 2025-04-09T08:15Z.", "Logged at April ninth, twenty twenty-five, eight fifteen U T C."),
+        ("Open Tue.–Thu.", "Open Tuesday to Thursday."),
+        ("Open Mon-Fri.", "Open Monday to Friday."),
+        ("The call is at 9am PT.", "The call is at nine a.m. Pacific."),
+        ("Doors open at 9 a.m. ET.", "Doors open at nine a.m. Eastern."),
+        ("It runs March 7–9.", "It runs March seventh to ninth."),
+        ("On March 12, 2026 it opened.", "On March twelfth, twenty twenty-six it opened."),
+        ("It starts in March 2026.", "It starts in March twenty twenty-six."),
+        ("Meet at 3:30 p.m. sharp.", "Meet at three thirty p.m. sharp."),
+    ],
+    "money": [
+        ("It costs $1.05.", "It costs a dollar five."),
+        ("Only €0.45 each.", "Only 45 cents each."),
+        ("A stamp is £0.85.", "A stamp is 85 pence."),
+        ("It costs US$3.", "It costs 3 U S dollars."),
+        ("A $4–6 billion plan.", "A four-to-six-billion-dollar plan."),
+        ("It will cost $4–6 billion.", "It will cost 4 to 6 billion dollars."),
+        ("A $2 billion dam.", "A two-billion-dollar dam."),
+        ("It cost $2 billion.", "It cost 2 billion dollars."),
+        ("It costs $5, or less.", "It costs 5 dollars, or less."),
+        ("It costs $14.50 today.", "It costs 14 dollars fifty today."),
+        ("It costs $1.", "It costs 1 dollar."),
+        ("It costs $3.00.", "It costs 3 dollars."),
+        ("Fees run €29–€59.", "Fees run 29 to 59 euros."),
+        ("A USD 5bn deal.", "A five-billion-dollar deal."),
+        ("Only ¥500.", "Only 500 yen."),
+        ("Gum costs 50¢.", "Gum costs 50 cents."),
+        ("Grants of €3,000 help.", "Grants of 3,000 euros help."),
+        ("It raised C$40 million.", "It raised 40 million Canadian dollars."),
+        ("Tickets cost £4.", "Tickets cost 4 pounds."),
+    ],
+    "finance": [
+        ("Rates rose 50 bps.", "Rates rose 50 basis points."),
+        ("A cut of 25bp.", "A cut of 25 basis points."),
+        ("Margins widened +0.4 pp.", "Margins widened plus 0.4 percentage points."),
+        ("Sales grew 3% q/q.", "Sales grew 3 percent quarter on quarter."),
+        ("Sales grew 5% y/y.", "Sales grew 5 percent year on year."),
+        ("Output rose 1% m/m.", "Output rose 1 percent month on month."),
+        ("Profit in FY25 doubled.", "Profit in fiscal twenty twenty-five doubled."),
+        ("Guidance for FY2026 held.", "Guidance for fiscal twenty twenty-six held."),
+        ("Shares rose +2%.", "Shares rose 2 percent."),
+        ("The index fell -1.5%.", "The index fell 1.5 percent."),
+        ("Stocks were up +3% today.", "Stocks were up 3 percent today."),
+        ("Revenue grew 12% YoY.", "Revenue grew 12 percent year on year."),
+        ("Returns YTD are flat.", "Returns year to date are flat."),
+        ("It is 10x faster.", "It is 10 times faster."),
+        ("A gain of +5% is rare.", "A gain of plus 5 percent is rare."),
+        ("EPS rose 4%.", "E P S rose 4 percent."),
+    ],
+    "titles": [
+        ("Mt. Everest is high.", "Mount Everest is high."),
+        ("Ft. Worth is in Texas.", "Fort Worth is in Texas."),
+        ("Sunset Blvd. is long.", "Sunset Boulevard is long."),
+        ("The Dept. of Labor said.", "The Department of Labor said."),
+        ("Gov. Newsom spoke.", "Governor Newsom spoke."),
+        ("Sen. Warren agreed.", "Senator Warren agreed."),
+        ("Rep. Ocasio-Cortez voted.", "Representative Ocasio-Cortez voted."),
+        ("Lt. Col. Vindman testified.", "Lieutenant Colonel Vindman testified."),
+        ("Sgt. Pepper played.", "Sergeant Pepper played."),
+        ("Capt. Kirk landed.", "Captain Kirk landed."),
+        ("Pres. Lincoln wrote it.", "President Lincoln wrote it."),
+        ("Prof. Smith teaches.", "Professor Smith teaches."),
+        ("Martin Luther King Jr. spoke.", "Martin Luther King Junior spoke."),
+        ("They live in St. Louis.", "They live in Saint Louis."),
+        ("The shop is on Main St.", "The shop is on Main Street."),
+        ("It is on Main St. near the bank.", "It is on Main Street near the bank."),
+        ("Gen. Milley retired.", "General Milley retired."),
+        ("Lt Col Smith arrived.", "Lieutenant Colonel Smith arrived."),
+        ("Dr. Jones operated.", "Doctor Jones operated."),
+        ("They met at St. Pancras.", "They met at Saint Pancras."),
+        ("Gen Z shops online.", "Gen Z shops online."),
+    ],
+    "roman": [
+        ("Queen Elizabeth I ruled.", "Queen Elizabeth the First ruled."),
+        ("Apollo XI landed.", "Apollo Eleven landed."),
+        ("Title IX applies.", "Title Nine applies."),
+        ("Rocky IV was a hit.", "Rocky Four was a hit."),
+        ("Chapter XII ends it.", "Chapter Twelve ends it."),
+        ("Elizabeth II reigned long.", "Elizabeth the Second reigned long."),
+        ("World War I ended in 1918.", "World War One ended in nineteen eighteen."),
+        ("World War II began.", "World War Two began."),
+        ("Act III opens.", "Act Three opens."),
+        ("Super Bowl LVIII was close.", "Super Bowl Fifty-eight was close."),
+        ("Phase IV trials began.", "Phase Four trials began."),
+        ("Henry VIII had six wives.", "Henry the Eighth had six wives."),
+        ("Louis XIV built it.", "Louis the Fourteenth built it."),
+        ("Pope John Paul II visited.", "Pope John Paul the Second visited."),
+        ("Type II diabetes is common.", "Type Two diabetes is common."),
+        ("Then I left.", "Then I left."),
+        ("Try the MIX button.", "Try the MIX button."),
+        ("The CIVIL code applies.", "The CIVIL code applies."),
+        ("She wore a V-neck.", "She wore a V-neck."),
+        ("When I arrived, I ate.", "When I arrived, I ate."),
+        ("John Smith III won.", "John Smith the Third won."),
+        ("Charles I was executed.", "Charles the First was executed."),
+    ],
+    "units": [
+        ("A cell is 3 µm wide.", "A cell is 3 micrometres wide."),
+        ("Drive at 40 km/h.", "Drive at 40 kilometres per hour."),
+        ("Add 2 mL of water.", "Add 2 millilitres of water."),
+        ("Give 5 mg/kg daily.", "Give 5 milligrams per kilogram daily."),
+        ("Flow was 9 L/min.", "Flow was 9 litres per minute."),
+        ("Use 1e-6 M solution.", "Use ten to the minus six molar solution."),
+        ("About 6×10²³ atoms.", "About 6 times ten to the twenty-third atoms."),
+        ("A 10 km race.", "A ten-kilometre race."),
+        ("It weighs 4 kg.", "It weighs 4 kilograms."),
+        ("It weighs 1 kg.", "It weighs 1 kilogram."),
+        ("At 21°C inside.", "At 21 degrees Celsius inside."),
+        ("Uses 300 kWh a year.", "Uses 300 kilowatt hours a year."),
+        ("Wind at 9 m/s.", "Wind at 9 metres per second."),
+        ("A 5-kg bag.", "A five-kilogram bag."),
+        ("It covers 40 km².", "It covers 40 square kilometres."),
+        ("Levels of 415 ppm.", "Levels of 415 parts per million."),
+        ("A 3 GHz chip.", "A three-gigahertz chip."),
+        ("It is 10^-3 of that.", "It is ten to the minus three of that."),
+    ],
+    "symbols": [
+        ("Keep it ≥ 5.", "Keep it greater than or equal to 5."),
+        ("Use x ≠ y.", "Use x not equal to y."),
+        ("If p > 0.05 we stop.", "If p greater than 0.05 we stop."),
+        ("It is <5 km away.", "It is less than 5 kilometres away."),
+        ("We found p < 0.01.", "We found p less than 0.01."),
+        ("It had >300 users.", "It had more than 300 users."),
+        ("About ~40 came.", "About about 40 came."),
+        ("Then x ≈ 3.", "Then x approximately 3."),
+        ("Keep n ≤ 5.", "Keep n less than or equal to 5."),
+        ("Learn C# and .NET.", "Learn C sharp and dot net."),
+        ("It is in F# too.", "It is in F sharp too."),
+        ("Write C++ code.", "Write C plus plus code."),
+        ("Press Ctrl+S to save.", "Press control S to save."),
+        ("Press ⌘ C to copy.", "Press command C to copy."),
+        ("Follow @user for news.", "Follow at user for news."),
+        ("Use #climate today.", "Use hashtag climate today."),
+        ("Ranked #1 again.", "Ranked number 1 again."),
+        ("Salt & pepper.", "Salt and pepper."),
+        ("Input → output.", "Input to output."),
+        ("Use and/or here.", "Use and or here."),
+        ("Press Ctrl+Shift+T now.", "Press control shift T now."),
+    ],
+    "identifiers": [
+        ("Call 555-0142 now.", "Call 5 5 5, 0 1 4 2 now."),
+        ("Call (555) 123-4567 today.", "Call 5 5 5, 1 2 3, 4 5 6 7 today."),
+        ("Dial +44 20 7946 0958 now.", "Dial plus 4 4, 2 0, 7 9 4 6, 0 9 5 8 now."),
+        ("Install v3.1.4 today.", "Install version 3 point 1 point 4 today."),
+        ("Update to iOS 17.1.2 now.", "Update to i O S 17 point 1 point 2 now."),
+        ("They had a 12-3-2 record.", "They had a 12 3 2 record."),
+        ("She won 7–6(4).", "She won 7 to 6, tiebreak 4."),
+        ("A 3:2 ratio.", "A 3 to 2 ratio."),
+        ("Open 24/7.", "Open twenty-four seven."),
+        ("It uses HTTP/3.", "It uses H T T P 3."),
+        ("He is 5'11\" tall.", "He is 5 feet 11 inches tall."),
+        ("Patch CVE-2024-3094 now.", "Patch C V E twenty twenty-four, 3094 now."),
+        ("A 16:9 screen.", "A 16 to 9 screen."),
+        ("Pages 10-20.", "Pages 10 to 20."),
+        ("A 3–1 win.", "A 3 to 1 win."),
+        ("The server 192.168.0.1 failed.", "The server 192 dot 168 dot 0 dot 1 failed."),
+    ],
+    "acronyms": [
+        ("The UK and the USA agree.", "The UK and the U S A agree."),
+        ("Put it in the ICU.", "Put it in the I C U."),
+        ("An IPO is planned.", "An I P O is planned."),
+        ("The FBI said so.", "The FBI said so."),
+        ("It was OK.", "It was OK."),
+        ("The WHO warned.", "The W H O warned."),
+        ("The US economy grew.", "The U S economy grew."),
+        ("Tell us more.", "Tell us more."),
+        ("The IT team fixed it.", "The I T team fixed it."),
+        ("NASA and NATO agree.", "NASA and NATO agree."),
+        ("Read the FAQ first.", "Read the F A Q first."),
+        ("Two CEOs met.", "Two C E O's met."),
+        ("The EU and the UN met.", "The E U and the U N met."),
+        ("It is on TV.", "It is on T V."),
+        ("GDP fell.", "G D P fell."),
+        ("WE ARE THE US TEAM", "WE ARE THE US TEAM"),
+        ("Who said it?", "Who said it?"),
+        ("It is what it is.", "It is what it is."),
+        ("Less CO₂ now.", "Less C O 2 now."),
+        ("The DNA test.", "The D N A test."),
+    ],
+    "scripts": [
+        ("Beijing (北京) is big.", "Beijing is big."),
+        ("北京 (Beijing) is big.", "Beijing is big."),
+        ("Tokyo (東京) is big.", "Tokyo is big."),
+        ("Nguyễn Thị spoke.", "Nguyen Thi spoke."),
+        ("Привет means hello.", "Privet means hello."),
+        ("The α-helix folds.", "The alpha-helix folds."),
+        ("β blockers help.", "beta blockers help."),
+        ("Łódź is in Poland.", "Lódz is in Poland."),
+        ("A café in Zürich.", "A café in Zürich."),
+        ("Party 🎉 time.", "Party time."),
+        ("The word σοφία means wisdom.", "The word sofia means wisdom."),
+        ("Seoul (서울) grew.", "Seoul grew."),
+        ("Cairo (القاهرة) is old.", "Cairo is old."),
+        ("Kyiv (Київ) stood.", "Kyiv stood."),
+        ("Naïve art.", "Naïve art."),
+    ],
+    "structure": [
+        ("Updated 1 hour ago", ""),
+        ("Posted 5 minutes ago. It rained.", "It rained."),
+        ("Rates fell · 3 min read", "Rates fell"),
+        ("He was updated 2 hours ago by email.", "He was updated 2 hours ago by email."),
+        ("Inflation eased · 5 min read", "Inflation eased"),
+        ("Updated 2 hours ago. Markets rose.", "Markets rose."),
+        ("Markets rose. Updated 3 days ago", "Markets rose."),
+        ("A 5 minute read is short.", "A 5 minute read is short."),
+    ],
+    "punctuation": [
+        ("It costs $5, or $6.", "It costs 5 dollars, or 6 dollars."),
+        ("Learn C# and .NET today.", "Learn C sharp and dot net today."),
+        ("Wait… what?", "Wait... what?"),
+        ("Rain – then sun.", "Rain, then sun."),
+        ("AI—which is everywhere—grows.", "AI, which is everywhere, grows."),
+        ("He said “yes” and ‘no’.", "He said \"yes\" and 'no'."),
+        ("A note here .", "A note here."),
+        ("It rose 5% , then fell.", "It rose 5 percent, then fell."),
+        ("Salt , pepper.", "Salt, pepper."),
+        ("Use .NET, or Java.", "Use dot net, or Java."),
+        ("Go to example.org/news today.", "Go to example.org/news today."),
+        ("See https://example.org.", "See example dot org."),
+        ("Mail hello@example.org today.", "Mail hello at example dot org today."),
+        ("It is $1,000, or so.", "It is 1,000 dollars, or so."),
+        ("Say 1,000, then 2,000.", "Say 1,000, then 2,000."),
+    ],
+}
+
+CASES["locale"] = []  # filled by LOCALE_CASES below (they need a language)
+LOCALE_CASES = [
+    ("en-US", "Signed 4/9/2025.", "Signed April ninth, twenty twenty-five."),
+    ("en-GB", "Signed 4/9/2025.", "Signed the fourth of September twenty twenty-five."),
+    ("en", "Signed 4/9/2025.", "Signed April ninth, twenty twenty-five."),
+    ("en-GB", "Signed 25/12/2024.", "Signed the twenty-fifth of December twenty twenty-four."),
+    ("en-US", "Signed 25/12/2024.", "Signed the twenty-fifth of December twenty twenty-four."),
+    ("en-US", "Signed 12/25/2024.", "Signed December twenty-fifth, twenty twenty-four."),
+    ("en-GB", "Signed 12/25/2024.", "Signed December twenty-fifth, twenty twenty-four."),
+    ("en-US", "Signed 09.04.2025.", "Signed the ninth of April twenty twenty-five."),
+    ("en-AU", "Signed 1/2/24.", "Signed the first of February twenty twenty-four."),
+    ("en-US", "Signed 1/2/24.", "Signed January second, twenty twenty-four."),
+    ("en-GB", "Published March 7.", "Published March seventh."),
+    ("en-GB", "Published 7 March.", "Published the seventh of March."),
+    ("en-US", "Version 1.2.25 is out.", "Version 1 point 2 point 25 is out."),
+    ("en-GB", "A 6-4 win.", "A 6 to 4 win."),
+    ("en-US", "She won 6-4, 6-3.", "She won 6 to 4, 6 to 3."),
+]
+
+TABLE = [(category, written, said) for category, cases in CASES.items() for written, said in cases]
+
+
+def narrated(text: str, language: str = "en", lexicon: dict | None = None) -> str:
+    article = Article(
+        source=Path("case.md"),
+        kind="markdown",
+        title="Case",
+        intro=(Block("paragraph", text),),
+        language=language,
+        lexicon=lexicon_from_mapping(lexicon or {}, "case"),
+    )
+    body = build_script(article).chapters[0].utterances[1:]
+    return " ".join(u.text for u in body)
+
+
+@pytest.mark.parametrize(("category", "written", "said"), TABLE, ids=[f"{c}: {w}" for c, w, _ in TABLE])
+def test_narrator_reading(category, written, said):
+    assert narrated(written) == said
+
+
+@pytest.mark.parametrize(("language", "written", "said"), LOCALE_CASES)
+def test_numeric_dates_follow_the_locale(language, written, said):
+    assert narrated(written, language) == said
+
+
+def test_every_category_has_fifteen_cases():
+    counts = {c: len(v) for c, v in CASES.items() if c not in ("locale", "structure")}
+    assert len(TABLE) + len(LOCALE_CASES) >= 250 and min(counts.values()) >= 15, counts
+
+
+@pytest.mark.parametrize(
+    ("lexicon", "written", "said"),
+    [
+        (
+            {"case_sensitive": {"WHO": "the World Health Organization"}},
+            "WHO warned.",
+            "the World Health Organization warned.",
+        ),
+        ({"case_sensitive": {"Gov.": "Governor General"}}, "Gov. Smith spoke.", "Governor General Smith spoke."),
+        ({"words": {"km": "klicks"}}, "It is 5 km away.", "It is 5 klicks away."),
+        ({"case_sensitive": {"US": "America's"}}, "The US economy grew.", "The America's economy grew."),
+        ({"words": {"Louis": "Lewis"}}, "Louis XIV built it.", "Lewis XIV built it."),
+    ],
+)
+def test_the_lexicon_wins_over_the_data_files(lexicon, written, said):
+    assert narrated(written, lexicon=lexicon) == said
+
+
+def test_the_splitter_does_not_break_after_titles():
+    from audiobook.normalize import split_sentences
+
+    text = "Gov. Newsom met Lt. Col. Vindman and Sgt. Pepper. Then Rep. Smith left."
+    assert split_sentences(text) == ["Gov. Newsom met Lt. Col. Vindman and Sgt. Pepper.", "Then Rep. Smith left."]
