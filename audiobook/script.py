@@ -172,6 +172,8 @@ def table_sentences(rows: tuple[str, ...]) -> list[str]:
 
 def _as_sentence(text: str) -> str:
     """List items rarely carry a full stop; give them one so the voice falls at the end."""
+    if re.search(r"(?:^|\W)(?:and|or)$", text.rstrip()):  # "…back to back; and": the pause, no stray period
+        return text.rstrip()
     return text if text.rstrip()[-1:] in ".!?:;…\"'”’)" else text.rstrip() + "."
 
 

@@ -349,3 +349,14 @@ def test_the_splitter_does_not_break_after_titles():
 
     text = "Gov. Newsom met Lt. Col. Vindman and Sgt. Pepper. Then Rep. Smith left."
     assert split_sentences(text) == ["Gov. Newsom met Lt. Col. Vindman and Sgt. Pepper.", "Then Rep. Smith left."]
+
+
+def test_a_list_item_ending_in_and_gets_no_stray_period():
+    article = Article(
+        source=Path("case.md"),
+        kind="markdown",
+        title="Case",
+        intro=(Block("list", items=("Run back to back; and", "rest after")),),
+    )
+    lines = [u.text for u in build_script(article).chapters[0].utterances[1:]]
+    assert lines == ["Run back to back; and", "rest after."]
