@@ -898,8 +898,9 @@ def rules(locale: str) -> tuple[tuple[Rule, ...], tuple[Rule, ...], Rule, tuple[
         ),
         (re.compile(r"(?<![\w.+-])(\d{3})-(\d{4})(?![\w-]|\.\d)"), _short_phone),
         (
-            re.compile(r"(?<![\w.])v(\d{1,4}(?:\.\d{1,4}){0,3}+)(?!\w|\.\d)"),
-            lambda m: "version " + " point ".join(m.group(1).split(".")),
+            # "version v3.1" says "version" once
+            re.compile(r"(?:\b([Vv]ersion)[ \t]{1,4})?(?<![\w.])v(\d{1,4}(?:\.\d{1,4}){0,3}+)(?!\w|\.\d)"),
+            lambda m: f"{m.group(1) or 'version'} " + " point ".join(m.group(2).split(".")),
         ),
         (re.compile(r"(?<![\w.])(\d{1,4})\.(\d{1,4})\.(\d{1,4})(?:\.(\d{1,4}))?(?!\w|\.\d)"), _dotted),
         *_date_rules(),

@@ -195,6 +195,7 @@ CASES: dict[str, list[tuple[str, str]]] = {
         ("Call (555) 123-4567 today.", "Call 5 5 5, 1 2 3, 4 5 6 7 today."),
         ("Dial +44 20 7946 0958 now.", "Dial plus 4 4, 2 0, 7 9 4 6, 0 9 5 8 now."),
         ("Install v3.1.4 today.", "Install version 3 point 1 point 4 today."),
+        ("Version v3.1 is out.", "Version 3 point 1 is out."),
         ("Update to iOS 17.1.2 now.", "Update to i O S 17 point 1 point 2 now."),
         ("They had a 12-3-2 record.", "They had a 12 3 2 record."),
         ("She won 7–6(4).", "She won 7 to 6, tiebreak 4."),
