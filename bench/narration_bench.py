@@ -1,5 +1,5 @@
 """Script-stage speed: median milliseconds of normalization per sentence over the sample articles
-and the seed (issue 15 target: at most 0.3 ms).
+and the seed (issue 15 target: at most 0.3 ms); writes BENCHMARKS.md (section narration).
 
     python bench/narration_bench.py
 """
@@ -13,6 +13,9 @@ from pathlib import Path
 
 from audiobook import build_script, read_article
 from audiobook.normalize import spoken_form
+
+sys.path.insert(0, str(Path(__file__).parent))
+from record import record  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT.parent / "shared" / "fixtures" / "seed-article.txt"
@@ -29,7 +32,13 @@ def main() -> None:
         for caption in captions:
             spoken_form(caption, "en")
         runs.append((time.perf_counter() - started) * 1000 / len(captions))
-    print(f"{len(captions)} sentences, median {statistics.median(runs):.4f} ms per sentence")
+    median = statistics.median(runs)
+    record(
+        "narration",
+        f"{len(captions)} sentences of the sample articles and the seed; median of 15 passes.",
+        [("normalization per sentence (`spoken_form`)", f"{median:.3f} ms", "target ≤ 0.3 ms")],
+        "figure",
+    )
 
 
 if __name__ == "__main__":
