@@ -47,6 +47,7 @@ LIMITER_BLOCK = 16  # samples that share one computed gain (interpolated in betw
 # 44.1 kHz came out ≤ 0.11 dB over the ceiling, limited at 22.05 kHz ≤ 0.43 dB (seed + samples).
 INTERSAMPLE_HEADROOM_DB = {44100: 0.2, 22050: 0.5}
 GAIN_STEP_DB = 0.25  # the article gain is rounded to this, so small edits keep the other parts' audio
+MASTERING_PASSES = 6  # master-and-measure passes after the first encoding (no encoding: cheap)
 LOUDNESS_TOLERANCE_LU = 0.5  # re-level when the encoded audio misses the target by more than this
 # The limiter and LAME (the MP3 format's loudness_loss_lu) lower the loudness of espeak speech raised
 # to −16 LUFS by 2.1–2.4 LU (measured on the seed and the sample articles): aim that much higher,
@@ -258,24 +259,44 @@ def limit(audio: np.ndarray, ceiling: float, rate: int, in_place: bool = False) 
     return out
 
 
-def encode_part(
-    source: np.ndarray, source_rate: int, gain_db: float, ceiling_dbtp: float, settings: Settings, fmt: OutputFormat
-) -> EncodedPart:
-    rate = settings.sample_rate
+def master_part(
+    source: np.ndarray, source_rate: int, gain_db: float, ceiling_dbtp: float, settings: Settings
+) -> tuple[np.ndarray, int, np.ndarray, float]:
+    """A part levelled and limited: (audio, its rate, block powers, true peak)."""
     gain = np.float32(10 ** (gain_db / 20))
     if measurable(source_rate):
         # Levelled, limited and measured at the engine's rate (half the samples of the output for
         # espeak), then resampled: resampling keeps the loudness (within 0.002 LU, measured) and
         # the true peak (that of the band-limited signal, which is what the true peak measures).
         audio = limit(source * gain, 10 ** (ceiling_dbtp / 20), source_rate, in_place=True)
-        powers, peak = block_powers(audio, source_rate), true_peak_dbtp(audio, source_rate)
-    else:  # an engine rate that BS.1770's blocks do not fit: all of it at the output rate
-        source, source_rate = resample(source, source_rate, rate), rate
-        audio = limit(source * gain, 10 ** (ceiling_dbtp / 20), rate, in_place=True)
-        powers, peak = block_powers(audio, rate), true_peak_dbtp(audio, rate)
+        return audio, source_rate, block_powers(audio, source_rate), true_peak_dbtp(audio, source_rate)
+    # An engine rate that BS.1770's blocks do not fit: all of it at the output rate.
+    rate = settings.sample_rate
+    audio = limit(resample(source, source_rate, rate) * gain, 10 ** (ceiling_dbtp / 20), rate, in_place=True)
+    return audio, rate, block_powers(audio, rate), true_peak_dbtp(audio, rate)
+
+
+def encode_part(
+    source: np.ndarray, source_rate: int, gain_db: float, ceiling_dbtp: float, settings: Settings, fmt: OutputFormat
+) -> EncodedPart:
+    audio, audio_rate, powers, peak = master_part(source, source_rate, gain_db, ceiling_dbtp, settings)
+    rate = settings.sample_rate
     # Resampled and encoded a few seconds at a time.
-    stream = fmt.encode(resampled_chunks(audio, source_rate, rate), rate, settings.bitrate_kbps)
+    stream = fmt.encode(resampled_chunks(audio, audio_rate, rate), rate, settings.bitrate_kbps)
     return EncodedPart(stream, fmt.count_frames(stream, rate), peak, powers)
+
+
+def _gain_step(gain_db: float) -> float:
+    return round(gain_db / GAIN_STEP_DB) * GAIN_STEP_DB
+
+
+def _slope(passes: list[tuple[float, float, float]], ceiling: float) -> float:
+    """How many LU louder the audio gets per dB of gain: under one ceiling the limiter takes back
+    part of each added dB, so the last two passes at this ceiling say how much (else 1)."""
+    if len(passes) >= 2 and passes[-1][1] == passes[-2][1] == ceiling and passes[-1][0] != passes[-2][0]:
+        (gain_a, _, loud_a), (gain_b, _, loud_b) = passes[-2], passes[-1]
+        return min(1.0, max(0.25, (loud_b - loud_a) / (gain_b - gain_a)))
+    return 1.0
 
 
 def _cached_part(
@@ -441,35 +462,60 @@ def _master(
     if not np.isfinite(measured_source):
         measured_source = settings.target_lufs  # silence: leave the level alone
 
-    # Room for the peaks between samples too, so one pass is enough.
-    offset, headroom = MASTERING_LOSS_LU, INTERSAMPLE_HEADROOM_DB[44100 if limiting_rate >= 44100 else 22050]
+    # Room for the peaks between samples too, so one pass is usually enough (espeak: always).
+    headroom = INTERSAMPLE_HEADROOM_DB[44100 if limiting_rate >= 44100 else 22050]
     encoder_headroom = fmt.true_peak_headroom_db(settings.bitrate_kbps)
-    for _ in range(3):
-        wanted = settings.target_lufs + offset - measured_source
-        gain_db = round(wanted / GAIN_STEP_DB) * GAIN_STEP_DB
-        ceiling = settings.true_peak_dbtp - encoder_headroom - headroom
-        results = list(
+    gain_db = _gain_step(settings.target_lufs + MASTERING_LOSS_LU - measured_source)
+
+    def encode_all(gain: float, ceiling: float) -> list:
+        return list(
             mapper(
-                lambda i, gain=gain_db, ceiling=ceiling: _cached_part(
-                    cache, assemble_part(clip_at, timeline, i), rate, gain, ceiling, settings, fmt
-                ),
+                lambda i: _cached_part(cache, assemble_part(clip_at, timeline, i), rate, gain, ceiling, settings, fmt),
                 range(count),
             )
         )
-        encoded = [part for part, _, _ in results]
+
+    def measure_all(gain: float, ceiling: float) -> list[tuple[np.ndarray, float]]:
+        return list(
+            mapper(
+                lambda i: master_part(assemble_part(clip_at, timeline, i), rate, gain, ceiling, settings)[2:],
+                range(count),
+            )
+        )
+
+    # The first pass encodes (and reads unchanged parts from the cache); if the mastered audio
+    # misses a target, the next passes only master and measure (cheap: no encoding) until it
+    # does, and the audio is encoded once more at the end.
+    def encoded_loudness(figures: list[tuple[np.ndarray, float]]) -> Loudness:
         # The encoded audio: the mastered audio's figures with what the encoder changes (loudness:
         # measured, stable; true peak: at most this much higher).
-        loudness = Loudness(
-            gated_loudness(np.concatenate([p.block_powers for p in encoded])) - fmt.loudness_loss_lu,
-            max(p.true_peak_dbtp for p in encoded) + encoder_headroom,
+        return Loudness(
+            gated_loudness(np.concatenate([powers for powers, _ in figures])) - fmt.loudness_loss_lu,
+            max(peak for _, peak in figures) + encoder_headroom,
         )
+
+    passes: list[tuple[float, float, float]] = []  # (gain, ceiling, loudness) of each missed pass
+    ceiling = settings.true_peak_dbtp - encoder_headroom - headroom
+    results = encode_all(gain_db, ceiling)
+    encoded_at = (gain_db, ceiling)
+    figures = [(p.block_powers, p.true_peak_dbtp) for p, _, _ in results]
+    for _ in range(MASTERING_PASSES + 1):
+        loudness = encoded_loudness(figures)
         loud_ok = abs(loudness.integrated_lufs - settings.target_lufs) <= LOUDNESS_TOLERANCE_LU
         peak_ok = loudness.true_peak_dbtp <= settings.true_peak_dbtp
-        if (loud_ok and peak_ok) or not np.isfinite(loudness.integrated_lufs):
+        if (loud_ok and peak_ok) or not np.isfinite(loudness.integrated_lufs) or len(passes) == MASTERING_PASSES:
             break
-        offset += settings.target_lufs - loudness.integrated_lufs
+        passes.append((gain_db, ceiling, loudness.integrated_lufs))
         if not peak_ok:
             headroom += loudness.true_peak_dbtp - settings.true_peak_dbtp + 0.2
+            ceiling = settings.true_peak_dbtp - encoder_headroom - headroom
+        gain_db = _gain_step(gain_db + (settings.target_lufs - loudness.integrated_lufs) / _slope(passes, ceiling))
+        figures = measure_all(gain_db, ceiling)
+    if (gain_db, ceiling) != encoded_at:
+        results = encode_all(gain_db, ceiling)
+    encoded = [part for part, _, _ in results]
+    # What is reported is what was encoded (the figures of the last pass are those of these parts).
+    loudness = encoded_loudness([(p.block_powers, p.true_peak_dbtp) for p in encoded])
     return EncodedAudio(
         tuple(p.frames for p in encoded),
         settings.sample_rate,
