@@ -520,7 +520,7 @@ def _master(
         tuple(p.frames for p in encoded),
         settings.sample_rate,
         loudness,
-        sum(1 for _, fresh, _ in results if fresh),
+        sum(1 for _, fresh, _ in results if fresh),  # parts of this audio encoded now (not passes)
         tuple(read for _, _, read in results),
         fmt,
     )

@@ -18,6 +18,7 @@ One build per output folder at a time: a lock file, waited for or refused (`wait
 from __future__ import annotations
 
 import os
+import re
 import time
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
@@ -79,7 +80,8 @@ def build_archive(
 
     with build_lock(out_dir, wait_for_lock, lambda: emit("waiting", {"output": str(out_dir)})):
         for leftover in out_dir.glob(".*.part"):  # from a build that was killed mid-write
-            leftover.unlink(missing_ok=True)
+            if leftover.is_file() and not leftover.is_symlink():
+                leftover.unlink(missing_ok=True)
         previous, problem = load_manifest(out_dir, OUTPUT_FORMAT, EARLIER_OUTPUT_FORMATS)
         ledger = BuildLedger(out_dir, previous, settings_fingerprint(settings), emit)
         if problem:
@@ -178,7 +180,10 @@ def _plan(
 
     fingerprint = ledger.fingerprint
     changed: list[tuple[str, Path, str]] = []
-    taken: set[str] = set()
+    # Every slug in use by an article still here is reserved, so a new article never takes files
+    # another one still has (and removes when it finishes); an article keeps its own.
+    own = {s: e["slug"] for s, e in ledger.previous.items() if s in sources and e.get("slug")}
+    taken: set[str] = set(own.values())
     for source, path in sources.items():
         try:
             input_hash = content_key(read_source(path), fingerprint)
@@ -203,7 +208,7 @@ def _plan(
                 source=source,
                 article=article,
                 settings=settings,
-                slug=unique_slug(output_slug(article), taken),
+                slug=_slug_for(output_slug(article), own.get(source), taken),
                 # The feed's id for the article: never derived from its title, so a retitle keeps it.
                 guid=article.guid or article.url or f"urn:audiobook:{content_key(source)[:32]}",
                 input_hash=input_hash,
@@ -217,6 +222,14 @@ def _plan(
 def _idle_limits(synthesis_idle_limit_s: float) -> dict[str, float]:
     """Longest silence allowed per phase ("" = before the first report): a hung engine fails."""
     return {"": synthesis_idle_limit_s * 2, "speech": synthesis_idle_limit_s, "audio": AUDIO_IDLE_LIMIT_S}
+
+
+def _slug_for(wanted: str, own: str | None, taken: set[str]) -> str:
+    """The article's previous slug while it still names the same title (``wanted``, or ``wanted``
+    made unique as ``wanted-2``…), else a new unique one."""
+    if own and (own == wanted or re.fullmatch(re.escape(wanted) + r"-\d+", own)):
+        return own
+    return unique_slug(wanted, taken)
 
 
 def settings_fingerprint(settings: Settings) -> str:

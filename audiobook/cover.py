@@ -24,7 +24,8 @@ from .model import Article
 COVER_SIZE = 1400  # Apple Podcasts wants 1400–3000 px square
 MAX_COVER_BYTES = 20 * 1024 * 1024
 MAX_COVER_PIXELS = 6000 * 6000  # twice Apple's largest side; a bigger image is a bomb or a mistake
-_FORMATS = {"PNG": ("image/png", ".png"), "JPEG": ("image/jpeg", ".jpg")}
+# A camera's JPEG with a second picture inside (MPO) is a JPEG to every reader.
+_FORMATS = {"PNG": ("image/png", ".png"), "JPEG": ("image/jpeg", ".jpg"), "MPO": ("image/jpeg", ".jpg")}
 
 
 class CoverError(ValueError):
@@ -81,7 +82,7 @@ def checked_image(data: bytes) -> CoverImage:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # our own, lower cap follows
-            with Image.open(io.BytesIO(data), formats=list(_FORMATS)) as image:
+            with Image.open(io.BytesIO(data), formats=["PNG", "JPEG"]) as image:
                 width, height = image.size
                 if width * height > MAX_COVER_PIXELS:
                     raise CoverError(f"is too large an image ({width}×{height} pixels)")

@@ -127,7 +127,8 @@ class BuildLedger:
             "reused": 0,
             "seconds": 0.0,
         }
-        entry["slug"] = slug or entry.get("slug")
+        # The files it keeps are named by its previous slug: the entry keeps that slug with them.
+        entry["slug"] = entry.get("slug") if entry.get("outputs") else slug or entry.get("slug")
         entry["title"] = title or entry.get("title")
         entry["hashes"] = {**entry.get("hashes", {}), "failed_input": input_hash}
         self.entries[source] = entry
@@ -162,7 +163,7 @@ class BuildLedger:
                 **value,
                 "hashes": {"input": task.input_hash, "settings": self.fingerprint},
             }
-            if old and old.get("slug") != task.slug:
+            if old:  # a new slug, or a new file name (a JPEG cover replaced by the title card)
                 remove_outputs(self.out_dir, old, keep=set(value["outputs"].values()))
             self.entries[source] = entry
             self.reports[source] = ArticleReport.of(entry)

@@ -10,6 +10,7 @@ is removed, every article is converted again (from the clip cache, so mostly wit
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -84,7 +85,9 @@ def remove_outputs(out_dir: Path, entry: dict[str, Any], keep: set[str] = frozen
     """Remove an entry's outputs; only plain names inside ``out_dir`` are ever touched."""
     for name in (entry.get("outputs") or {}).values():
         path = output_file(out_dir, name)
-        if path is not None and name not in keep:
+        if path is None or name in keep or path.is_dir():  # a folder by that name was never ours
+            continue
+        with contextlib.suppress(OSError):  # no permission: left in place, like anything we cannot remove
             path.unlink(missing_ok=True)
 
 

@@ -351,3 +351,54 @@ def test_a_huge_source_is_refused_by_its_size_before_the_build_reads_it(tmp_path
     assert by_source["fine.md"]["status"] == "built"
     assert by_source["huge.md"]["status"] == "failed" and "is too large" in by_source["huge.md"]["error"]
     assert peak_mb < 400, peak_mb
+
+
+def test_a_new_article_never_takes_the_slug_of_one_still_in_the_archive(tmp_path):
+    # b.md was built as "foo"; a new a.md (sorted first) is titled "Foo" too, and b.md changes.
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    note(articles, "b.md", "Foo")
+    out = tmp_path / "out"
+    settings = {"engine": "test-tones"}  # orchestration only: the fake engine speaks
+    assert build_archive(articles, out, jobs=1, overrides=settings).ok
+    note(articles, "a.md", "Foo")
+    note(articles, "b.md", "Foo", "author: Someone New\n")
+    report = build_archive(articles, out, jobs=2, overrides=settings)
+    slugs = {a.source: a.slug for a in report.articles}
+    assert slugs == {"b.md": "foo", "a.md": "foo-2"}  # b keeps its files' names
+    assert all((out / f"{slug}.mp3").is_file() for slug in slugs.values())
+    entries = json.loads((out / MANIFEST).read_text())["articles"]
+    assert {e["slug"] for e in entries} == {"foo", "foo-2"} and report.warnings == ()
+
+
+def test_a_failed_rebuild_keeps_its_earlier_files_and_the_manifest_stays_valid(tmp_path):
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    note(articles, "a.md", "Old title")
+    out = tmp_path / "out"
+    settings = {"engine": "test-tones"}
+    assert build_archive(articles, out, jobs=1, overrides=settings).ok
+    (articles / "a.md").write_text("---\ntitle: New title\ncover: missing.png\n---\n" + PROSE, encoding="utf-8")
+    failed = build_archive(articles, out, jobs=1, overrides=settings)
+    assert not failed.ok and (out / "old-title.mp3").is_file()
+    again = build_archive(articles, out, jobs=1, overrides=settings)
+    assert again.warnings == ()  # the manifest written after the failure was read back as valid
+    assert (out / "old-title.mp3").is_file()
+
+
+def test_output_names_the_build_cannot_remove_do_not_stop_it(built, tmp_path):
+    articles, out = copy_of(built, tmp_path)
+    (articles / "two.md").unlink()  # its outputs become orphans…
+    (out / "second-note.vtt").unlink()
+    (out / "second-note.vtt").mkdir()  # …and one of them is now a folder
+    report = build_archive(articles, out, jobs=1)
+    assert report.ok and (out / "second-note.vtt").is_dir() and not (out / "second-note.mp3").exists()
+
+
+def test_a_cameras_jpeg_with_a_second_picture_is_a_jpeg_cover(archive):
+    from PIL import Image
+
+    first, second = Image.new("RGB", (32, 32), (200, 0, 0)), Image.new("RGB", (32, 32), (0, 200, 0))
+    first.save(archive / "camera.jpg", "MPO", save_all=True, append_images=[second])
+    image = read_cover(archive / "camera.jpg", archive)
+    assert (image.mime, image.suffix) == ("image/jpeg", ".jpg")

@@ -163,5 +163,8 @@ def open_engine(settings: EngineSettings, language: str = "en") -> SpeechEngine:
     if opened and opened[0] == key:
         return opened[1]
     engine = spec.open(settings, language)
+    if spec.one_per_process:  # one library under espeak and pyttsx3: the others' instances are stale now
+        for name in [n for n in _OPENED if ENGINES[n].one_per_process]:
+            del _OPENED[name]
     _OPENED[spec.name] = (key, engine)
     return engine

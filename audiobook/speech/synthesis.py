@@ -107,7 +107,9 @@ def synthesize_script(
                     or (rates or {engine_rate or clip.sample_rate}) != {clip.sample_rate}
                 ):
                     clip = None
-                if clip is None:
+                if clip is not None:
+                    ahead.skip(position)  # cached meanwhile (a repeated sentence): its slot is free again
+                else:
                     clip = ahead.clip(position, utterance.text)
                     problem = clip_problem(clip, utterance.text, rate_wpm)
                     if problem:
@@ -159,10 +161,12 @@ class _LookAhead:
         self.pool = None
         self.pending: dict[int, Future[Clip]] = {}
         if workers > 1 and getattr(engine, "concurrent", False):
-            texts = [u.text for u in script.utterances]
+            first: dict[str, int] = {}  # a sentence said twice is spoken once, for its first place
+            for i, utterance in enumerate(script.utterances):
+                first.setdefault(utterance.text, i)
             self.todo = iter(
                 (i, text)
-                for i, text in enumerate(texts)
+                for text, i in first.items()
                 if not (cache and cache.has(content_key(engine.fingerprint, text)))
             )
             self.window = 2 * workers
@@ -185,6 +189,12 @@ class _LookAhead:
         clip = future.result()
         self._fill()
         return clip
+
+    def skip(self, position: int) -> None:
+        future = self.pending.pop(position, None)
+        if future is not None:
+            future.cancel()
+            self._fill()
 
     def close(self) -> None:
         if self.pool is not None:
