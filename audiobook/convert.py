@@ -18,7 +18,7 @@ from .audio import Loudness, master
 from .cache import ClipCache
 from .cover import CoverImage, article_cover, title_card
 from .errors import InputError
-from .files import slugify, write_atomic
+from .files import slugify, write_together
 from .formats import TagInfo, output_format
 from .model import Article
 from .pages import article_page, embed_page, site_for, write_static
@@ -142,15 +142,21 @@ def convert_article(
     cover_file = out_dir / f"{slug}{cover.suffix}"
     page, embed = out_dir / f"{slug}.html", out_dir / f"{slug}.embed.html"
     site = site_for(settings)
-    write_atomic(vtt, webvtt(timeline))
-    write_atomic(words, transcript_json(timeline))
-    write_atomic(chapters, chapters_json(timeline))
-    write_atomic(cover_file, cover.data)
-    write_atomic(page, article_page(article, timeline, slug, cover_file.name, site, audio.name))
-    write_atomic(embed, embed_page(article, timeline, site, audio.name))
     write_static(out_dir)
-    # Last: an audio file on disk comes with everything else.
-    write_atomic(audio, audio_chunks)
+    # All or nothing: every file is written aside first (the audio, read part by part from the
+    # cache, is the one most likely to fail), then all are renamed into place, the audio last —
+    # an audio file on disk comes with everything else, and a failed rebuild changes nothing.
+    write_together(
+        [
+            (vtt, webvtt(timeline)),
+            (words, transcript_json(timeline)),
+            (chapters, chapters_json(timeline)),
+            (cover_file, cover.data),
+            (page, article_page(article, timeline, slug, cover_file.name, site, audio.name)),
+            (embed, embed_page(article, timeline, site, audio.name)),
+            (audio, audio_chunks),
+        ]
+    )
     return ConversionResult(
         source=source,
         title=article.title,

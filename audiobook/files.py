@@ -7,7 +7,7 @@ import os
 import re
 import tempfile
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from .errors import OutputError
@@ -59,6 +59,28 @@ def write_atomic(path: str | Path, data: bytes | str | Iterable[bytes]) -> None:
 
     ``data`` may be an iterable of byte chunks, written as they come (a long MP3 part by part).
     """
+    write_together([(path, data)])
+
+
+def write_together(files: Sequence[tuple[str | Path, bytes | str | Iterable[bytes]]]) -> None:
+    """Write every file to a temporary file beside it first, and rename them all, in order, only
+    when all were written: a failure on any (a full disk) leaves every earlier version in place."""
+    staged: list[tuple[str, str | Path]] = []
+    try:
+        for path, data in files:
+            staged.append((_staged(path, data), path))
+        for temporary, path in staged:
+            try:
+                os.replace(temporary, path)
+            except OSError as exc:
+                raise OutputError(f"{path}: cannot be written ({exc.strerror or exc})") from None
+    finally:
+        for temporary, _ in staged:
+            _remove(temporary)  # those not renamed (after a failure); a renamed one is gone already
+
+
+def _staged(path: str | Path, data: bytes | str | Iterable[bytes]) -> str:
+    """``data`` in a new temporary file beside ``path``, flushed to disk; its name."""
     chunks = [data.encode("utf-8")] if isinstance(data, str) else [data] if isinstance(data, bytes) else data
     # os.path, not pathlib: the clip cache writes thousands of entries, and pathlib interns every
     # name it parses (the interpreter's intern table then stays large for the whole process).
@@ -77,13 +99,13 @@ def write_atomic(path: str | Path, data: bytes | str | Iterable[bytes]) -> None:
                 stream.write(chunk)
             stream.flush()
             os.fsync(stream.fileno())
-        os.replace(temporary, path)
     except OSError as exc:
         _remove(temporary)
         raise OutputError(f"{path}: cannot be written ({exc.strerror or exc})") from None
     except BaseException:
         _remove(temporary)
         raise
+    return temporary
 
 
 def _remove(path: str) -> None:

@@ -174,3 +174,35 @@ def test_output_folder_that_is_a_file_gives_one_line_and_writes_nothing(tmp_path
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert "a file stands where its folder should be" in done.stderr and str(tmp_path / "out") in done.stderr
     assert (tmp_path / "out").read_text(encoding="utf-8") == "not a folder"
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="tells the output folder's files by /proc/self/fd")
+def test_a_disk_that_fills_up_among_the_outputs_leaves_every_earlier_file_in_place(tmp_path, monkeypatch):
+    article = tmp_path / "a.md"
+    article.write_text(ARTICLE, encoding="utf-8")
+    out = tmp_path / "out"
+    convert_article(article, out)
+    saved = {p.name: p.read_bytes() for p in out.iterdir()}
+    article.write_text(ARTICLE.replace("ends it", "closes it"), encoding="utf-8")  # every output changes
+
+    import audiobook.files as files
+
+    real_fdopen = os.fdopen
+    written: list[str] = []
+
+    def full_after_two_outputs(fd, mode="r", *args, **kwargs):
+        """Fault injection: the disk fills up at the third file written into the output folder
+        (the spoken sentences' cache, elsewhere, is written as usual)."""
+        if os.readlink(f"/proc/self/fd/{fd}").startswith(str(out)):
+            written.append(os.readlink(f"/proc/self/fd/{fd}"))
+            if len(written) >= 3:
+                os.close(fd)
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return real_fdopen(fd, mode, *args, **kwargs)
+
+    monkeypatch.setattr(files.os, "fdopen", full_after_two_outputs)
+    with pytest.raises(OutputError, match="No space left on device"):
+        convert_article(article, out)
+    monkeypatch.undo()
+    assert len(written) == 3
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == saved  # all or nothing
