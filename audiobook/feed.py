@@ -2,6 +2,11 @@
 
 Built with ElementTree, so every title and summary is escaped whatever it contains; characters
 XML cannot carry at all (control characters) are dropped first.
+
+The channel says what apps and directories ask of a show: podcast:guid (its id for life),
+podcast:medium, podcast:locked, itunes:explicit and itunes:type; each item names the article's
+authors as podcast:person (group "writing", role "author": prose read verbatim, as the Podcast
+Taxonomy defines it) and always has a pubDate (an undated article's is when its audio was made).
 """
 
 from __future__ import annotations
@@ -9,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
+import uuid
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -27,6 +33,14 @@ NAMESPACES = {
     "psc": "http://podlove.org/simple-chapters",
 }
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# Podcasting 2.0 (docs/tags/guid.md): podcast:guid is the UUIDv5 of the feed's URL, without its
+# scheme and trailing slashes, in this namespace (its examples: "podnews.net/rss" gives
+# 9b024349-ccf0-5f69-a609-6b82873eab3c).
+PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+MAX_PERSON_CHARS = 128  # podcast:person: "may be truncated by aggregators" past this
+_BYLINE = re.compile(r"^by\s+", re.IGNORECASE)
+_BETWEEN_PEOPLE = re.compile(r"\s*;\s*|\s+(?:and|&)\s+", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -45,6 +59,37 @@ class FeedEpisode:
     chapters: Sequence[tuple[str, int]] = ()  # (title, start ms)
     references: Sequence[tuple[str, str | None]] = field(default=())  # (text, url)
     transcript_json: str | None = None  # the Podcasting 2.0 JSON transcript (word by word)
+    author: str | None = None  # the article's byline, as written ("Ana Lima and Joe Roe")
+    made: dt.datetime | None = None  # when the audio was written: the pubDate when ``date`` is None
+
+    @property
+    def published(self) -> dt.datetime:
+        """The item's pubDate: its article's date (at 06:00 UTC), else when its audio was made."""
+        if self.date:
+            return dt.datetime(self.date.year, self.date.month, self.date.day, 6, 0, tzinfo=dt.UTC)
+        return (self.made or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(microsecond=0)
+
+
+def podcast_guid(feed_url: str) -> str:
+    """The channel's podcast:guid for a feed served at ``feed_url``."""
+    return str(uuid.uuid5(PODCAST_GUID_NAMESPACE, _SCHEME.sub("", feed_url).rstrip("/")))
+
+
+def people(byline: str | None) -> list[str]:
+    """The names in a byline: "By Ana Lima, Joe Roe and Bo Li" → three names. Commas separate
+    names only in a list that also has "and", "&" or ";" ("Ana Lima, Staff Writer" is one)."""
+    text = _BYLINE.sub("", " ".join(_text(byline).split()))
+    parts = _BETWEEN_PEOPLE.split(text)
+    if len(parts) > 1:
+        parts = [name for part in parts for name in part.split(",")]
+    names: list[str] = []
+    for part in parts:
+        name = part.strip(" ,")
+        if len(name) > MAX_PERSON_CHARS:
+            name = name[: MAX_PERSON_CHARS - 1].rstrip() + "…"
+        if name and name not in names:
+            names.append(name)
+    return names
 
 
 def _text(value: str | None) -> str:
@@ -97,9 +142,9 @@ def podcast_feed(channel: FeedSettings, publication: str, episodes: Sequence[Fee
     _sub(ch, "language", channel.language)
     _sub(ch, "generator", "audiobook")
     _sub(ch, "atom:link", href=base + "feed.xml", rel="self", type="application/rss+xml")
-    newest = max((e.date for e in episodes if e.date), default=None)
+    newest = max((e.published for e in episodes), default=None)
     if newest:
-        _sub(ch, "lastBuildDate", _rfc2822(newest))
+        _sub(ch, "lastBuildDate", format_datetime(newest))
     picture = _sub(ch, "image")
     _sub(picture, "url", base + image)
     _sub(picture, "title", channel.title or publication)
@@ -114,9 +159,17 @@ def podcast_feed(channel: FeedSettings, publication: str, episodes: Sequence[Fee
             _sub(owner, "itunes:email", channel.email)
     _sub(ch, "itunes:category", text=channel.category)
     _sub(ch, "itunes:explicit", "true" if channel.explicit else "false")
-    _sub(ch, "itunes:type", "episodic")
+    _sub(ch, "itunes:type", channel.show_type)
+    _sub(ch, "podcast:guid", channel.guid or podcast_guid(base + "feed.xml"))
+    _sub(ch, "podcast:medium", channel.medium)
+    verified_by = {"owner": channel.email} if channel.email else {}  # who may unlock a move
+    _sub(ch, "podcast:locked", "yes" if channel.locked else "no", **verified_by)
 
-    for episode in sorted(episodes, key=lambda e: (e.date or dt.date.min, e.title), reverse=True):
+    # Episodic shows list the newest first; serial ones are heard in order, so Apple wants them
+    # oldest first and numbered (adding an article older than the others renumbers those after it).
+    serial = channel.show_type == "serial"
+    in_order = sorted(episodes, key=lambda e: (e.published, e.title))
+    for number, episode in enumerate(in_order if serial else in_order[::-1], start=1):
         item = _sub(ch, "item")
         _sub(item, "title", episode.title)
         _sub(item, "link", base + episode.page)
@@ -125,12 +178,15 @@ def podcast_feed(channel: FeedSettings, publication: str, episodes: Sequence[Fee
         mime = (format_for_file(episode.mp3) or output_format()).mime
         _sub(item, "enclosure", url=base + episode.mp3, length=str(episode.mp3_bytes), type=mime)
         _sub(item, "guid", episode.guid, isPermaLink="false")
-        if episode.date:
-            _sub(item, "pubDate", _rfc2822(episode.date))
+        _sub(item, "pubDate", format_datetime(episode.published))
         _sub(item, "itunes:duration", str(round(episode.duration_ms / 1000)))
         _sub(item, "itunes:image", href=base + episode.image)
         _sub(item, "itunes:episodeType", "full")
+        if serial:
+            _sub(item, "itunes:episode", str(number))
         _sub(item, "itunes:explicit", "true" if channel.explicit else "false")
+        for name in people(episode.author):
+            _sub(item, "podcast:person", name, group="writing", role="author")
         _sub(item, "podcast:chapters", url=base + episode.chapters_file, type="application/json+chapters")
         # The same chapters inline, as Podlove Simple Chapters: apps such as gPodder (podcastparser
         # 0.6) read these, and know the Podcasting 2.0 namespace only by an older URI.
@@ -143,7 +199,3 @@ def podcast_feed(channel: FeedSettings, publication: str, episodes: Sequence[Fee
             _sub(item, "podcast:transcript", url=base + episode.transcript_json, type="application/json")
     ET.indent(rss)
     return ET.tostring(rss, encoding="utf-8", xml_declaration=True) + b"\n"
-
-
-def _rfc2822(date: dt.date) -> str:
-    return format_datetime(dt.datetime(date.year, date.month, date.day, 6, 0, tzinfo=dt.UTC))

@@ -6,6 +6,7 @@ index page, the channel cover and the podcast feed.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -132,9 +133,20 @@ def publish_archive(
                 transcript_json=e["outputs"].get("transcript_json"),  # an older build's entry has none
                 chapters=[(c["title"], c["start_ms"]) for c in e.get("chapters", [])],
                 references=[(r["text"], r.get("url")) for r in e.get("references", [])],
+                author=e.get("author"),
+                made=None if e.get("date") else _made(out_dir / e["outputs"]["mp3"]),
             )
         )
     write_atomic(out_dir / "feed.xml", podcast_feed(settings.feed, settings.publication, episodes, target.name))
+
+
+def _made(audio: Path) -> dt.datetime | None:
+    """When an article's audio was written: an undated article's pubDate in the feed (kept from
+    build to build while the article and the settings stay the same, as the file is)."""
+    try:
+        return dt.datetime.fromtimestamp(audio.stat().st_mtime, dt.UTC)
+    except OSError:
+        return None
 
 
 def channel_cover_image(settings: Settings, articles_dir: Path, follow_links: bool) -> CoverImage | None:

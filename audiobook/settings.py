@@ -29,6 +29,9 @@ ENGINES = ENGINE_CHOICES  # "auto" and every engine of the registry (audiobook.s
 # Below 0.1 espeak's level rounds to almost nothing (its clips then read as silence); pyttsx3
 # drivers stop at 1.0, espeak at about 3.3. Loudness is set by the mastering either way.
 VOLUME_RANGE = (0.1, 2.0)
+# podcast:medium values for a feed of spoken episodes (the namespace also lists music, video and
+# film, and "…L" list feeds without items: none of them is what this program makes).
+FEED_MEDIUMS = ("podcast", "audiobook", "newsletter", "blog", "course")
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,16 @@ class FeedSettings:
     category: str = "News"
     explicit: bool = False
     image: str | None = None  # square PNG/JPEG, 1400–3000 px, relative to the articles folder
+    # itunes:type ([feed] type): "episodic" (newest first) or "serial" (oldest first, numbered)
+    show_type: str = "episodic"
+    medium: str = "podcast"  # podcast:medium: what the feed is (FEED_MEDIUMS)
+    # podcast:locked: "yes" tells other hosting platforms to refuse importing the feed (so no one
+    # can move the show away by copying its URL); the owner's e-mail, when given, is how a real
+    # move is verified. Set false the day the feed moves to a platform that imports it.
+    locked: bool = True
+    # podcast:guid: the show's id for life. None: derived from the feed's URL (Podcasting 2.0:
+    # UUIDv5); set it to the old value when base_url changes, so apps keep the subscription.
+    guid: str | None = None
 
 
 @dataclass(frozen=True)
@@ -204,8 +217,17 @@ def _language(value: object) -> str | None:
     return "must be a language code such as en or en-US"
 
 
-def _explicit(value: object) -> str | None:
+def _true_or_false(value: object) -> str | None:
     return None if isinstance(value, bool) else "must be true or false"
+
+
+def _uuid(value: object) -> str | None:
+    if value is None:
+        return None
+    hexa = "[0-9a-fA-F]"
+    pattern = f"{hexa}{{8}}-{hexa}{{4}}-{hexa}{{4}}-{hexa}{{4}}-{hexa}{{12}}"
+    ok = isinstance(value, str) and re.fullmatch(pattern, value)
+    return None if ok else "must be a UUID such as 917393e3-1b1e-5cef-ace4-edaa54e1f810"
 
 
 def _lexicon(value: object) -> str | None:
@@ -267,7 +289,11 @@ SCHEMA: tuple[Rule, ...] = (
     Rule("feed", "email", "email", _email),
     Rule("feed", "language", "language", _language),
     Rule("feed", "category", "category", text(100)),
-    Rule("feed", "explicit", "explicit", _explicit),
+    Rule("feed", "explicit", "explicit", _true_or_false),
+    Rule("feed", "type", "show_type", one_of("episodic", "serial")),
+    Rule("feed", "medium", "medium", one_of(*FEED_MEDIUMS)),
+    Rule("feed", "locked", "locked", _true_or_false),
+    Rule("feed", "guid", "guid", _uuid),
     Rule("feed", "image", "image", text(1000, optional=True)),  # where it may lie: see audiobook.cover
 )
 SECTIONS = ("pauses", "narration", "feed")
