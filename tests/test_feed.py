@@ -416,3 +416,18 @@ def test_a_repeated_feed_id_is_left_out_with_a_warning_and_the_feed_stays_valid(
     parsed = feedparser.parse(data)
     assert sorted(e.title for e in parsed.entries) == ["Its own id", "The original"]
     assert [e.id for e in parsed.entries if e.title == "The original"] == [story]
+
+
+def test_the_feed_of_a_page_copied_as_plain_text_meets_the_schema(seed, tmp_path):
+    """The seed articles (the project's own, and the shared fixture where it lies beside the
+    clone): plain text has no date and its byline is not read, yet the item is complete."""
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    (articles / "audiobook.toml").write_text(CONFIG, encoding="utf-8")
+    shutil.copy(seed.path, articles / seed.path.name)
+    report = build_archive(articles, tmp_path / "out", jobs=1)
+    assert report.ok, report
+    data = (tmp_path / "out" / "feed.xml").read_bytes()
+    assert schema_problems(data) == []
+    [episode] = podcastparser.parse(BASE + "feed.xml", io.BytesIO(data))["episodes"]
+    assert episode["published"] > 0 and [c["title"] for c in episode["chapters"]] == seed.chapters
