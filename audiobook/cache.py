@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import OutputError
-from .files import write_atomic
+from .files import ReadRefused, read_regular, write_atomic
 from .model import Clip, WordTiming
 
 _MAGIC = b"ABC1"  # audiobook blob, format 1 (encoded chapter parts: segments)
@@ -183,24 +183,18 @@ class BlobCache:
         return os.path.join(self.folder, key[:2], key)
 
     def get(self, key: str) -> tuple[int, bytes] | None:
-        try:
-            fd = os.open(self._path(key), os.O_RDONLY | _NOFOLLOW | _NONBLOCK)
-        except OSError:
+        try:  # a link or a FIFO planted in place of an entry is refused, never followed or waited on
+            data = read_regular(self._path(key), None, follow_links=False)
+        except ReadRefused:
             return None
-        with os.fdopen(fd, "rb") as stream:
-            try:
-                size = os.fstat(fd)
-                header = stream.read(_HEADER.size)
-                if not stat.S_ISREG(size.st_mode) or len(header) < _HEADER.size:
-                    return None
-                magic, number, length, crc = _HEADER.unpack(header)
-                # The declared length must be what the file holds: nothing is allocated from it.
-                if magic != self._magic or size.st_size != _HEADER.size + length:
-                    return None
-                payload = stream.read(length + 1)  # one more: a file that grew meanwhile is caught
-            except OSError:
-                return None
-        if len(payload) != length or zlib.crc32(payload) != crc:
+        if len(data) < _HEADER.size:
+            return None
+        magic, number, length, crc = _HEADER.unpack_from(data)
+        # The declared length must be what the file holds: nothing is allocated from it.
+        if magic != self._magic or len(data) != _HEADER.size + length:
+            return None
+        payload = data[_HEADER.size :]
+        if zlib.crc32(payload) != crc:
             return None  # damaged: the caller makes it again
         return number, payload
 

@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
-import stat
 import textwrap
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import InputError
+from .files import ReadRefused, read_regular
 from .model import Article
 
 COVER_SIZE = 1400  # Apple Podcasts wants 1400–3000 px square
@@ -58,21 +57,21 @@ def read_cover(path: Path, archive: Path, follow_links: bool = False) -> CoverIm
     if not follow_links and not resolved.is_relative_to(archive.resolve()):
         raise CoverError("lies outside the archive (links out are followed only with --follow-links)")
     try:
-        # O_NONBLOCK: opening a FIFO must not wait for a writer; fstat then refuses it.
-        handle = os.open(resolved, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_BINARY", 0))
-    except OSError as exc:
-        raise CoverError(f"cannot be read ({exc.strerror or exc})") from None
-    with os.fdopen(handle, "rb") as stream:
-        info = os.fstat(stream.fileno())
-        if not stat.S_ISREG(info.st_mode):
-            raise CoverError("is not a regular file")
-        if info.st_size > MAX_COVER_BYTES:
-            size, limit = info.st_size / 2**20, MAX_COVER_BYTES // 2**20
-            raise CoverError(f"is too large ({size:.1f} MB; the limit is {limit} MB)")
-        data = stream.read(MAX_COVER_BYTES + 1)
-    if len(data) > MAX_COVER_BYTES:  # grew while we read it
-        raise CoverError(f"is too large (the limit is {MAX_COVER_BYTES // 2**20} MB)")
+        data = read_regular(resolved, MAX_COVER_BYTES)
+    except ReadRefused as refused:
+        raise CoverError(_refusal(refused)) from None
     return checked_image(data)
+
+
+def _refusal(refused: ReadRefused) -> str:
+    limit = MAX_COVER_BYTES // 2**20
+    if refused.why in ("folder", "special"):
+        return "is not a regular file"
+    if refused.why == "too large" and refused.grew:  # grew after its size was checked
+        return f"is too large (the limit is {limit} MB)"
+    if refused.why == "too large":
+        return f"is too large ({refused.size / 2**20:.1f} MB; the limit is {limit} MB)"
+    return f"cannot be read ({refused.detail})"
 
 
 def checked_image(data: bytes) -> CoverImage:

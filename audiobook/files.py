@@ -1,10 +1,11 @@
-"""File-system edges: atomic writes and safe output names."""
+"""File-system edges: bounded reads of untrusted files, atomic writes and safe output names."""
 
 from __future__ import annotations
 
 import contextlib
 import os
 import re
+import stat
 import tempfile
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -19,6 +20,51 @@ ARCHIVE_NAMES = {"index", "cover", "feed", "player", "manifest"}
 MAX_SLUG = 80
 _UMASK = os.umask(0)
 os.umask(_UMASK)  # read once: mkstemp creates 0600 files, outputs should get the usual mode
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_BINARY = getattr(os, "O_BINARY", 0)
+
+
+class ReadRefused(Exception):
+    """Why `read_regular` read nothing, for its caller to word: ``why`` is "missing", "folder",
+    "special" (a device, pipe or socket), "too large" or "error"; ``detail`` is the system's own
+    words when it gave any; ``size`` the bytes seen when too large (``grew``: seen while reading,
+    the file having grown after its size was checked)."""
+
+    def __init__(self, why: str, detail: str = "", size: int = 0, grew: bool = False) -> None:
+        super().__init__(why, detail)
+        self.why, self.detail, self.size, self.grew = why, detail, size, grew
+
+
+def read_regular(path: str | Path, limit: int | None, follow_links: bool = True) -> bytes:
+    """The bytes of the regular file at ``path``, at most ``limit`` (None: the size it has when
+    opened), or ReadRefused. Never blocks on a FIFO (opened non-blocking, then refused by fstat);
+    refused by size before anything is read, and read one byte past the limit, so a file that
+    grows meanwhile is refused too rather than cut. ``follow_links=False``: a link is refused."""
+    flags = os.O_RDONLY | _NONBLOCK | _BINARY | (0 if follow_links else _NOFOLLOW)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        why = {IsADirectoryError: "folder", FileNotFoundError: "missing"}.get(type(exc), "error")
+        raise ReadRefused(why, exc.strerror or str(exc)) from None
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise ReadRefused("folder", "Is a directory")
+        if not stat.S_ISREG(info.st_mode):
+            raise ReadRefused("special")
+        if limit is not None and info.st_size > limit:
+            raise ReadRefused("too large", size=info.st_size)
+        bound = info.st_size if limit is None else limit
+        with open(fd, "rb", closefd=False) as stream:
+            data = stream.read(bound + 1)
+    except OSError as exc:
+        raise ReadRefused("error", exc.strerror or str(exc)) from None
+    finally:
+        os.close(fd)
+    if len(data) > bound:
+        raise ReadRefused("too large", size=len(data), grew=True)
+    return data
 
 
 def slugify(text: str) -> str:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import re
-import stat
 from pathlib import Path
 
 from ..config import CONFIG_NAME, LEXICON_NAME
 from ..errors import InputError
+from ..files import ReadRefused, read_regular
 from ..model import Article, SourceKind
 from .common import MAX_BYTES, MAX_WORDS, check_size, check_words, decode_text, derive_title, max_bytes
 
@@ -77,30 +76,16 @@ def read_source(path: Path) -> bytes:
 
 
 def _read_bounded(path: Path, kind: str | None) -> bytes:
-    """The file's bytes, refused by size before they are read; only regular files are read.
-
-    O_NONBLOCK: opening a FIFO would otherwise wait for a writer forever (no effect on files).
-    """
+    """The file's bytes, refused by size before they are read; only regular files are read."""
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
-    except IsADirectoryError:
-        raise InputError(path, "is a folder, not an article file") from None
-    except FileNotFoundError:
-        raise InputError(path, "no such file") from None
-    except OSError as exc:
-        raise InputError(path, f"cannot be read ({exc.strerror or exc})") from None
-    try:
-        info = os.fstat(fd)
-        if stat.S_ISDIR(info.st_mode):
-            raise InputError(path, "is a folder, not an article file")
-        if not stat.S_ISREG(info.st_mode):
-            raise InputError(path, "is not a regular file (a device, pipe or socket)")
-        check_size(path, kind, info.st_size)
-        with open(fd, "rb", closefd=False) as file:
-            data = file.read(max_bytes(kind) + 1)  # the file may have grown since fstat
-    except OSError as exc:
-        raise InputError(path, f"cannot be read ({exc.strerror or exc})") from None
-    finally:
-        os.close(fd)
-    check_size(path, kind, len(data))
-    return data
+        return read_regular(path, max_bytes(kind))
+    except ReadRefused as refused:
+        problem = refused
+    if problem.why == "too large":
+        check_size(path, kind, problem.size)  # names the size and the kind's limit
+    reason = {
+        "folder": "is a folder, not an article file",
+        "missing": "no such file",
+        "special": "is not a regular file (a device, pipe or socket)",
+    }.get(problem.why, f"cannot be read ({problem.detail})")
+    raise InputError(path, reason)
