@@ -9,6 +9,7 @@ import shutil
 import feedparser
 import podcastparser
 import pytest
+from feed_schema import schema_problems
 from mutagen.id3 import ID3
 from mutagen.mp3 import MP3
 from PIL import Image
@@ -49,6 +50,7 @@ def test_feed_parses_cleanly_and_carries_every_episode(site):
     data = (site / "out" / "feed.xml").read_bytes()
     parsed = feedparser.parse(data)
     assert not parsed.bozo, parsed.get("bozo_exception")
+    assert schema_problems(data) == []  # every tag where, as often and as valued as apps expect
     assert [e.title for e in parsed.entries] == [HOSTILE, "An older note"]  # newest first, shown literally
     manifest = {a["title"]: a for a in json.loads((site / "out" / "manifest.json").read_text())["articles"]}
     for entry in parsed.entries:
