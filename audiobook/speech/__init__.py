@@ -12,7 +12,16 @@
 
 from __future__ import annotations
 
-from .engine import ENGINE_CHOICES, ENGINES, EngineSpec, SpeechEngine, VoiceInfo, engine_spec, open_engine
+from .engine import (
+    ENGINE_CHOICES,
+    ENGINES,
+    EngineSpec,
+    SpeechEngine,
+    VoiceInfo,
+    engine_spec,
+    open_engine,
+    resolved_voice,
+)
 from .synthesis import MIN_AUDIBLE_PEAK, Speech, clip_problem, synthesize_script
 
 __all__ = [
@@ -26,5 +35,6 @@ __all__ = [
     "clip_problem",
     "engine_spec",
     "open_engine",
+    "resolved_voice",
     "synthesize_script",
 ]

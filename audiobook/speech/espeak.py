@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import atexit
 import ctypes
+import functools
 import os
 import shutil
 import tempfile
@@ -130,6 +131,48 @@ def word_timings(
         timings.append(WordTiming(word, start, end))
         previous_end = end
     return tuple(timings)
+
+
+def _data_folder() -> Path | None:
+    """The espeak-ng-data folder the engine will use (see engine_runtime), found without loading
+    the library; None when it is a system install we cannot see."""
+    try:
+        import espeakng_loader
+    except ImportError:
+        folder = os.environ.get("ESPEAK_DATA_PATH")
+        return Path(folder) if folder else None
+    return Path(espeakng_loader.get_data_path())
+
+
+@functools.lru_cache(maxsize=1)
+def _voice_names() -> frozenset[str] | None:
+    """What espeak-ng's SetVoiceByName accepts, read from its data files (lower case): a voice
+    file's name ("en-us"), its path below lang/ ("gmw/en-us"), or the name inside it ("english
+    (america)"). Measured against the library: "en-us", "English (America)", "gmw/en-US" and
+    "en-029" load; "en-gb", "en_us" and "english" do not."""
+    folder = _data_folder()
+    if folder is None or not (folder / "lang").is_dir():
+        return None
+    names: set[str] = set()
+    for top in ("lang", "voices"):
+        for path in (folder / top).rglob("*"):
+            relative = path.relative_to(folder / top)
+            if not path.is_file() or relative.parts[0] in ("!v", "mb"):  # variants; mbrola needs its own data
+                continue
+            names.update((path.name.lower(), relative.as_posix().lower()))
+            with path.open(encoding="utf-8", errors="replace") as lines:
+                for line in lines:
+                    if line.startswith("name "):
+                        names.add(line[5:].partition("//")[0].strip().lower())  # "name X // comment"
+                        break
+    return frozenset(names)
+
+
+def knows_voice(voice: str) -> bool:
+    """Whether espeak has the voice a user named ("en-us", "en-us+f3"; the part after "+" is a
+    variant); True when its data cannot be read here (opening the engine then says)."""
+    names = _voice_names()
+    return names is None or voice.partition("+")[0].strip().lower() in names
 
 
 class EspeakEngine:
