@@ -10,19 +10,80 @@ MAX_SAY_CHARS long.
 
     # lexicon.toml
     [words]                  # case-insensitive
-    Nguyen = "Win"
+    Nguyen = "Win"           # a respelling: every engine says it
+    Siobhan = { say = "Shiv-awn", ipa = "ʃɪvˈɔːn" }   # phonemes for engines that take them (Piper)
+    "Dvořák" = { ipa = "dvˈɔːʒɑːk" }                 # phonemes only: other engines read the word
     [case_sensitive]         # only this exact spelling
     SQL = "sequel"
+
+Phonemes are IPA as espeak-ng writes it (what Piper voices are trained on: `ˈ` before the
+stressed syllable, `ː` for length); checked when the lexicon is read. A word with phonemes
+reaches the engines as one *pronunciation mark* in the spoken text (its respelling and its
+phonemes between noncharacters, which no article text can hold: captions drop them): an engine
+that takes phonemes speaks the phonemes (`spoken_parts`), any other the respelling (`respelled`).
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import cached_property
 
 # A respelling is a word or a short phrase; 200 characters is a long sentence already.
 MAX_SAY_CHARS = 200
+
+# A pronunciation mark: OPEN respelling SPLIT phonemes CLOSE (Unicode noncharacters, see above).
+_OPEN, _SPLIT, _CLOSE = "\ufdd0", "\ufdd1", "\ufdd2"
+_MARK = re.compile(f"{_OPEN}([^{_OPEN}{_SPLIT}{_CLOSE}]*){_SPLIT}([^{_OPEN}{_SPLIT}{_CLOSE}]*){_CLOSE}")
+_STRAY = re.compile(f"[{_OPEN}{_SPLIT}{_CLOSE}]")
+# IPA as espeak-ng writes it, after NFD: ASCII lower-case letters, IPA extensions and spacing
+# modifiers (ˈ ˌ ː ʰ …), combining diacritics, a few letters from other blocks; spaces between
+# words. No punctuation: a comma or full stop would be read as a pause.
+_IPA_BLOCKS = ((0x61, 0x7A), (0x250, 0x2FF), (0x300, 0x36F))
+_IPA_OTHERS = set("æçðøħŋœβθχεᵻⱱǀǁǂǃ ")
+
+
+def ipa_problem(ipa: str) -> str | None:
+    """Why ``ipa`` (NFD) cannot be phonemes for the neural engine, or None."""
+    if not ipa.strip():
+        return "is empty"
+    for char in ipa:
+        if char not in _IPA_OTHERS and not any(low <= ord(char) <= high for low, high in _IPA_BLOCKS):
+            return f"holds {char!r} (U+{ord(char):04X}), which is not an IPA phoneme as espeak-ng writes them"
+    return None
+
+
+@dataclass(frozen=True)
+class Pronounced:
+    """A word the lexicon gives phonemes for, inside spoken text: its respelling and its phonemes."""
+
+    say: str
+    ipa: str
+
+
+def pronounced(say: str, ipa: str) -> str:
+    """The pronunciation mark for spoken text (see the module docstring)."""
+    return f"{_OPEN}{say}{_SPLIT}{ipa}{_CLOSE}"
+
+
+def spoken_parts(text: str) -> list[str | Pronounced]:
+    """Spoken text as plain pieces and the pronunciations between them, in order."""
+    parts: list[str | Pronounced] = []
+    position = 0
+    for mark in _MARK.finditer(text):
+        if mark.start() > position:
+            parts.append(_STRAY.sub("", text[position : mark.start()]))
+        parts.append(Pronounced(mark.group(1), mark.group(2)))
+        position = mark.end()
+    if position < len(text):
+        parts.append(_STRAY.sub("", text[position:]))
+    return parts
+
+
+def respelled(text: str) -> str:
+    """Spoken text for an engine without phoneme input: each pronunciation as its respelling."""
+    return _STRAY.sub("", _MARK.sub(lambda mark: mark.group(1), text))
 _EDGE_BEFORE = r"(?<![\w'’-])"
 _EDGE_AFTER = r"(?![\w'’-])"
 
@@ -30,8 +91,9 @@ _EDGE_AFTER = r"(?![\w'’-])"
 @dataclass(frozen=True)
 class LexiconEntry:
     word: str
-    say: str
+    say: str  # the respelling (the word itself when only phonemes are given)
     case_sensitive: bool = False
+    ipa: str | None = None  # phonemes for engines that take them (NFD, checked by ipa_problem)
 
     @cached_property
     def pattern(self) -> re.Pattern[str]:
@@ -43,9 +105,10 @@ class LexiconEntry:
         return self.said_for(match.group(0))
 
     def said_for(self, found: str) -> str:
-        if not self.case_sensitive and found[:1].isupper() and self.say[:1].islower():
-            return self.say[:1].upper() + self.say[1:]
-        return self.say
+        say = self.say
+        if not self.case_sensitive and found[:1].isupper() and say[:1].islower():
+            say = say[:1].upper() + say[1:]
+        return pronounced(say, self.ipa) if self.ipa else say
 
 
 @dataclass(frozen=True)
@@ -103,27 +166,60 @@ class Lexicon:
 
 
 def lexicon_from_mapping(data: dict[str, object], origin: str) -> Lexicon:
-    """Build from `{words: {..}, case_sensitive: {..}}` or a flat `{word: say}` mapping."""
+    """Build from `{words: {..}, case_sensitive: {..}}` or a flat `{word: say}` mapping; an entry
+    is a respelling or a table `{say = "...", ipa = "..."}` (either or both)."""
     from .errors import AudiobookError
 
     entries: list[LexiconEntry] = []
-    tables = {k: v for k, v in data.items() if isinstance(v, dict)}
-    flat = {k: v for k, v in data.items() if not isinstance(v, dict)}
+    tables = {k: v for k, v in data.items() if k in ("words", "case_sensitive") and isinstance(v, dict)}
+    flat = {k: v for k, v in data.items() if k not in tables}
+    unknown = sorted(k for k, v in flat.items() if isinstance(v, dict) and not set(v) <= {"say", "ipa"})
+    if unknown:
+        raise AudiobookError(
+            f"{origin}: unknown lexicon table(s) or entries: {', '.join(unknown)}"
+            " (tables are [words] and [case_sensitive]; an entry gives say and/or ipa)"
+        )
     for case_sensitive, table in (
         (False, flat),
         (False, tables.get("words", {})),
         (True, tables.get("case_sensitive", {})),
     ):
-        for word, say in table.items():
-            if not isinstance(say, str) or not str(word).strip():
-                raise AudiobookError(f"{origin}: lexicon entry {word!r} must map a word to text to say")
-            if len(say.strip()) > MAX_SAY_CHARS:
-                raise AudiobookError(
-                    f"{origin}: lexicon entry {word!r} says {len(say.strip()):,} characters;"
-                    f" the limit is {MAX_SAY_CHARS}"
-                )
-            entries.append(LexiconEntry(str(word).strip(), say.strip(), case_sensitive))
-    unknown = set(tables) - {"words", "case_sensitive"}
-    if unknown:
-        raise AudiobookError(f"{origin}: unknown lexicon table(s): {', '.join(sorted(unknown))}")
+        for word, value in table.items():
+            entries.append(_entry(str(word), value, case_sensitive, origin))
     return Lexicon(tuple(entries))
+
+
+def _entry(word: str, value: object, case_sensitive: bool, origin: str) -> LexiconEntry:
+    """One entry, checked: a problem is one line naming the file and the entry."""
+    from .errors import AudiobookError
+
+    def refuse(reason: str) -> AudiobookError:
+        return AudiobookError(f"{origin}: lexicon entry {word!r} {reason}")
+
+    if not word.strip():
+        raise refuse("must map a word to text to say")
+    if isinstance(value, dict):
+        extra = sorted(set(value) - {"say", "ipa"})
+        if extra:
+            raise refuse(f"has unknown key(s) {', '.join(extra)} (an entry gives say and/or ipa)")
+        say, ipa = value.get("say", word.strip()), value.get("ipa")
+        if ipa is None and "say" not in value:
+            raise refuse("gives neither say nor ipa")
+    else:
+        say, ipa = value, None
+    if not isinstance(say, str) or not say.strip():
+        raise refuse("must map a word to text to say")
+    if len(say.strip()) > MAX_SAY_CHARS:
+        raise refuse(f"says {len(say.strip()):,} characters; the limit is {MAX_SAY_CHARS}")
+    if any(unicodedata.category(c).startswith("C") for c in say):
+        raise refuse("says text holding control or unassigned characters")
+    if ipa is not None:
+        if not isinstance(ipa, str):
+            raise refuse("must give its ipa as text")
+        ipa = " ".join(unicodedata.normalize("NFD", ipa).split())
+        if len(ipa) > MAX_SAY_CHARS:
+            raise refuse(f"gives {len(ipa):,} characters of ipa; the limit is {MAX_SAY_CHARS}")
+        problem = ipa_problem(ipa)
+        if problem:
+            raise refuse(f"ipa {ipa!r} {problem}")
+    return LexiconEntry(word.strip(), say.strip(), case_sensitive, ipa)

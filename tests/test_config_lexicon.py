@@ -142,3 +142,61 @@ def test_lexicon_applies_to_the_audio_too(tmp_path):
     spelled = convert_article(article, tmp_path / "lexicon", replace(Settings(), lexicon=lexicon))
     # The respelling is much longer to say: the spoken sentence (and the MP3) grow accordingly.
     assert spelled.duration_ms > plain.duration_ms + 1500
+
+
+def test_lexicon_entries_may_give_phonemes_in_toml_and_front_matter(tmp_path):
+    import unicodedata
+
+    from audiobook.lexicon import Pronounced, respelled, spoken_parts
+
+    (tmp_path / "a.md").write_text(
+        "---\ntitle: Names\nlexicon:\n  Nguyen:\n    say: Win\n    ipa: wˈɪn\n---\n"
+        "Siobhan and Dvořák met Nguyen.\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "lexicon.toml").write_text(
+        '[words]\nSiobhan = { say = "Shivawn", ipa = "ʃɪvˈɔːn" }\n"Dvořák" = { ipa = "dvˈɔːʒɑːk" }\n', encoding="utf-8"
+    )
+    (text,) = [u.text for u in build_script(read_article(tmp_path / "a.md"), load_settings(tmp_path)).utterances][1:]
+    assert respelled(text) == "Shivawn and Dvořák met Win."  # phonemes only: other engines read the word
+    nfd = lambda ipa: unicodedata.normalize("NFD", ipa)  # noqa: E731
+    assert [p for p in spoken_parts(text) if isinstance(p, Pronounced)] == [
+        Pronounced("Shivawn", nfd("ʃɪvˈɔːn")),
+        Pronounced("Dvořák", nfd("dvˈɔːʒɑːk")),
+        Pronounced("Win", nfd("wˈɪn")),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ('Nguyen = { say = "Win", ipa = "/wɪn/" }', r"ipa '/wɪn/' holds '/' \(U\+002F\), which is not an IPA phoneme"),
+        ('Nguyen = { ipa = "WIN" }', r"ipa 'WIN' holds 'W'"),
+        ('Nguyen = { ipa = "wɪn." }', r"holds '\.'"),
+        ('Nguyen = { ipa = "" }', "ipa '' is empty"),
+        ("Nguyen = { ipa = 7 }", "must give its ipa as text"),
+        ('Nguyen = { sound = "win" }', r"unknown key\(s\) sound"),
+        ("Nguyen = {}", "gives neither say nor ipa"),
+        ('Nguyen = { say = "Win\\u0007" }', "control or unassigned characters"),
+    ],
+)
+def test_bad_phonemes_are_one_line_naming_the_file_and_the_entry(tmp_path, entry, message):
+    (tmp_path / "lexicon.toml").write_text(f"[words]\n{entry}\n", encoding="utf-8")
+    with pytest.raises(AudiobookError, match=message) as error:
+        load_settings(tmp_path)
+    assert str(error.value).startswith(f"{tmp_path / 'lexicon.toml'}: lexicon entry 'Nguyen' ")
+    assert "\n" not in str(error.value)
+
+
+def test_bad_phonemes_in_front_matter_and_on_the_command_line(tmp_path):
+    (tmp_path / "a.md").write_text("---\ntitle: A\nlexicon:\n  Nguyen:\n    ipa: '[wɪn]'\n---\nHi.\n", encoding="utf-8")
+    with pytest.raises(AudiobookError, match=r"a\.md.*lexicon entry 'Nguyen' ipa '\[wɪn\]' holds '\['"):
+        read_article(tmp_path / "a.md")
+    (tmp_path / "a.md").unlink()
+    (tmp_path / "lexicon.toml").write_text('Nguyen = { say = "Win", ipa = "w1n" }\n', encoding="utf-8")
+    result = subprocess.run(audiobook_command("lexicon", "check", tmp_path), capture_output=True, text=True)
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines() == [
+        f"error: {tmp_path / 'lexicon.toml'}: lexicon entry 'Nguyen' ipa 'w1n' holds '1' (U+0031),"
+        " which is not an IPA phoneme as espeak-ng writes them"
+    ]

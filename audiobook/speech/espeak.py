@@ -25,6 +25,7 @@ from pathlib import Path
 from ..cache import content_key
 from ..engine_runtime import prepare_espeak
 from ..errors import EngineUnavailable
+from ..lexicon import respelled
 from ..model import Clip, WordTiming
 from .base import VoiceInfo
 
@@ -255,8 +256,9 @@ class EspeakEngine:
         self._chunks = []
         self._events = []
         self._seed(0)  # breathy and Klatt voices draw noise from espeak's generator: same text, same noise
-        # A NUL ends an espeak utterance early: never pass one through.
-        spoken = text.replace("\x00", " ")
+        # A NUL ends an espeak utterance early: never pass one through. No phoneme input here
+        # (espeak's own notation is not IPA): the lexicon's pronunciations are said as respelled.
+        spoken = respelled(text).replace("\x00", " ")
         status = self._espeak.Synth(spoken.encode("utf-8"), flags=self._espeak.CHARS_UTF8)
         pcm = b"".join(self._chunks) if status == 0 else b""
         events, self._chunks, self._events = self._events, [], []
