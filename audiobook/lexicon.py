@@ -36,7 +36,9 @@ MAX_SAY_CHARS = 200
 # A pronunciation mark: OPEN respelling SPLIT phonemes CLOSE (Unicode noncharacters, see above).
 _OPEN, _SPLIT, _CLOSE = "\ufdd0", "\ufdd1", "\ufdd2"
 _MARK = re.compile(f"{_OPEN}([^{_OPEN}{_SPLIT}{_CLOSE}]*){_SPLIT}([^{_OPEN}{_SPLIT}{_CLOSE}]*){_CLOSE}")
-_STRAY = re.compile(f"[{_OPEN}{_SPLIT}{_CLOSE}]")
+# What is left of a mark cut in two (a very long sentence split inside its respelling): the
+# phoneme half goes (it is not text to read), the rest of the respelling stays.
+_STRAY = re.compile(f"{_SPLIT}[^{_OPEN}{_CLOSE}]*(?:{_CLOSE}|$)|[{_OPEN}{_CLOSE}]")
 # IPA as espeak-ng writes it, after NFD: ASCII lower-case letters, IPA extensions and spacing
 # modifiers (ˈ ˌ ː ʰ …), combining diacritics, a few letters from other blocks; spaces between
 # words. No punctuation: a comma or full stop would be read as a pause.

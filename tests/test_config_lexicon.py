@@ -200,3 +200,13 @@ def test_bad_phonemes_in_front_matter_and_on_the_command_line(tmp_path):
         f"error: {tmp_path / 'lexicon.toml'}: lexicon entry 'Nguyen' ipa 'w1n' holds '1' (U+0031),"
         " which is not an IPA phoneme as espeak-ng writes them"
     ]
+
+
+def test_a_pronunciation_cut_in_two_reads_its_respelling_never_its_phonemes_as_text():
+    from audiobook.lexicon import pronounced, respelled, spoken_parts
+
+    text = f"They met {pronounced('Sir Win', 'sɜː wˈɪn')} today."
+    cut = text.index("Win")  # a very long sentence split inside the respelling
+    first, second = text[:cut], text[cut:]
+    assert spoken_parts(first) == ["They met Sir "] and respelled(first) == "They met Sir "
+    assert spoken_parts(second) == ["Win today."] and respelled(second) == "Win today."
