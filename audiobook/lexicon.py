@@ -46,14 +46,26 @@ _IPA_BLOCKS = ((0x61, 0x7A), (0x250, 0x2FF), (0x300, 0x36F))
 _IPA_OTHERS = set("æçðøħŋœβθχεᵻⱱǀǁǂǃ ")
 
 
+# What people type for IPA marks on a keyboard, and the mark meant.
+_KEYBOARD_MARKS = {"'": "ˈ", '"': "ˈ", ",": "ˌ", ":": "ː"}
+
+
 def ipa_problem(ipa: str) -> str | None:
     """Why ``ipa`` (NFD) cannot be phonemes for the neural engine, or None."""
     if not ipa.strip():
         return "is empty"
     for char in ipa:
         if char not in _IPA_OTHERS and not any(low <= ord(char) <= high for low, high in _IPA_BLOCKS):
-            return f"holds {char!r} (U+{ord(char):04X}), which is not an IPA phoneme as espeak-ng writes them"
+            meant = _KEYBOARD_MARKS.get(char)
+            hint = f" (for a stress or length mark write {meant})" if meant else ""
+            return f"holds {char!r} (U+{ord(char):04X}), which is not an IPA phoneme as espeak-ng writes them{hint}"
     return None
+
+
+def ipa_spelling(ipa: str) -> str:
+    """``ipa`` as the voices spell it: decomposed (NFD, as Piper splits espeak's output), single
+    spaces, and the keyboard's "g" as the IPA letter "ɡ" (the same sound; voices know only "ɡ")."""
+    return " ".join(unicodedata.normalize("NFD", ipa).replace("g", "ɡ").split())
 
 
 @dataclass(frozen=True)
@@ -218,7 +230,7 @@ def _entry(word: str, value: object, case_sensitive: bool, origin: str) -> Lexic
     if ipa is not None:
         if not isinstance(ipa, str):
             raise refuse("must give its ipa as text")
-        ipa = " ".join(unicodedata.normalize("NFD", ipa).split())
+        ipa = ipa_spelling(ipa)
         if len(ipa) > MAX_SAY_CHARS:
             raise refuse(f"gives {len(ipa):,} characters of ipa; the limit is {MAX_SAY_CHARS}")
         problem = ipa_problem(ipa)

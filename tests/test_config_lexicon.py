@@ -172,6 +172,7 @@ def test_lexicon_entries_may_give_phonemes_in_toml_and_front_matter(tmp_path):
     [
         ('Nguyen = { say = "Win", ipa = "/wɪn/" }', r"ipa '/wɪn/' holds '/' \(U\+002F\), which is not an IPA phoneme"),
         ('Nguyen = { ipa = "WIN" }', r"ipa 'WIN' holds 'W'"),
+        ("Nguyen = { ipa = \"'wɪn\" }", r"holds \"'\" \(U\+0027\).* \(for a stress or length mark write ˈ\)"),
         ('Nguyen = { ipa = "wɪn." }', r"holds '\.'"),
         ('Nguyen = { ipa = "" }', "ipa '' is empty"),
         ("Nguyen = { ipa = 7 }", "must give its ipa as text"),
@@ -210,3 +211,13 @@ def test_a_pronunciation_cut_in_two_reads_its_respelling_never_its_phonemes_as_t
     first, second = text[:cut], text[cut:]
     assert spoken_parts(first) == ["They met Sir "] and respelled(first) == "They met Sir "
     assert spoken_parts(second) == ["Win today."] and respelled(second) == "Win today."
+
+
+def test_phonemes_typed_on_a_keyboard_g_are_spelled_as_the_voices_spell_them(tmp_path):
+    from audiobook.lexicon import Pronounced, spoken_parts
+
+    (tmp_path / "lexicon.toml").write_text('GIF = { say = "jif", ipa = "  gˈɪf " }\n', encoding="utf-8")
+    (tmp_path / "a.md").write_text("# A\n\nA GIF moves.\n", encoding="utf-8")
+    (text,) = [u.text for u in build_script(read_article(tmp_path / "a.md"), load_settings(tmp_path)).utterances][1:]
+    # Capitalised as the word was; the g is U+0261, the letter espeak writes and the voices know.
+    assert Pronounced("Jif", "ɡˈɪf") in spoken_parts(text)
