@@ -110,3 +110,21 @@ def test_brackets_in_article_text_are_read_as_text_not_phonemes(piper):
     assert "E" not in phonemes and "ɛntɚ" in phonemes  # the word, not its letters as "phonemes"
     clip = piper.synthesize(text)
     assert [w.text for w in clip.words] == ["Press", "[[Enter]]", "now."]
+
+
+def test_an_article_with_lexicon_phonemes_has_every_word_timed_in_its_transcripts(tmp_path):
+    import json
+
+    from audiobook import convert_article
+
+    source = tmp_path / "a.md"
+    source.write_text(ARTICLE.replace("the SQL team.", "a crew of 1450 workers, in the U.S. capital."))
+    result = convert_article(source, tmp_path / "out", Settings(engine="piper"))
+    caption = "Then Nguyen met a crew of 1450 workers, in the U.S. capital."
+    segments = json.loads(result.transcript_json.read_text(encoding="utf-8"))["segments"]
+    words = [s for s in segments if s["body"] != "Names"]
+    assert [s["body"] for s in words] == caption.split()  # one segment per word the reader sees
+    assert all(a["endTime"] <= b["startTime"] for a, b in zip(words, words[1:], strict=False))
+    assert all(s["startTime"] < s["endTime"] for s in words)
+    cue = next(block for block in result.transcript.read_text(encoding="utf-8").split("\n\n") if "Nguyen" in block)
+    assert cue.count("<00:") == len(caption.split()) - 1  # an inline timestamp before every word after the first
