@@ -176,8 +176,10 @@ def test_lexicon_entries_may_give_phonemes_in_toml_and_front_matter(tmp_path):
         ('Nguyen = { ipa = "wɪn." }', r"holds '\.'"),
         ('Nguyen = { ipa = "" }', "ipa '' is empty"),
         ("Nguyen = { ipa = 7 }", "must give its ipa as text"),
+        ('Nguyen = { espeak = "wɪn" }', r"espeak 'wɪn' holds 'ɪ' \(U\+026A\); espeak's phoneme notation is ASCII"),
+        ("Nguyen = { espeak = \"[[w'In]]\" }", r"holds '\['"),
         ('Nguyen = { sound = "win" }', r"unknown key\(s\) sound"),
-        ("Nguyen = {}", "gives neither say nor ipa"),
+        ("Nguyen = {}", "gives none of say, ipa, espeak"),
         ('Nguyen = { say = "Win\\u0007" }', "control or unassigned characters"),
     ],
 )
@@ -221,3 +223,22 @@ def test_phonemes_typed_on_a_keyboard_g_are_spelled_as_the_voices_spell_them(tmp
     (text,) = [u.text for u in build_script(read_article(tmp_path / "a.md"), load_settings(tmp_path)).utterances][1:]
     # Capitalised as the word was; the g is U+0261, the letter espeak writes and the voices know.
     assert Pronounced("Jif", "ɡˈɪf") in spoken_parts(text)
+
+
+@pytest.mark.skipif(__import__("platform").system() != "Linux", reason="the espeak engine runs on Linux")
+def test_espeak_speaks_phonemes_in_its_own_notation_and_never_an_articles_brackets(tmp_path):
+    from audiobook import Settings
+    from audiobook.lexicon import respelled
+    from audiobook.speech import open_engine
+
+    (tmp_path / "lexicon.toml").write_text("Nguyen = { say = \"Nwen\", espeak = \"w'In\" }\n", encoding="utf-8")
+    (tmp_path / "a.md").write_text("# A\n\nThen Nguyen met us.\n", encoding="utf-8")
+    (text,) = [u.text for u in build_script(read_article(tmp_path / "a.md"), load_settings(tmp_path)).utterances][1:]
+    assert respelled(text) == "Then Nwen met us."  # what an engine without phonemes says
+    espeak = open_engine(Settings(engine="espeak"), "en")
+    # [[w'In]] is espeak's "win": the same samples as the word, not as the respelling "Nwen".
+    assert espeak.synthesize(text).pcm == espeak.synthesize("Then win met us.").pcm
+    assert espeak.synthesize(text).pcm != espeak.synthesize(respelled(text)).pcm
+    # With phonemes in the sentence espeak reads [[ ]] as phonemes: the article's own are text.
+    bracketed = text.replace("us.", "[[p'aUnd]] us.")
+    assert espeak.synthesize(bracketed).pcm == espeak.synthesize("Then win met [ [p'aUnd] ] us.").pcm

@@ -128,3 +128,10 @@ def test_an_article_with_lexicon_phonemes_has_every_word_timed_in_its_transcript
     assert all(s["startTime"] < s["endTime"] for s in words)
     cue = next(block for block in result.transcript.read_text(encoding="utf-8").split("\n\n") if "Nguyen" in block)
     assert cue.count("<00:") == len(caption.split()) - 1  # an inline timestamp before every word after the first
+
+
+def test_an_entry_with_only_espeak_phonemes_is_said_by_piper_as_its_respelling(piper):
+    text = f"Then {pronounced('Nwen', '', 'w' + chr(39) + 'In')}, they said, met us."
+    assert piper.sentence_phonemes(text) == piper.sentence_phonemes(respelled(text))
+    clip = piper.synthesize(text)  # (its noise is drawn for the marked text: other samples, same phonemes)
+    assert [w.text for w in clip.words] == ["Then", "Nwen,", "they", "said,", "met", "us."]

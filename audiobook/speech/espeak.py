@@ -18,6 +18,7 @@ import atexit
 import ctypes
 import functools
 import os
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -25,7 +26,7 @@ from pathlib import Path
 from ..cache import content_key
 from ..engine_runtime import prepare_espeak
 from ..errors import EngineUnavailable
-from ..lexicon import respelled
+from ..lexicon import Pronounced, respelled, spoken_parts
 from ..model import Clip, WordTiming
 from .base import VoiceInfo
 
@@ -176,6 +177,28 @@ def knows_voice(voice: str) -> bool:
     return names is None or voice.partition("+")[0].strip().lower() in names
 
 
+_BRACKETS = re.compile(r"\[\[|\]\]")
+
+
+def espeak_input(text: str) -> tuple[str, bool]:
+    """The text to give espeak for spoken text, and whether it holds phonemes: the lexicon's
+    pronunciations in espeak's own notation as ``[[ … ]]`` (read as phonemes with the PHONEMES
+    flag), the others as their respellings. Only when there are such phonemes is the flag on,
+    and then every ``[[`` of the text itself is taken apart, so an article is never read as
+    phonemes."""
+    parts = spoken_parts(text)
+    if not any(isinstance(part, Pronounced) and part.espeak for part in parts):
+        return respelled(text), False
+    pieces = []
+    for part in parts:
+        if isinstance(part, Pronounced) and part.espeak:
+            pieces.append(f"[[{part.espeak}]]")
+        else:
+            plain = part.say if isinstance(part, Pronounced) else part
+            pieces.append(_BRACKETS.sub(lambda m: f"{m.group(0)[0]} {m.group(0)[1]}", plain))
+    return "".join(pieces), True
+
+
 class EspeakEngine:
     """libespeak-ng via pyttsx3's binding, synchronous mode (exact, no 10 ms sleep per call)."""
 
@@ -256,10 +279,10 @@ class EspeakEngine:
         self._chunks = []
         self._events = []
         self._seed(0)  # breathy and Klatt voices draw noise from espeak's generator: same text, same noise
-        # A NUL ends an espeak utterance early: never pass one through. No phoneme input here
-        # (espeak's own notation is not IPA): the lexicon's pronunciations are said as respelled.
-        spoken = respelled(text).replace("\x00", " ")
-        status = self._espeak.Synth(spoken.encode("utf-8"), flags=self._espeak.CHARS_UTF8)
+        # A NUL ends an espeak utterance early: never pass one through.
+        spoken, phonemes = espeak_input(text.replace("\x00", " "))
+        flags = self._espeak.CHARS_UTF8 | (self._espeak.PHONEMES if phonemes else 0)
+        status = self._espeak.Synth(spoken.encode("utf-8"), flags=flags)
         pcm = b"".join(self._chunks) if status == 0 else b""
         events, self._chunks, self._events = self._events, [], []
         return Clip(pcm, self._sample_rate, word_timings(events, spoken, len(pcm) // 2, self._sample_rate))

@@ -39,12 +39,27 @@ def _escaped(text: str) -> str:
     return _BRACKETS.sub(lambda m: f"{m.group(0)[0]} {m.group(0)[1]}", text)
 
 
+def _ipa_parts(text: str) -> list[str | Pronounced]:
+    """Spoken text as plain text and pronunciations with IPA; a pronunciation without IPA (only
+    espeak's phonemes) is its respelling, read with the text around it."""
+    parts: list[str | Pronounced] = []
+    for part in spoken_parts(text):
+        plain = part if isinstance(part, str) else None if part.ipa else part.say
+        if plain is None:
+            parts.append(part)
+        elif parts and isinstance(parts[-1], str):
+            parts[-1] += plain
+        else:
+            parts.append(plain)
+    return parts
+
+
 def sentence_phonemes(text: str, phonemize: Phonemize) -> list[list[str]]:
     """Phonemes per sentence: plain text exactly as the phonemizer reads it; pronunciations as
     their phonemes, with the spaces and the punctuation around them kept."""
-    parts = spoken_parts(text)
-    if all(isinstance(part, str) for part in parts) and not _BRACKETS.search(text):
-        return phonemize(text)
+    parts = _ipa_parts(text)
+    if all(isinstance(part, str) for part in parts) and not _BRACKETS.search("".join(parts)):  # type: ignore[arg-type]
+        return phonemize("".join(parts))  # type: ignore[arg-type]
     sentences: list[list[str]] = [[]]
     after_pronunciation = False
     for part in parts:
@@ -109,7 +124,7 @@ def written_words(text: str, phonemize: Phonemize) -> list[tuple[str, list[str]]
     """The written words of spoken text (white-space separated, holding a letter or digit; a
     pronunciation's respelling), each with the phoneme letters it has when said alone."""
     words: list[tuple[str, list[str]]] = []
-    for part in spoken_parts(text):
+    for part in _ipa_parts(text):
         if isinstance(part, Pronounced):
             tokens = [t for t in part.say.split() if any(c.isalnum() for c in t)] or part.say.split()
             if not tokens:
