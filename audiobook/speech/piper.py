@@ -47,6 +47,10 @@ from .phonemes import align_words, sentence_phonemes, sounds, written_words
 # Bump when anything below changes which noise a sentence gets (the rewrite, the generator, the
 # seed, NOISE_FRAMES): it is part of the fingerprint, so cached clips of the old scheme are not reused.
 DETERMINISM_SCHEME = "noise-inputs-v1"
+# Bump when the text step (phonemes.py) changes a sentence's phonemes or word timings: cached
+# clips keep the timings they were made with. v2: pronunciation marks, [[ ]] in articles as text,
+# one timing per written word.
+TEXT_SCHEME = "text-v2"
 # Latent noise frames fed per sentence (hop 256 at 22,050 Hz: 86 frames a second, so ~56 s).
 # An utterance is at most 2 × MAX_UTTERANCE_CHARS = 600 characters of spoken text (script.py);
 # measured on joe-medium: ~15 characters a second at 175 wpm, so ~40 s, 56 s at --rate 125;
@@ -341,6 +345,7 @@ class PiperEngine:
             f"{self.name}|{self.version}|{self.files.id}|model {voice_hash}|config {config_hash}"
             f"|{self.rate_wpm} wpm (length {self.length_scale:.5f})|volume {self.volume:.3f}"
             f"|noise {self.noise_scale:.4f} w {self.noise_w_scale:.4f}|{DETERMINISM_SCHEME} {NOISE_FRAMES}"
+            f"|{TEXT_SCHEME}"
         )
         self._channels = self._probe_channels()
         self.load_s = time.perf_counter() - started
