@@ -184,25 +184,30 @@ def _plan(
     # another one still has (and removes when it finishes); an article keeps its own.
     own = {s: e["slug"] for s, e in ledger.previous.items() if s in sources and e.get("slug")}
     taken: set[str] = set(own.values())
+    spoken_with = _voices_by_language(settings)
     for source, path in sources.items():
         try:
-            input_hash = content_key(read_source(path), fingerprint)
+            source_key = content_key(read_source(path), fingerprint)
         except AudiobookError as exc:  # unreadable, or too large to be read at all
             ledger.failed(source, str(exc), input_hash="")
             continue
-        if ledger.is_unchanged(source, input_hash):
+        # The same bytes are the same article, in the language the last build read in them: the
+        # article is unchanged if that language is still spoken with the same engine and voice.
+        language = (ledger.previous.get(source) or {}).get("language")
+        if isinstance(language, str) and ledger.is_unchanged(source, content_key(source_key, spoken_with(language))):
             taken.add(ledger.unchanged(source))
         else:
-            changed.append((source, path, input_hash))
+            changed.append((source, path, source_key))
     tasks = []
-    for source, path, input_hash in changed:
+    for source, path, source_key in changed:
         try:
             article = read_article(path)
             # Read here, inside the archive, for local and cluster workers alike.
             cover = article_cover(article, articles_dir, follow_links)
         except AudiobookError as exc:
-            ledger.failed(source, str(exc), input_hash)
+            ledger.failed(source, str(exc), source_key)
             continue
+        input_hash = content_key(source_key, spoken_with(article.language))
         tasks.append(
             ConversionTask(
                 source=source,
@@ -219,6 +224,22 @@ def _plan(
     return tasks
 
 
+def _voices_by_language(settings: Settings) -> Callable[[str], str]:
+    """The engine and voice each language is spoken with on this machine now (under `auto`,
+    installing a Piper voice for German changes it for German articles only), asked once per
+    language."""
+    from .speech import resolved_voice
+
+    known: dict[str, str] = {}
+
+    def spoken_with(language: str) -> str:
+        if language not in known:
+            known[language] = resolved_voice(settings, language)
+        return known[language]
+
+    return spoken_with
+
+
 def _idle_limits(synthesis_idle_limit_s: float) -> dict[str, float]:
     """Longest silence allowed per phase ("" = before the first report): a hung engine fails."""
     return {"": synthesis_idle_limit_s * 2, "speech": synthesis_idle_limit_s, "audio": AUDIO_IDLE_LIMIT_S}
@@ -233,11 +254,10 @@ def _slug_for(wanted: str, own: str | None, taken: set[str]) -> str:
 
 
 def settings_fingerprint(settings: Settings) -> str:
-    """What the outputs depend on besides the article: the settings, and the engine `auto` means
-    on this machine now (installing Piper rebuilds what espeak spoke)."""
-    from .speech import engine_spec
-
-    return content_key(repr(settings), engine_spec(settings).name, OUTPUT_FORMAT, __version__)
+    """What the outputs depend on besides the article and the engine and voice that speak its
+    language (`_voices_by_language`, part of each article's input hash): the settings, the output
+    format and this version."""
+    return content_key(repr(settings), OUTPUT_FORMAT, __version__)
 
 
 @contextmanager

@@ -142,3 +142,103 @@ def test_lexicon_applies_to_the_audio_too(tmp_path):
     spelled = convert_article(article, tmp_path / "lexicon", replace(Settings(), lexicon=lexicon))
     # The respelling is much longer to say: the spoken sentence (and the MP3) grow accordingly.
     assert spelled.duration_ms > plain.duration_ms + 1500
+
+
+def test_lexicon_entries_may_give_phonemes_in_toml_and_front_matter(tmp_path):
+    import unicodedata
+
+    from audiobook.lexicon import Pronounced, respelled, spoken_parts
+
+    (tmp_path / "a.md").write_text(
+        "---\ntitle: Names\nlexicon:\n  Nguyen:\n    say: Win\n    ipa: wˈɪn\n---\n"
+        "Siobhan and Dvořák met Nguyen.\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "lexicon.toml").write_text(
+        '[words]\nSiobhan = { say = "Shivawn", ipa = "ʃɪvˈɔːn" }\n"Dvořák" = { ipa = "dvˈɔːʒɑːk" }\n', encoding="utf-8"
+    )
+    (text,) = [u.text for u in build_script(read_article(tmp_path / "a.md"), load_settings(tmp_path)).utterances][1:]
+    assert respelled(text) == "Shivawn and Dvořák met Win."  # phonemes only: other engines read the word
+    nfd = lambda ipa: unicodedata.normalize("NFD", ipa)  # noqa: E731
+    assert [p for p in spoken_parts(text) if isinstance(p, Pronounced)] == [
+        Pronounced("Shivawn", nfd("ʃɪvˈɔːn")),
+        Pronounced("Dvořák", nfd("dvˈɔːʒɑːk")),
+        Pronounced("Win", nfd("wˈɪn")),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ('Nguyen = { say = "Win", ipa = "/wɪn/" }', r"ipa '/wɪn/' holds '/' \(U\+002F\), which is not an IPA phoneme"),
+        ('Nguyen = { ipa = "WIN" }', r"ipa 'WIN' holds 'W'"),
+        ("Nguyen = { ipa = \"'wɪn\" }", r"holds \"'\" \(U\+0027\).* \(for a stress or length mark write ˈ\)"),
+        ('Nguyen = { ipa = "wɪn." }', r"holds '\.'"),
+        ('Nguyen = { ipa = "" }', "ipa '' is empty"),
+        ("Nguyen = { ipa = 7 }", "must give its ipa as text"),
+        ('Nguyen = { espeak = "wɪn" }', r"espeak 'wɪn' holds 'ɪ' \(U\+026A\); espeak's phoneme notation is ASCII"),
+        ("Nguyen = { espeak = \"[[w'In]]\" }", r"holds '\['"),
+        ('Nguyen = { sound = "win" }', r"unknown key\(s\) sound"),
+        ("Nguyen = {}", "gives none of say, ipa, espeak"),
+        ('Nguyen = { say = "Win\\u0007" }', "control or unassigned characters"),
+    ],
+)
+def test_bad_phonemes_are_one_line_naming_the_file_and_the_entry(tmp_path, entry, message):
+    (tmp_path / "lexicon.toml").write_text(f"[words]\n{entry}\n", encoding="utf-8")
+    with pytest.raises(AudiobookError, match=message) as error:
+        load_settings(tmp_path)
+    assert str(error.value).startswith(f"{tmp_path / 'lexicon.toml'}: lexicon entry 'Nguyen' ")
+    assert "\n" not in str(error.value)
+
+
+def test_bad_phonemes_in_front_matter_and_on_the_command_line(tmp_path):
+    (tmp_path / "a.md").write_text("---\ntitle: A\nlexicon:\n  Nguyen:\n    ipa: '[wɪn]'\n---\nHi.\n", encoding="utf-8")
+    with pytest.raises(AudiobookError, match=r"a\.md.*lexicon entry 'Nguyen' ipa '\[wɪn\]' holds '\['"):
+        read_article(tmp_path / "a.md")
+    (tmp_path / "a.md").unlink()
+    (tmp_path / "lexicon.toml").write_text('Nguyen = { say = "Win", ipa = "w1n" }\n', encoding="utf-8")
+    result = subprocess.run(audiobook_command("lexicon", "check", tmp_path), capture_output=True, text=True)
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines() == [
+        f"error: {tmp_path / 'lexicon.toml'}: lexicon entry 'Nguyen' ipa 'w1n' holds '1' (U+0031),"
+        " which is not an IPA phoneme as espeak-ng writes them"
+    ]
+
+
+def test_a_pronunciation_cut_in_two_reads_its_respelling_never_its_phonemes_as_text():
+    from audiobook.lexicon import pronounced, respelled, spoken_parts
+
+    text = f"They met {pronounced('Sir Win', 'sɜː wˈɪn')} today."
+    cut = text.index("Win")  # a very long sentence split inside the respelling
+    first, second = text[:cut], text[cut:]
+    assert spoken_parts(first) == ["They met Sir "] and respelled(first) == "They met Sir "
+    assert spoken_parts(second) == ["Win today."] and respelled(second) == "Win today."
+
+
+def test_phonemes_typed_on_a_keyboard_g_are_spelled_as_the_voices_spell_them(tmp_path):
+    from audiobook.lexicon import Pronounced, spoken_parts
+
+    (tmp_path / "lexicon.toml").write_text('GIF = { say = "jif", ipa = "  gˈɪf " }\n', encoding="utf-8")
+    (tmp_path / "a.md").write_text("# A\n\nA GIF moves.\n", encoding="utf-8")
+    (text,) = [u.text for u in build_script(read_article(tmp_path / "a.md"), load_settings(tmp_path)).utterances][1:]
+    # Capitalised as the word was; the g is U+0261, the letter espeak writes and the voices know.
+    assert Pronounced("Jif", "ɡˈɪf") in spoken_parts(text)
+
+
+@pytest.mark.skipif(__import__("platform").system() != "Linux", reason="the espeak engine runs on Linux")
+def test_espeak_speaks_phonemes_in_its_own_notation_and_never_an_articles_brackets(tmp_path):
+    from audiobook import Settings
+    from audiobook.lexicon import respelled
+    from audiobook.speech import open_engine
+
+    (tmp_path / "lexicon.toml").write_text("Nguyen = { say = \"Nwen\", espeak = \"w'In\" }\n", encoding="utf-8")
+    (tmp_path / "a.md").write_text("# A\n\nThen Nguyen met us.\n", encoding="utf-8")
+    (text,) = [u.text for u in build_script(read_article(tmp_path / "a.md"), load_settings(tmp_path)).utterances][1:]
+    assert respelled(text) == "Then Nwen met us."  # what an engine without phonemes says
+    espeak = open_engine(Settings(engine="espeak"), "en")
+    # [[w'In]] is espeak's "win": the same samples as the word, not as the respelling "Nwen".
+    assert espeak.synthesize(text).pcm == espeak.synthesize("Then win met us.").pcm
+    assert espeak.synthesize(text).pcm != espeak.synthesize(respelled(text)).pcm
+    # With phonemes in the sentence espeak reads [[ ]] as phonemes: the article's own are text.
+    bracketed = text.replace("us.", "[[p'aUnd]] us.")
+    assert espeak.synthesize(bracketed).pcm == espeak.synthesize("Then win met [ [p'aUnd] ] us.").pcm

@@ -23,7 +23,16 @@ from typing import Protocol
 from ..errors import EngineUnavailable
 from .base import SpeechEngine, VoiceInfo
 
-__all__ = ["ENGINES", "ENGINE_CHOICES", "EngineSettings", "EngineSpec", "SpeechEngine", "VoiceInfo", "open_engine"]
+__all__ = [
+    "ENGINES",
+    "ENGINE_CHOICES",
+    "EngineSettings",
+    "EngineSpec",
+    "SpeechEngine",
+    "VoiceInfo",
+    "open_engine",
+    "resolved_voice",
+]
 
 
 class EngineSettings(Protocol):
@@ -66,6 +75,47 @@ def _any_language(language: str) -> bool:
     return True
 
 
+def _piper_has_voice(voice: str, language: str) -> bool:
+    from .piper import find_voice
+
+    try:
+        find_voice(voice, language)
+    except EngineUnavailable:
+        return False
+    return True
+
+
+def _espeak_has_voice(voice: str, language: str) -> bool:
+    from .espeak import knows_voice
+
+    return knows_voice(voice)
+
+
+def _pyttsx3_has_voice(voice: str, language: str) -> bool:
+    # On Linux its driver is libespeak-ng; elsewhere (SAPI5, NSSS) only opening it can tell.
+    return _espeak_has_voice(voice, language) if platform.system() == "Linux" else True
+
+
+def _any_voice(voice: str, language: str) -> bool:
+    return True  # the engine cannot tell before it is opened: opening it says whether it has it
+
+
+def _piper_voice_for(voice: str | None, language: str) -> str:
+    """The voice's id and where it comes from: its package and version, or for a model file its
+    path, size and time (a file replaced in place is another voice)."""
+    from .piper import find_voice
+
+    files = find_voice(voice, language)
+    if files.package:
+        return f"{files.id} ({files.package})"
+    stat = files.model.stat()
+    return f"{files.id} ({files.model}, {stat.st_size} bytes, {stat.st_mtime_ns})"
+
+
+def _named_voice(voice: str | None, language: str) -> str:
+    return voice or f"default for {language}"
+
+
 @dataclass(frozen=True)
 class EngineSpec:
     name: str
@@ -75,6 +125,11 @@ class EngineSpec:
     auto_rank: int | None = None  # `--engine auto` tries engines by rank; None: never chosen by auto
     one_per_process: bool = False  # its library holds global state: one article at a time per process
     speaks: Callable[[str], bool] = _any_language  # has a voice for a language (auto passes it over if not)
+    # has the voice a user named (`--voice`), for a language: under auto, the first engine that has it speaks
+    has_voice: Callable[[str, str], bool] = _any_voice
+    # what names the voice it would speak a language with (given `--voice` or None): a new value
+    # when the installed voices change what an article would sound like, so the build redoes it
+    voice_for: Callable[[str | None, str], str] = _named_voice
 
     def open(self, settings: EngineSettings, language: str) -> SpeechEngine:
         reason = self.unavailable()
@@ -95,6 +150,7 @@ ENGINES: dict[str, EngineSpec] = {
             unavailable=_on("Linux"),
             auto_rank=1,
             one_per_process=True,
+            has_voice=_espeak_has_voice,
         ),
         EngineSpec(
             "pyttsx3",
@@ -103,6 +159,7 @@ ENGINES: dict[str, EngineSpec] = {
             unavailable=lambda: None if importlib.util.find_spec("pyttsx3") else "pyttsx3 is not installed",
             auto_rank=2,
             one_per_process=True,  # on Linux its driver is libespeak-ng too
+            has_voice=_pyttsx3_has_voice,
         ),
         EngineSpec(
             "test-tones",
@@ -116,6 +173,8 @@ ENGINES: dict[str, EngineSpec] = {
             unavailable=_piper_unavailable,
             auto_rank=0,
             speaks=_piper_speaks,
+            has_voice=_piper_has_voice,
+            voice_for=_piper_voice_for,
             one_per_process=False,  # its ONNX session is the instance's; its espeak copy is private and locked
         ),
     )
@@ -131,7 +190,9 @@ AUTO_ENGINE_VARIABLE = "AUDIOBOOK_ENGINE"
 
 def engine_spec(settings: EngineSettings, language: str = "en") -> EngineSpec:
     """The engine the settings name; for "auto", $AUDIOBOOK_ENGINE if set, else the first engine by
-    rank that can run here and has a voice for the language."""
+    rank that can run here and has a voice for the language — or, when a voice is named
+    (``--voice``), the first that has that voice (an espeak voice such as "en-gb-scotland" while
+    Piper is installed: espeak)."""
     name = settings.engine
     if name == "auto":
         name = os.environ.get(AUTO_ENGINE_VARIABLE, "auto") or "auto"
@@ -141,10 +202,29 @@ def engine_spec(settings: EngineSettings, language: str = "en") -> EngineSpec:
         except KeyError:
             raise EngineUnavailable(f"unknown engine '{name}' (use {', '.join(ENGINE_CHOICES)})") from None
     ranked = sorted((s for s in ENGINES.values() if s.auto_rank is not None), key=lambda s: s.auto_rank or 0)
-    for spec in ranked:
-        if spec.unavailable() is None and spec.speaks(language):
+    runnable = [spec for spec in ranked if spec.unavailable() is None]
+    if settings.voice:
+        for spec in runnable:
+            if spec.has_voice(settings.voice, language):
+                return spec
+        looked = ", ".join(spec.name for spec in runnable) or "no engine can run here"
+        raise EngineUnavailable(
+            f"voice '{settings.voice}' not found (looked in: {looked}; see `audiobook voices --engine NAME`)"
+        )
+    for spec in runnable:
+        if spec.speaks(language):
             return spec
     raise EngineUnavailable("no TTS engine can run on this machine")
+
+
+def resolved_voice(settings: EngineSettings, language: str) -> str:
+    """The engine and voice an article in ``language`` would be spoken with, as one line (or why
+    none can speak it): what the build compares to know that an article must be spoken again."""
+    try:
+        spec = engine_spec(settings, language)
+        return f"{spec.name}: {spec.voice_for(settings.voice, language)}"
+    except EngineUnavailable as exc:
+        return f"unavailable: {exc}"
 
 
 # The engine this process opened last, per engine name, with the settings it was opened for.

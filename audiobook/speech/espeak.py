@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import atexit
 import ctypes
+import functools
 import os
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -24,6 +26,7 @@ from pathlib import Path
 from ..cache import content_key
 from ..engine_runtime import prepare_espeak
 from ..errors import EngineUnavailable
+from ..lexicon import Pronounced, respelled, spoken_parts
 from ..model import Clip, WordTiming
 from .base import VoiceInfo
 
@@ -132,6 +135,70 @@ def word_timings(
     return tuple(timings)
 
 
+def _data_folder() -> Path | None:
+    """The espeak-ng-data folder the engine will use (see engine_runtime), found without loading
+    the library; None when it is a system install we cannot see."""
+    try:
+        import espeakng_loader
+    except ImportError:
+        folder = os.environ.get("ESPEAK_DATA_PATH")
+        return Path(folder) if folder else None
+    return Path(espeakng_loader.get_data_path())
+
+
+@functools.lru_cache(maxsize=1)
+def _voice_names() -> frozenset[str] | None:
+    """What espeak-ng's SetVoiceByName accepts, read from its data files (lower case): a voice
+    file's name ("en-us"), its path below lang/ ("gmw/en-us"), or the name inside it ("english
+    (america)"). Measured against the library: "en-us", "English (America)", "gmw/en-US" and
+    "en-029" load; "en-gb", "en_us" and "english" do not."""
+    folder = _data_folder()
+    if folder is None or not (folder / "lang").is_dir():
+        return None
+    names: set[str] = set()
+    for top in ("lang", "voices"):
+        for path in (folder / top).rglob("*"):
+            relative = path.relative_to(folder / top)
+            if not path.is_file() or relative.parts[0] in ("!v", "mb"):  # variants; mbrola needs its own data
+                continue
+            names.update((path.name.lower(), relative.as_posix().lower()))
+            with path.open(encoding="utf-8", errors="replace") as lines:
+                for line in lines:
+                    if line.startswith("name "):
+                        names.add(line[5:].partition("//")[0].strip().lower())  # "name X // comment"
+                        break
+    return frozenset(names)
+
+
+def knows_voice(voice: str) -> bool:
+    """Whether espeak has the voice a user named ("en-us", "en-us+f3"; the part after "+" is a
+    variant); True when its data cannot be read here (opening the engine then says)."""
+    names = _voice_names()
+    return names is None or voice.partition("+")[0].strip().lower() in names
+
+
+_BRACKETS = re.compile(r"\[\[|\]\]")
+
+
+def espeak_input(text: str) -> tuple[str, bool]:
+    """The text to give espeak for spoken text, and whether it holds phonemes: the lexicon's
+    pronunciations in espeak's own notation as ``[[ … ]]`` (read as phonemes with the PHONEMES
+    flag), the others as their respellings. Only when there are such phonemes is the flag on,
+    and then every ``[[`` of the text itself is taken apart, so an article is never read as
+    phonemes."""
+    parts = spoken_parts(text)
+    if not any(isinstance(part, Pronounced) and part.espeak for part in parts):
+        return respelled(text), False
+    pieces = []
+    for part in parts:
+        if isinstance(part, Pronounced) and part.espeak:
+            pieces.append(f"[[{part.espeak}]]")
+        else:
+            plain = part.say if isinstance(part, Pronounced) else part
+            pieces.append(_BRACKETS.sub(lambda m: f"{m.group(0)[0]} {m.group(0)[1]}", plain))
+    return "".join(pieces), True
+
+
 class EspeakEngine:
     """libespeak-ng via pyttsx3's binding, synchronous mode (exact, no 10 ms sleep per call)."""
 
@@ -213,8 +280,9 @@ class EspeakEngine:
         self._events = []
         self._seed(0)  # breathy and Klatt voices draw noise from espeak's generator: same text, same noise
         # A NUL ends an espeak utterance early: never pass one through.
-        spoken = text.replace("\x00", " ")
-        status = self._espeak.Synth(spoken.encode("utf-8"), flags=self._espeak.CHARS_UTF8)
+        spoken, phonemes = espeak_input(text.replace("\x00", " "))
+        flags = self._espeak.CHARS_UTF8 | (self._espeak.PHONEMES if phonemes else 0)
+        status = self._espeak.Synth(spoken.encode("utf-8"), flags=flags)
         pcm = b"".join(self._chunks) if status == 0 else b""
         events, self._chunks, self._events = self._events, [], []
         return Clip(pcm, self._sample_rate, word_timings(events, spoken, len(pcm) // 2, self._sample_rate))

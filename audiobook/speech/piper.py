@@ -42,10 +42,15 @@ from pathlib import Path
 from ..errors import EngineUnavailable
 from ..model import Clip, WordTiming
 from .base import VoiceInfo
+from .phonemes import align_words, sentence_phonemes, sounds, written_words
 
 # Bump when anything below changes which noise a sentence gets (the rewrite, the generator, the
 # seed, NOISE_FRAMES): it is part of the fingerprint, so cached clips of the old scheme are not reused.
 DETERMINISM_SCHEME = "noise-inputs-v1"
+# Bump when the text step (phonemes.py) changes a sentence's phonemes or word timings: cached
+# clips keep the timings they were made with. v2: pronunciation marks, [[ ]] in articles as text,
+# one timing per written word.
+TEXT_SCHEME = "text-v2"
 # Latent noise frames fed per sentence (hop 256 at 22,050 Hz: 86 frames a second, so ~56 s).
 # An utterance is at most 2 × MAX_UTTERANCE_CHARS = 600 characters of spoken text (script.py);
 # measured on joe-medium: ~15 characters a second at 175 wpm, so ~40 s, 56 s at --rate 125;
@@ -340,6 +345,7 @@ class PiperEngine:
             f"{self.name}|{self.version}|{self.files.id}|model {voice_hash}|config {config_hash}"
             f"|{self.rate_wpm} wpm (length {self.length_scale:.5f})|volume {self.volume:.3f}"
             f"|noise {self.noise_scale:.4f} w {self.noise_w_scale:.4f}|{DETERMINISM_SCHEME} {NOISE_FRAMES}"
+            f"|{TEXT_SCHEME}"
         )
         self._channels = self._probe_channels()
         self.load_s = time.perf_counter() - started
@@ -399,55 +405,51 @@ class PiperEngine:
         return [audio for audio, _ in self._spoken(text, noise_scale, noise_w, key)]
 
     def _spoken(self, text: str, noise_scale: float, noise_w: float, key: str) -> list:
-        """Per sentence Piper finds: (float audio, [(spoken, start, end)] per phoneme word)."""
+        """Per sentence Piper finds: (float audio, its sounding phonemes in samples, see `_sounds`)."""
         pieces = []
         outputs = ["output", self._durations] if self._durations else ["output"]
-        for index, phonemes in enumerate(p for p in self._voice.phonemize(text) if p):
+        id_map = self._config.phoneme_id_map
+        for index, found in enumerate(p for p in self.sentence_phonemes(text) if p):
+            # Piper drops a phoneme its voice has no id for; dropping it here too keeps the phonemes
+            # in step with the ids (the same ids, the same audio) for the alignment.
+            phonemes = [phoneme for phoneme in found if phoneme in id_map]
             ids = self._voice.phonemes_to_ids(phonemes)
             feed = self._feed(ids, self.noise_for(key, index), self.length_scale, noise_scale, noise_w)
             result = self._session.run(outputs, feed)
             audio = result[0].reshape(-1)
             frames = result[1].reshape(-1) if len(result) > 1 else None
-            pieces.append((audio, self._phoneme_words(phonemes, ids, frames)))
+            pieces.append((audio, self._sounds(phonemes, ids, frames)))
         return pieces
 
-    def _phoneme_words(self, phonemes: list[str], ids: list[int], frames: object) -> list[tuple[bool, int, int]]:
-        """Where each word of the phonemes is, in samples of its sentence's audio: one per run of
-        phonemes between spaces, (spoken, start, end) where spoken says it holds a sound (not only
-        punctuation) and start/end bound its sounding phonemes. Empty if the durations do not match
-        the phonemes (the voice has none, or ids not as Piper maps them)."""
+    def sentence_phonemes(self, text: str) -> list[list[str]]:
+        """Piper's phonemes per sentence for spoken text (see `phonemes.sentence_phonemes`)."""
+        return sentence_phonemes(text, self._voice.phonemize)
+
+    def _sounds(self, phonemes: list[str], ids: list[int], frames: object) -> list[tuple[str, int, int]] | None:
+        """The sounding phonemes of a sentence with where they are in its audio, in samples (see
+        `phonemes.sounds`); None if the durations do not match the phonemes (the voice has none)."""
         import numpy as np
 
         if frames is None or len(frames) != len(ids):  # type: ignore[arg-type]
-            return []
+            return None
         samples = (np.asarray(frames) * self._config.hop_length).astype(np.int64)
         id_map = self._config.phoneme_id_map
         pad = id_map.get("_", [])
         position = 0  # index into ids
         offset = 0  # samples before the current phoneme
-        words: list[tuple[bool, int, int]] = []
-        current: list[int] | None = None  # [start, end] of the sounding phonemes of the word being read
-        run_open = False
+        spans: list[tuple[str, int, int]] = []
         for number, phoneme in enumerate(["^", *phonemes, "$"]):
             expected = list(id_map.get(phoneme, [])) + (pad if number <= len(phonemes) else [])
             if ids[position : position + len(expected)] != expected or not expected:
-                return []
+                return None
             width = int(samples[position : position + len(expected)].sum())
             position += len(expected)
-            inner = 0 < number <= len(phonemes)
-            if inner and phoneme != " ":
-                run_open = True
-                if phoneme.isalpha():  # IPA letters and stress/length marks; not punctuation
-                    if current is None:
-                        current = [offset, offset + width]
-                    current[1] = offset + width
-            elif run_open:
-                words.append((current is not None, *(current or (offset, offset))))
-                current, run_open = None, False
+            if 0 < number <= len(phonemes):
+                spans.append((phoneme, offset, offset + width))
             offset += width
         if position != len(ids):
-            return []
-        return words
+            return None
+        return sounds(spans)
 
     def synthesize(self, text: str) -> Clip:
         import numpy as np
@@ -461,46 +463,19 @@ class PiperEngine:
         return Clip(pcm, self.sample_rate, self._word_timings(spoken, pieces, len(pcm) // 2))
 
     def _word_timings(self, text: str, pieces: list, sample_count: int) -> tuple[WordTiming, ...]:
-        """The text's words at the phoneme words' places. espeak (Piper's phonemizer) may say one
-        written word as several ("1450") or none: when the counts differ, each written word is
-        phonemized alone to learn how many it becomes; if that does not add up either, the clip
-        has no word timings (the transcript is then timed by sentence) rather than wrong ones."""
-        spans: list[tuple[int, int]] = []
+        """One timing per written word of ``text``, from the phonemes' durations: the sentence's
+        phonemes are matched to each word's own (see `phonemes.align_words`), so a word espeak
+        reads as several ("1450"), joins to the next ("in the") or says differently in context
+        still gets its own span. Empty when the voice reports no durations."""
+        sounding: list[tuple[str, int, int]] = []
         offset = 0
-        for audio, words in pieces:
-            if not words:
+        for audio, spans in pieces:
+            if spans is None:
                 return ()
-            spans += [(offset + start, offset + end) for spoken, start, end in words if spoken]
+            sounding += [(phoneme, offset + start, offset + end) for phoneme, start, end in spans]
             offset += len(audio)
-        written = [w for w in text.split() if any(c.isalnum() for c in w)]
-        if not written or not spans:
-            return ()
-        if len(written) == len(spans):
-            groups = [1] * len(written)
-        else:
-            groups = [
-                sum(
-                    1
-                    for p in self._voice.phonemize(w)
-                    for x in " ".join("".join(p).split()).split(" ")
-                    if any(c.isalpha() for c in x)
-                )
-                for w in written
-            ]
-            if sum(groups) != len(spans):
-                return ()
-        timings: list[WordTiming] = []
-        index = 0
-        previous_end = 0
-        for word, count in zip(written, groups, strict=True):
-            if count == 0:
-                continue  # said as nothing: left untimed
-            start, end = max(spans[index][0], previous_end), min(spans[index + count - 1][1], sample_count)
-            index += count
-            if end > start:
-                timings.append(WordTiming(word, start, end))
-                previous_end = end
-        return tuple(timings)
+        words = written_words(text, self._voice.phonemize)
+        return align_words(words, sounding, sample_count)
 
     def voices(self) -> list[VoiceInfo]:
         return [voice_info(files) for files in package_voices()]

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ..engine_runtime import prepare_espeak
 from ..errors import EngineUnavailable
+from ..lexicon import respelled
 from ..model import Clip
 from .base import VoiceInfo
 from .espeak import _claim_espeak, _private_folder
@@ -55,7 +56,7 @@ class Pyttsx3Engine:
         path = self._folder / f"utterance-{self._count}.wav"
         self._done.clear()
         with _quiet():
-            self._engine.save_to_file(text.replace("\x00", " "), str(path))
+            self._engine.save_to_file(respelled(text).replace("\x00", " "), str(path))
             self._engine.runAndWait()
             finished = self._done.wait(self._timeout_s)
         if not finished or not path.exists() or path.stat().st_size <= 44:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 
+from ..lexicon import respelled
 from ..model import Clip, WordTiming
 from .base import VoiceInfo
 
@@ -33,7 +34,7 @@ class ToneEngine:
         envelope = np.minimum(1.0, np.minimum(t, t[::-1]) * 50)  # 20 ms fades: no clicks
         pieces = []
         words = []
-        for number, word in enumerate(text.split()):
+        for number, word in enumerate(respelled(text).split()):
             start = number * (self._word_samples + self._gap_samples)
             words.append(WordTiming(word, start, start + self._word_samples))
             pitch = 200 + hashlib.sha256(word.encode("utf-8", "replace")).digest()[0] * 2  # 200–710 Hz
