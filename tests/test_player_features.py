@@ -263,11 +263,17 @@ HOST_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
 
 
 @pytest.mark.parametrize("width", [320, 375, 1280])
-def test_the_embed_shows_whole_inside_a_host_page(visitor, site, width):
+@pytest.mark.parametrize("sizing", ["snippet", "frame-alone"])
+def test_the_embed_shows_whole_inside_a_host_page(visitor, site, width, sizing):
+    """With the snippet's sizing script, and without it (a host that strips scripts keeps the
+    frame's fixed height: the layout must fit in it)."""
     out, _ = site
     page = visitor.open(url(site, "long.md"))
     snippet = page.input_value(".embed textarea")
-    host = out / f"host-{width}.html"
+    assert snippet.count("<script>") == 1 and snippet.count("<iframe ") == 1
+    if sizing == "frame-alone":
+        snippet = re.sub(r"<script>.*</script>", "", snippet)
+    host = out / f"host-{width}-{sizing}.html"
     host.write_text(HOST_PAGE.format(snippet=snippet), encoding="utf-8")
     page = visitor.open(host.as_uri(), width)
     frame_element = page.locator("iframe")

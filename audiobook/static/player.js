@@ -291,8 +291,10 @@
       autoplay.checked = store.get("autoplay") === true;
       autoplay.addEventListener("change", function () { store.set("autoplay", autoplay.checked); });
     }
-    if (/^#autoplay$/.test(location.hash)) {
+    if (/^#autoplay$/.test(location.hash)) {  // played on from the article before, or the index's queue
       if (history.replaceState) history.replaceState(null, "", location.pathname + location.search);
+      var saved = store.get(key);
+      if (saved && !saved.done && saved.t > 5) audio.currentTime = saved.t;  // a queue resumes where it stopped
       attempt(audio.play());
     }
     var episodes = (list && list.episodes) || [];
