@@ -321,3 +321,36 @@ def test_pages_have_no_axe_violations(visitor, site, which, width):
     assert found == []
     assert visitor.problems == []  # preload off: axe's own reading of the style sheets is refused on file://
 
+
+
+def test_odd_values_in_storage_leave_the_player_working(visitor, site):
+    """What another version, another script on the same origin or a hand edit may have left."""
+    page = visitor.open(url(site, "long.md"))
+    page.evaluate(
+        """for (const [key, value] of [
+            ['audiobook:speed', JSON.stringify('1.5"] , x')], ['audiobook:autoplay', '{not json'],
+            ['audiobook:position:' + new URL(document.querySelector('.ab-player').dataset.audio, location.href).href,
+             JSON.stringify({t: '<b>x</b>', done: 'no'})]]) localStorage.setItem(key, value);"""
+    )
+    page.reload()
+    page.wait_for_function("document.querySelector('audio').readyState >= 1")
+    assert page.input_value(".ab-speed") == "1" and page.locator(".ab-resume").is_hidden()
+    page.click(".ab-play")
+    page.wait_for_function("document.querySelector('audio').currentTime > 0.3")
+    assert visitor.problems == []
+
+
+def test_a_page_converted_alone_has_no_playlist_and_no_errors(visitor, tmp_path):
+    from player_site import article
+
+    from audiobook.convert import convert_article
+
+    source = tmp_path / "alone.md"
+    source.write_text(article("Alone", "2026-03-01"), encoding="utf-8")
+    result = convert_article(source, tmp_path / "out")
+    assert (tmp_path / "out" / "playlist.js").read_text() == "window.audiobookPlaylist = null;\n"
+    page = visitor.open(result.page.as_uri(), 375)
+    assert page.locator(".ab-playlist").is_hidden() and page.inner_text("a.ab-download") == "Download the audio"
+    page.click(".ab-play")
+    page.wait_for_function("document.querySelector('audio').currentTime > 0.3")
+    assert visitor.problems == []

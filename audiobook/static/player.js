@@ -185,7 +185,7 @@
 
     // Speed: one choice for every article.
     var savedSpeed = store.get("speed");
-    if (savedSpeed && speed.querySelector('option[value="' + savedSpeed + '"]')) speed.value = savedSpeed;
+    Array.prototype.forEach.call(speed.options, function (option) { if (option.value === savedSpeed) speed.value = savedSpeed; });
     function applySpeed() { audio.defaultPlaybackRate = audio.playbackRate = parseFloat(speed.value); }
     applySpeed();
     audio.addEventListener("loadedmetadata", applySpeed);
