@@ -138,7 +138,7 @@ def transcript_parts(timeline: Timeline) -> list[dict]:
     between two sentences is longer than the usual one (paragraph, list item and heading pauses)."""
     gaps = [b.start_ms - a.end_ms for a, b in zip(timeline.cues, timeline.cues[1:], strict=False)]
     sentence_gap = min((gap for gap in gaps if gap >= 50), default=0)  # the shortest pause narrated
-    paragraph_gap = sentence_gap + 150
+    paragraph_gap = sentence_gap + 100  # list items (450 ms by default) stand apart too
     parts = []
     for number, chapter in enumerate(timeline.chapters):
         cues = [c for c in timeline.cues if c.chapter == number]

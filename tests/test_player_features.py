@@ -235,6 +235,8 @@ def test_transcript_headings_stand_apart_from_the_paragraph_after_them(visitor, 
         "p => p.querySelector('p').getBoundingClientRect().top - p.querySelector('h3').getBoundingClientRect().bottom"
     )
     assert gap >= 6  # visibly apart
+    opening = page.locator(".ab-part").nth(0).locator("p").all_inner_texts()  # byline, summary, text
+    assert len(opening) == 3 and opening[1:] == ["What this is about.", "An opening sentence. Another one follows it."]
 
 
 @pytest.mark.parametrize("width", WIDTHS)
