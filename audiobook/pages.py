@@ -63,6 +63,12 @@ def long_date(date: dt.date) -> str:
     return f"{MONTHS[date.month - 1]} {date.day}, {date.year}"
 
 
+def fragment_time(ms: int) -> str:
+    """A time for a ``#t=`` link (Media Fragments' npt): the clock, and its milliseconds when it
+    has any, so a chapter's link lands on the chapter, not just before it."""
+    return clock(ms) + (f".{ms % 1000:03d}" if ms % 1000 else "")
+
+
 @cache
 def _environment():
     from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -74,6 +80,7 @@ def _environment():
         keep_trailing_newline=True,
     )
     environment.filters["clock"] = clock
+    environment.filters["fragment"] = fragment_time
     environment.filters["longdate"] = long_date
     return environment
 

@@ -9,6 +9,8 @@ import re
 import pytest
 from player_site import HOSTILE, LONG_TITLE, built_site, launch, require_chromium
 
+from audiobook.timeline import clock
+
 require_chromium()
 
 WIDTHS = [375, 1280]
@@ -190,20 +192,33 @@ def test_the_mini_player_docks_when_the_bar_scrolls_away_while_playing(visitor, 
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_deep_links_seek_and_copy_link_gives_the_time(visitor, site, width):
+    _, entries = site
+    starts = [c["start_ms"] / 1000 for c in entries["long.md"]["chapters"]]
+
+    def lands(seconds: float) -> float:  # whole seconds name the second; a chapter inside it wins
+        inside = [s for s in starts if seconds == int(seconds) and seconds <= s < seconds + 1]
+        return inside[0] if inside else seconds
+
     page = visitor.open(url(site, "long.md", fragment="#t=0:07"), width)
-    wait_time_near(page, 7, 0.05)
+    wait_time_near(page, lands(7), 0.05)
     for fragment, seconds in [("#t=12", 12), ("#t=npt:3.5", 3.5), ("#t=0:00:05,9", 5), ("#t=1.25", 1.25)]:
         page.evaluate(f"location.hash = '{fragment}'")
-        wait_time_near(page, seconds, 0.05)
-    page.evaluate("document.querySelector('audio').currentTime = 14.7")
-    wait_time_near(page, 14.7, 0.05)
+        wait_time_near(page, lands(seconds), 0.05)
+    page.evaluate("document.querySelector('audio').currentTime = 9.7")
+    wait_time_near(page, 9.7, 0.05)
     page.click(".ab-copy")
     link = page.input_value(".ab-link")
-    assert link == url(site, "long.md") + "#t=0:14"
+    assert link == url(site, "long.md") + "#t=0:09"
     assert page.inner_text(".ab-status") in ("Link copied.", "Copy the link from the box.")
     shared = visitor.open(link, width)  # the link opens at its time, with no resume offer
-    wait_time_near(shared, 14, 0.05)
+    wait_time_near(shared, lands(9), 0.05)
     assert shared.locator(".ab-resume").is_hidden()
+    # A chapter's time as the chapter list shows it (whole seconds) opens that chapter.
+    chapter = entries["long.md"]["chapters"][2]
+    assert chapter["start_ms"] % 1000  # the mark falls inside the second, as it usually does
+    shared.evaluate(f"location.hash = '#t={clock(chapter['start_ms'])}'")
+    wait_time_near(shared, chapter["start_ms"] / 1000, 0.01)
+    shared.wait_for_function("document.querySelectorAll('.ab-part')[2].querySelector('.ab-cue.ab-current')")
     assert visitor.problems == []
 
 
@@ -355,4 +370,27 @@ def test_a_page_converted_alone_has_no_playlist_and_no_errors(visitor, tmp_path)
     assert page.locator(".ab-playlist").is_hidden() and page.inner_text("a.ab-download") == "Download the audio"
     page.click(".ab-play")
     page.wait_for_function("document.querySelector('audio').currentTime > 0.3")
+    assert visitor.problems == []
+
+
+def test_keyboard_reaches_every_control_in_reading_order(visitor, site):
+    page = visitor.open(url(site, "long.md"), 375)
+    order = []
+    for _ in range(16):
+        page.keyboard.press("Tab")
+        order.append(page.evaluate("(e => e.classList[0] || e.tagName.toLowerCase())(document.activeElement)"))
+    expected = ["ab-play", "ab-range", "ab-back", "ab-forward", "ab-speed", "ab-copy", "ab-autoplay-next"]
+    expected += ["ab-download", "ab-transcript-file", "ab-chapter"]
+    assert order[0] == "a"  # the site's header link
+    assert order[1 : 1 + len(expected)] == expected
+    third = page.locator(".ab-chapter").nth(2)
+    third.focus()
+    page.keyboard.press("Enter")
+    start = float(third.get_attribute("data-start"))
+    wait_time_near(page, start, 0.01)
+    assert page.evaluate("document.activeElement.classList.contains('ab-chapter')")
+    # The link it leaves in the address bar opens at the chapter itself, not a moment before it.
+    shared = visitor.open(page.url, 375)
+    wait_time_near(shared, start, 0.01)
+    shared.wait_for_function("document.querySelectorAll('.ab-part')[2].querySelector('.ab-cue.ab-current')")
     assert visitor.problems == []

@@ -206,10 +206,19 @@
       });
     });
 
+    // A link's time in whole seconds names the second the clock shows: a chapter that starts
+    // inside it (at 1:53.34 for "#t=1:53") is where the link meant to go.
+    function linkedTime(hash) {
+      var t = fragmentTime(hash);
+      if (t === null || t !== Math.floor(t)) return t;
+      var inside = chapterStarts.filter(function (start) { return start >= t && start < t + 1; });
+      return inside.length ? inside[0] : t;
+    }
+
     // Resume offered on return (not when a link says where to start).
     var resume = player.querySelector(".ab-resume");
     var saved = store.get(key);
-    var deepLink = fragmentTime(location.hash);
+    var deepLink = linkedTime(location.hash);
     if (resume && saved && !saved.done && deepLink === null && saved.t > 5 && saved.t < duration - 2) {
       var button = resume.querySelector("button");
       button.textContent = "Resume at " + clock(saved.t);
@@ -227,7 +236,7 @@
       });
       if (deepLink !== null) seek(deepLink);
       window.addEventListener("hashchange", function () {
-        var t = fragmentTime(location.hash);
+        var t = linkedTime(location.hash);
         if (t !== null) seek(t);
       });
       mediaSession(player, audio, title, publication, seek, chapterStep, toggle);
