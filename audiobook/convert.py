@@ -152,8 +152,8 @@ def convert_article(
             (words, transcript_json(timeline)),
             (chapters, chapters_json(timeline)),
             (cover_file, cover.data),
-            (page, article_page(article, timeline, slug, cover_file.name, site, audio.name)),
-            (embed, embed_page(article, timeline, site, audio.name)),
+            (page, article_page(article, timeline, slug, cover_file.name, site, audio.name, vtt.name)),
+            (embed, embed_page(article, timeline, site, audio.name, cover_file.name)),
             (audio, audio_chunks),
         ]
     )

@@ -86,7 +86,7 @@ def publish_archive(
 
     from .cover import title_card
     from .feed import FeedEpisode, podcast_feed
-    from .pages import Episode, index_page, site_for, write_static
+    from .pages import PLAYLIST_FILE, Episode, index_page, playlist_script, site_for, write_static
 
     published = entries
     site = site_for(settings)
@@ -95,10 +95,19 @@ def publish_archive(
     def date(entry: dict[str, Any]) -> dt.date | None:
         return dt.date.fromisoformat(entry["date"]) if entry.get("date") else None
 
-    write_atomic(
-        out_dir / "index.html",
-        index_page([Episode(e["title"], e["outputs"]["page"], date(e), e["duration_ms"]) for e in published], site),
-    )
+    episodes_on_page = [
+        Episode(
+            title=e["title"],
+            page=e["outputs"]["page"],
+            date=date(e),
+            duration_ms=e["duration_ms"],
+            audio=e["outputs"]["mp3"],
+            audio_bytes=e.get("sizes", {}).get("mp3", 0),  # an older build's entry may have none
+        )
+        for e in published
+    ]
+    write_atomic(out_dir / PLAYLIST_FILE, playlist_script(episodes_on_page, site))
+    write_atomic(out_dir / "index.html", index_page(episodes_on_page, site))
     if channel_cover is None:
         card = title_card(settings.feed.title or settings.publication, "podcast")
         channel_cover = CoverImage(card, "image/png", ".png")

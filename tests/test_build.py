@@ -125,7 +125,7 @@ def test_serial_parallel_and_cached_builds_are_byte_identical(built, tmp_path):
     cached = build_archive(root / "articles", tmp_path / "cached", jobs=2, cache_dir=root / "cache")
     assert sum(a.synthesized for a in cached.articles) == 0
     reference = outputs(root / "out")
-    assert len(reference) == 20 * 7 + 4  # seven files per article; index, cover, player.js, player.css
+    assert len(reference) == 20 * 7 + 5  # seven files per article; index, cover, player.js, player.css, playlist.js
     assert outputs(tmp_path / "serial") == reference
     assert outputs(tmp_path / "cached") == reference
 

@@ -2,47 +2,18 @@
 
 from __future__ import annotations
 
-import json
-import os
-import shutil
-
 import pytest
 from mutagen.mp3 import MP3
+from player_site import HOSTILE, LONG_TITLE, built_site, launch, require_chromium
 
-from audiobook.build import build_archive
 from audiobook.timeline import clock
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-if not CHROMIUM:
-    if os.environ.get("CI"):
-        raise RuntimeError("the browser tests need Debian's chromium (.ci/run installs it)")
-    pytest.skip("chromium is not installed (apt-get install chromium); .ci/run installs it", allow_module_level=True)
-
-HOSTILE = '<script>alert(1)</script> & "x" ]]>'
-LONG_TITLE = "My AI Was Cloned? The Massive Tech Theft Scandal Involving 'Claude'"
-
-
-def article(title: str, date: str) -> str:
-    title = title.replace("'", "''")
-    return (
-        f"---\ntitle: '{title}'\ndate: {date}\nauthor: Test Desk\nsummary: What this is about.\n---\n"
-        "An opening sentence. Another one follows it.\n\n"
-        "## First part\n\nSome words here. And more words there.\n\n"
-        "## Second part\n\nThe second part has a sentence. And another.\n\n"
-        "## Third part\n\nThe third part is short. It ends here.\n"
-    )
+require_chromium()
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    root = tmp_path_factory.mktemp("player")
-    articles = root / "articles"
-    articles.mkdir()
-    (articles / "long.md").write_text(article(LONG_TITLE, "2026-02-01"), encoding="utf-8")
-    (articles / "hostile.md").write_text(article(HOSTILE, "2026-02-02"), encoding="utf-8")
-    assert build_archive(articles, root / "out", cache_dir=root / "cache").ok
-    manifest = json.loads((root / "out" / "manifest.json").read_text())
-    return root / "out", {a["source"]: a for a in manifest["articles"]}
+    return built_site(tmp_path_factory)
 
 
 @pytest.fixture(scope="module")
@@ -50,18 +21,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-                "--autoplay-policy=no-user-gesture-required",
-            ],
-        )
+        browser = launch(playwright)
         yield browser
         browser.close()
 
@@ -177,7 +137,8 @@ def test_markup_in_a_title_is_shown_as_text_and_runs_nothing(open_page):
     assert page.dialogs == [] and page.problems == []
     assert page.inner_text("h1") == HOSTILE
     assert page.locator(".ab-title").text_content() == HOSTILE
-    assert page.evaluate("document.querySelectorAll('script').length") == 1  # only player.js
+    scripts = page.evaluate("[...document.scripts].map(s => s.getAttribute('src'))")
+    assert scripts == ["playlist.js", "player.js"]  # only our files: no script came from the title
 
 
 def test_embed_page_and_index_work_from_file(browser, site):
