@@ -34,6 +34,7 @@ from .executors import open_executor
 from .files import unique_slug
 from .ledger import EARLIER_OUTPUT_FORMATS, OUTPUT_FORMAT, ArticleReport, BuildLedger, BuildReport
 from .manifest import Entries, load_manifest, remove_outputs
+from .pages import design_key
 from .parse import ARTICLE_SUFFIXES, read_article, read_source
 from .publish import channel_cover_image, publish_archive
 from .settings import Settings
@@ -256,8 +257,8 @@ def _slug_for(wanted: str, own: str | None, taken: set[str]) -> str:
 def settings_fingerprint(settings: Settings) -> str:
     """What the outputs depend on besides the article and the engine and voice that speak its
     language (`_voices_by_language`, part of each article's input hash): the settings, the output
-    format and this version."""
-    return content_key(repr(settings), OUTPUT_FORMAT, __version__)
+    format, the page templates and this version."""
+    return content_key(repr(settings), OUTPUT_FORMAT, __version__, design_key())
 
 
 @contextmanager

@@ -15,6 +15,7 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
+from .cache import content_key
 from .files import write_atomic
 from .model import Article, short_title
 from .normalize import MONTHS
@@ -83,6 +84,15 @@ def _environment():
     environment.filters["fragment"] = fragment_time
     environment.filters["longdate"] = long_date
     return environment
+
+
+@cache
+def design_key() -> str:
+    """A digest of the page templates: an article's page is made again when they change (a new
+    release's player markup), even if nothing else about the article did."""
+    folder = resources.files("audiobook").joinpath("templates")
+    templates = sorted((entry for entry in folder.iterdir() if entry.name.endswith(".html")), key=lambda e: e.name)
+    return content_key(*(part for entry in templates for part in (entry.name, entry.read_bytes())))
 
 
 def static_file(name: str) -> bytes:

@@ -107,6 +107,19 @@ def test_rebuild_without_changes_does_nothing(built):
     assert sum(a.synthesized for a in report.articles) == 0
 
 
+def test_fake_engine_new_page_templates_remake_the_pages_without_speaking(tmp_path, monkeypatch):
+    """A release whose player markup changed must not leave old pages behind unchanged articles."""
+    import audiobook.build
+
+    articles = tmp_path / "articles"
+    write_archive(articles, count=2, settings=FAKE_ENGINE)
+    build_archive(articles, tmp_path / "out", jobs=1, cache_dir=tmp_path / "cache")
+    assert build_archive(articles, tmp_path / "out", jobs=1, cache_dir=tmp_path / "cache").count("unchanged") == 2
+    monkeypatch.setattr(audiobook.build, "design_key", lambda: "templates of another release")
+    report = build_archive(articles, tmp_path / "out", jobs=1, cache_dir=tmp_path / "cache")
+    assert report.count("built") == 2 and sum(a.synthesized for a in report.articles) == 0
+
+
 def test_real_speech_serial_and_parallel_builds_are_byte_identical(tmp_path):
     # Each worker's espeak speaks a different sequence of articles: the audio must not depend on it.
     write_archive(tmp_path / "articles", count=4)
