@@ -37,15 +37,15 @@ def source_date_epoch(environ: Mapping[str, str] = os.environ) -> int | None:
 
 
 def source_date(path: Path, epoch: int | None) -> str | None:
-    """When the file at ``path`` was last modified, capped at ``epoch``; None when that cannot be
-    told (the file went away, or its time is beyond what a date can carry)."""
+    """When the file at ``path`` was last modified, capped at ``epoch``; None when the file cannot
+    be asked (it went away). A time before 1970 or past 9999, which no article was saved at, is
+    held to that range, so every file has a date and the same file always the same one."""
     try:
         seconds = path.stat().st_mtime_ns // 1_000_000_000  # whole seconds, as a pubDate has
-        if epoch is not None:
-            seconds = min(seconds, epoch)
-        return dt.datetime.fromtimestamp(seconds, dt.UTC).isoformat()
-    except (OSError, OverflowError, ValueError):
+    except OSError:
         return None
+    seconds = max(0, min(seconds, LATEST_EPOCH if epoch is None else epoch))
+    return dt.datetime.fromtimestamp(seconds, dt.UTC).isoformat()
 
 
 def read_source_date(value: object) -> dt.datetime | None:

@@ -33,7 +33,7 @@ from audiobook.feed import people, podcast_guid
 from audiobook.ledger import EARLIER_OUTPUT_FORMATS, OUTPUT_FORMAT
 from audiobook.manifest import MANIFEST, load_manifest
 from audiobook.publish import publish_archive
-from audiobook.source_dates import SOURCE_DATE_EPOCH
+from audiobook.source_dates import SOURCE_DATE_EPOCH, source_date, source_date_epoch
 
 BASE = "https://audio.example.org/feed-test/"
 CONFIG = f"""publication = "Feed Test Weekly"
@@ -276,7 +276,7 @@ def test_source_date_epoch_caps_the_date_of_a_source_changed_after_it(undated, m
     }
 
 
-@pytest.mark.parametrize("value", ["yesterday", "-5", "1.5", " 1700000000", "99999999999999", "１７"])
+@pytest.mark.parametrize("value", ["yesterday", "-5", "1.5", " 1700000000", "253402300800", "１７"])
 def test_a_malformed_source_date_epoch_stops_the_build_before_any_output(undated, monkeypatch, value):
     monkeypatch.setenv(SOURCE_DATE_EPOCH, value)
     with pytest.raises(AudiobookError) as error:
@@ -352,6 +352,33 @@ def test_a_source_date_that_is_not_a_utc_time_sets_the_manifest_aside(undated, v
 )
 def test_the_show_guid_follows_the_podcast_namespace(feed_url, expected):
     assert podcast_guid(feed_url) == expected
+
+
+TENTH_FEB_NS = 1770712215_999_999_999  # 2026-02-10 08:30:15.999999999 UTC
+
+
+@pytest.mark.parametrize(
+    ("changed_ns", "epoch", "expected"),
+    [
+        (TENTH_FEB_NS, None, "2026-02-10T08:30:15+00:00"),  # whole seconds, cut down
+        (TENTH_FEB_NS, 1770712215, "2026-02-10T08:30:15+00:00"),
+        (TENTH_FEB_NS, 1700000000, "2023-11-14T22:13:20+00:00"),  # changed after the epoch: dated at it
+        (TENTH_FEB_NS, 1800000000, "2026-02-10T08:30:15+00:00"),  # changed before it: its own time
+        (TENTH_FEB_NS, 0, "1970-01-01T00:00:00+00:00"),
+        (-315619200 * 10**9, None, "1970-01-01T00:00:00+00:00"),  # 1960: no article was saved then
+    ],
+)
+def test_a_source_date_is_its_file_time_in_utc_seconds_capped_by_the_epoch(tmp_path, changed_ns, epoch, expected):
+    path = tmp_path / "page.txt"
+    path.write_text("A page\n\nSome words.\n", encoding="utf-8")
+    os.utime(path, ns=(changed_ns, changed_ns))
+    assert source_date(path, epoch) == expected
+    assert source_date(tmp_path / "gone.txt", epoch) is None
+
+
+@pytest.mark.parametrize(("value", "epoch"), [(None, None), ("", None), ("0", 0), ("253402300799", 253402300799)])
+def test_source_date_epoch_is_read_as_the_specification_writes_it(value, epoch):
+    assert source_date_epoch({} if value is None else {SOURCE_DATE_EPOCH: value}) == epoch
 
 
 @pytest.mark.parametrize(
