@@ -38,6 +38,7 @@ from .pages import design_key
 from .parse import ARTICLE_SUFFIXES, read_article, read_source
 from .publish import channel_cover_image, publish_archive
 from .settings import Settings
+from .source_dates import source_date, source_date_epoch
 from .tasks import ConversionTask
 
 __all__ = ["ArticleReport", "BuildReport", "build_archive", "build_lock", "discover"]
@@ -74,6 +75,7 @@ def build_archive(
     emit = on_event or (lambda kind, data: None)
     settings = load_settings(articles_dir).with_overrides(**(overrides or {}))
     channel_cover = channel_cover_image(settings, articles_dir, follow_links)  # a bad one fails before any work
+    epoch = source_date_epoch()  # a malformed $SOURCE_DATE_EPOCH too
     # On a cluster, each worker uses its own default cache unless a folder is named (shared storage).
     cache_root = Path(cache_dir) if cache_dir else (None if cluster else default_cache_dir())
     if not cluster:
@@ -88,6 +90,7 @@ def build_archive(
         if problem:
             ledger.warn(problem)
         sources = _named_sources(articles_dir, discover(articles_dir, follow_links, [out_dir, cache_root]), ledger)
+        ledger.record_source_dates({source: source_date(path, epoch) for source, path in sources.items()})
         if not keep_orphans:
             _remove_orphans(out_dir, previous, sources)
         tasks = _plan(sources, articles_dir, settings, cache_root, follow_links, ledger)

@@ -6,7 +6,8 @@ XML cannot carry at all (control characters) are dropped first.
 The channel says what apps and directories ask of a show: podcast:guid (its id for life),
 podcast:medium, podcast:locked, itunes:explicit and itunes:type; each item names the article's
 authors as podcast:person (group "writing", role "author": prose read verbatim, as the Podcast
-Taxonomy defines it) and always has a pubDate (an undated article's is when its audio was made).
+Taxonomy defines it) and always has a pubDate (an undated article's is when its source file was
+last changed: `source_dates`).
 """
 
 from __future__ import annotations
@@ -60,14 +61,14 @@ class FeedEpisode:
     references: Sequence[tuple[str, str | None]] = field(default=())  # (text, url)
     transcript_json: str | None = None  # the Podcasting 2.0 JSON transcript (word by word)
     author: str | None = None  # the article's byline, as written ("Ana Lima and Joe Roe")
-    made: dt.datetime | None = None  # when the audio was written: the pubDate when ``date`` is None
+    source_date: dt.datetime | None = None  # when the source was last changed: the pubDate when ``date`` is None
 
     @property
     def published(self) -> dt.datetime:
-        """The item's pubDate: its article's date (at 06:00 UTC), else when its audio was made."""
+        """The item's pubDate: its article's date (at 06:00 UTC), else when its source was changed."""
         if self.date:
             return dt.datetime(self.date.year, self.date.month, self.date.day, 6, 0, tzinfo=dt.UTC)
-        return (self.made or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(microsecond=0)
+        return (self.source_date or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(microsecond=0)
 
 
 def podcast_guid(feed_url: str) -> str:

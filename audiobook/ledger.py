@@ -92,6 +92,12 @@ class BuildLedger:
         self.reports: dict[str, ArticleReport] = {}
         self.warnings: list[str] = []
         self._tasks: dict[str, ConversionTask] = {}
+        self._source_dates: dict[str, str | None] = {}
+
+    def record_source_dates(self, dates: dict[str, str | None]) -> None:
+        """When each source was last changed (`source_dates`): an undated article's feed date, kept
+        in its entry whether the article is built or unchanged, so touching a file re-dates it."""
+        self._source_dates = dict(dates)
 
     def count(self, status: str) -> int:
         return sum(1 for report in self.reports.values() if report.status == status)
@@ -103,7 +109,8 @@ class BuildLedger:
     def unchanged(self, source: str) -> str:
         """The article is kept as the last build made it; its slug."""
         entry = self.previous[source]
-        self.entries[source] = {**entry, "status": "unchanged"}
+        dated = self._source_dates.get(source) or entry.get("source_date")
+        self.entries[source] = {**entry, "status": "unchanged", "source_date": dated}
         self.reports[source] = ArticleReport.of(entry, status="unchanged", synthesized=0, reused=0, seconds=0.0)
         return entry["slug"]
 
@@ -131,6 +138,8 @@ class BuildLedger:
         entry["slug"] = entry.get("slug") if entry.get("outputs") else slug or entry.get("slug")
         entry["title"] = title or entry.get("title")
         entry["hashes"] = {**entry.get("hashes", {}), "failed_input": input_hash}
+        # The outputs it keeps are of the earlier source: dated as that one was, when it was.
+        entry["source_date"] = entry.get("source_date") or self._source_dates.get(source)
         self.entries[source] = entry
         self.reports[source] = ArticleReport.of(entry)
 
@@ -161,6 +170,7 @@ class BuildLedger:
                 "status": "built",
                 "error": None,
                 **value,
+                "source_date": self._source_dates.get(source) or (old or {}).get("source_date"),
                 "hashes": {"input": task.input_hash, "settings": self.fingerprint},
             }
             if old:  # a new slug, or a new file name (a JPEG cover replaced by the title card)

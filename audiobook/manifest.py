@@ -19,6 +19,7 @@ from typing import Any
 
 from . import __version__
 from .files import output_file, slugify, write_atomic
+from .source_dates import read_source_date
 
 MANIFEST = "manifest.json"
 SET_ASIDE = MANIFEST + ".invalid"
@@ -159,6 +160,7 @@ _FIELDS: dict[str, Any] = {
     "language": _is_text,
     "url": _is_text,
     "date": _is_date,
+    "source_date": lambda v: v is None or read_source_date(v) is not None,  # absent from older manifests
     "references": lambda v: _dicts_with(v, {"text": _is_text, "url": _is_text}),
     "outputs": lambda v: _mapping_of(v, lambda name: isinstance(name, str)),
     "sizes": lambda v: _mapping_of(v, _is_int),

@@ -17,6 +17,7 @@ from .cover import CoverError, CoverImage, read_cover
 from .errors import AudiobookError
 from .files import write_atomic
 from .settings import Settings
+from .source_dates import read_source_date
 from .timeline import Timeline, timestamp
 
 
@@ -143,18 +144,22 @@ def publish_archive(
                 chapters=[(c["title"], c["start_ms"]) for c in e.get("chapters", [])],
                 references=[(r["text"], r.get("url")) for r in e.get("references", [])],
                 author=e.get("author"),
-                made=None if e.get("date") else _made(out_dir / e["outputs"]["mp3"]),
+                source_date=None if e.get("date") else _source_date(out_dir, e),
             )
         )
     write_atomic(out_dir / "feed.xml", podcast_feed(settings.feed, settings.publication, episodes, target.name))
 
 
-def _made(audio: Path) -> dt.datetime | None:
-    """When an article's audio was written: an undated article's pubDate in the feed (kept from
-    build to build while the article and the settings stay the same, as the file is)."""
+def _source_date(out_dir: Path, entry: dict[str, Any]) -> dt.datetime | None:
+    """An undated article's pubDate: when its source was last changed, as the build recorded it
+    (`source_dates`). An entry that has none (given by a caller that never recorded one) falls
+    back to when its audio was written, which at least stays put between builds."""
+    recorded = read_source_date(entry.get("source_date"))
+    if recorded is not None:
+        return recorded
     try:
-        return dt.datetime.fromtimestamp(audio.stat().st_mtime, dt.UTC)
-    except OSError:
+        return dt.datetime.fromtimestamp((out_dir / entry["outputs"]["mp3"]).stat().st_mtime, dt.UTC)
+    except (OSError, OverflowError, ValueError):
         return None
 
 

@@ -9,13 +9,15 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import os
 import re
 import shutil
 import subprocess
+import time
 import uuid
 import xml.etree.ElementTree as ET
 from dataclasses import replace
-from email.utils import parsedate_to_datetime
+from email.utils import format_datetime, parsedate_to_datetime
 from pathlib import Path
 
 import feedparser
@@ -28,7 +30,10 @@ from audiobook import AudiobookError
 from audiobook.build import build_archive
 from audiobook.config import load_settings
 from audiobook.feed import people, podcast_guid
+from audiobook.ledger import EARLIER_OUTPUT_FORMATS, OUTPUT_FORMAT
+from audiobook.manifest import MANIFEST, load_manifest
 from audiobook.publish import publish_archive
+from audiobook.source_dates import SOURCE_DATE_EPOCH, source_date, source_date_epoch
 
 BASE = "https://audio.example.org/feed-test/"
 CONFIG = f"""publication = "Feed Test Weekly"
@@ -53,15 +58,28 @@ def write_archive(articles: Path) -> None:
         f"---\ntitle: Written by one\ndate: 2026-01-15\nauthor: Maren Holt, Staff Writer\n---\n{PROSE}",
         encoding="utf-8",
     )
-    # Plain text as copied from a page: no date, no author.
+    # Plain text as copied from a page: no date, no author; its file last changed between the two.
     (articles / "undated.txt").write_text(f"Undated and anonymous\n\n{PROSE.replace('## ', '')}", encoding="utf-8")
+    set_changed(articles / "undated.txt", UNDATED_CHANGED)
+
+
+UNDATED_CHANGED = dt.datetime(2026, 2, 10, 8, 30, 15, tzinfo=dt.UTC)
+
+
+def set_changed(path: Path, moment: dt.datetime) -> None:
+    """Give a file a modification time (the date an undated article takes), to the nanosecond
+    0.7 s past ``moment``: a date is whole seconds, cut down, never rounded up."""
+    nanoseconds = int(moment.timestamp()) * 1_000_000_000 + 700_000_000
+    os.utime(path, ns=(nanoseconds, nanoseconds))
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     root = tmp_path_factory.mktemp("feed")
     write_archive(root / "articles")
-    report = build_archive(root / "articles", root / "out", cache_dir=root / "cache", jobs=1)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delenv(SOURCE_DATE_EPOCH, raising=False)  # the dates here are the files' own
+        report = build_archive(root / "articles", root / "out", cache_dir=root / "cache", jobs=1)
     assert report.ok and not report.warnings, report
     return root
 
@@ -138,20 +156,17 @@ def test_each_author_of_a_byline_is_a_podcast_person_of_the_episode(site):
     assert entry.podcast_person == {"group": "writing", "role": "author"}  # as apps read it
 
 
-def test_every_item_has_a_date_and_an_undated_one_is_when_its_audio_was_made(site):
+def test_every_item_has_a_date_and_an_undated_one_is_when_its_source_was_last_changed(site):
     entries = {e["title"]: e for e in manifest_entries(site / "out")}
-    parsed = {e.title: e for e in feedparser.parse(feed_of(site)).entries}
-    assert parsed["Written by two"].published == "Mon, 02 Mar 2026 06:00:00 +0000"
-    undated = parsed["Undated and anonymous"]
-    mp3 = site / "out" / entries["Undated and anonymous"]["outputs"]["mp3"]
-    made = dt.datetime.fromtimestamp(int(mp3.stat().st_mtime), dt.UTC)
-    assert parsedate_to_datetime(undated.published) == made
-    # Newest first: the undated article's audio was made today, after both dated articles.
-    assert [e.title for e in feedparser.parse(feed_of(site)).entries] == [
-        "Undated and anonymous",
-        "Written by two",
-        "Written by one",
-    ]
+    parsed = feedparser.parse(feed_of(site)).entries
+    dates = {e.title: e.published for e in parsed}
+    assert dates["Written by two"] == "Mon, 02 Mar 2026 06:00:00 +0000"
+    # Not when its audio was made (today): when its file was last changed, as recorded by the build.
+    assert dates["Undated and anonymous"] == "Tue, 10 Feb 2026 08:30:15 +0000"
+    assert parsedate_to_datetime(dates["Undated and anonymous"]) == UNDATED_CHANGED
+    assert entries["Undated and anonymous"]["source_date"] == "2026-02-10T08:30:15+00:00"
+    # Newest first: the undated article takes its place among the dated ones by that date.
+    assert [e.title for e in parsed] == ["Written by two", "Undated and anonymous", "Written by one"]
 
 
 def test_a_serial_show_lists_its_episodes_oldest_first_and_numbered(site, tmp_path):
@@ -166,8 +181,8 @@ def test_a_serial_show_lists_its_episodes_oldest_first_and_numbered(site, tmp_pa
     assert show["type"] == "serial"
     assert [(e["number"], e["title"]) for e in show["episodes"]] == [
         (1, "Written by one"),
-        (2, "Written by two"),
-        (3, "Undated and anonymous"),
+        (2, "Undated and anonymous"),
+        (3, "Written by two"),
     ]
     assert feedparser.parse(data).feed.podcast_medium == "newsletter"
     assert ET.fromstring(data).findtext("channel/" + qualified("podcast:locked")) == "no"
@@ -182,6 +197,143 @@ def test_a_set_show_guid_outlives_a_move_to_a_new_base_url(site, tmp_path):
     publish_archive(out, moved, manifest_entries(out))
     parsed = feedparser.parse((out / "feed.xml").read_bytes())
     assert parsed.feed.podcast_guid == first and parsed.feed.link.startswith("https://new-host.example.net/")
+
+
+# --- undated articles: a date from the input (orchestration: the fake engine) ---------------------
+
+FAKE_CONFIG = 'engine = "test-tones"\n' + CONFIG  # a tone per word: what is spoken does not matter here
+OLDER_CHANGED = dt.datetime(2025, 11, 3, 14, 5, 9, tzinfo=dt.UTC)
+NEWER_CHANGED = dt.datetime(2026, 4, 20, 21, 45, 30, tzinfo=dt.UTC)
+
+
+def write_undated_archive(articles: Path) -> None:
+    """Two pages copied as plain text (no dates), their files last changed months apart."""
+    articles.mkdir(parents=True)
+    (articles / "audiobook.toml").write_text(FAKE_CONFIG, encoding="utf-8")
+    for name, title, moment in (
+        ("older.txt", "The older page", OLDER_CHANGED),
+        ("newer.txt", "The newer page", NEWER_CHANGED),
+    ):
+        (articles / name).write_text(f"{title}\n\n{PROSE.replace('## ', '')}", encoding="utf-8")
+        set_changed(articles / name, moment)
+
+
+def pub_dates(out: Path) -> dict[str, str]:
+    return {e.title: e.published for e in feedparser.parse((out / "feed.xml").read_bytes()).entries}
+
+
+@pytest.fixture
+def undated(tmp_path, monkeypatch):
+    monkeypatch.delenv(SOURCE_DATE_EPOCH, raising=False)
+    write_undated_archive(tmp_path / "articles")
+    return tmp_path
+
+
+def test_two_fresh_builds_of_undated_articles_give_byte_identical_files(undated):
+    articles = undated / "articles"
+    first = build_archive(articles, undated / "one", cache_dir=undated / "cache-one", jobs=1)
+    time.sleep(1.05)  # the second build runs in a later second: a date taken from the build would differ
+    second = build_archive(articles, undated / "two", cache_dir=undated / "cache-two", jobs=2)
+    assert first.ok and second.ok and first.count("built") == second.count("built") == 2
+    names = sorted(p.name for p in (undated / "one").iterdir() if p.name != MANIFEST)  # it holds timings
+    assert names == sorted(p.name for p in (undated / "two").iterdir() if p.name != MANIFEST)
+    assert "feed.xml" in names
+    for name in names:
+        assert (undated / "one" / name).read_bytes() == (undated / "two" / name).read_bytes(), name
+    assert pub_dates(undated / "one") == {
+        "The newer page": format_datetime(NEWER_CHANGED),
+        "The older page": format_datetime(OLDER_CHANGED),
+    }
+    # The index keeps undated articles undated, as before: it shows a date only where the article has one.
+    assert "<time" not in (undated / "one" / "index.html").read_text(encoding="utf-8")
+
+
+def test_touching_an_undated_source_re_dates_its_episode_without_converting_it_again(undated):
+    articles, out = undated / "articles", undated / "out"
+    build_archive(articles, out, cache_dir=undated / "cache", jobs=1)
+    touched = dt.datetime(2026, 6, 1, 9, 0, 0, tzinfo=dt.UTC)
+    set_changed(articles / "older.txt", touched)
+    again = build_archive(articles, out, cache_dir=undated / "cache", jobs=1)
+    assert again.count("unchanged") == 2 and again.count("built") == 0  # same bytes: nothing spoken again
+    assert pub_dates(out) == {
+        "The newer page": format_datetime(NEWER_CHANGED),
+        "The older page": format_datetime(touched),
+    }
+    assert [e.title for e in feedparser.parse((out / "feed.xml").read_bytes()).entries][0] == "The older page"
+    entries = {e["source"]: e for e in manifest_entries(out)}
+    assert entries["older.txt"]["source_date"] == "2026-06-01T09:00:00+00:00"
+
+
+def test_source_date_epoch_caps_the_date_of_a_source_changed_after_it(undated, monkeypatch):
+    cap = dt.datetime(2026, 1, 1, 0, 0, 0, tzinfo=dt.UTC)  # between the two files' times
+    monkeypatch.setenv(SOURCE_DATE_EPOCH, str(int(cap.timestamp())))
+    report = build_archive(undated / "articles", undated / "out", cache_dir=undated / "cache", jobs=1)
+    assert report.ok
+    # The newer file is dated at the cap; the older one, changed before it, keeps its own time.
+    assert pub_dates(undated / "out") == {
+        "The newer page": format_datetime(cap),
+        "The older page": format_datetime(OLDER_CHANGED),
+    }
+
+
+@pytest.mark.parametrize("value", ["yesterday", "-5", "1.5", " 1700000000", "253402300800", "１７"])
+def test_a_malformed_source_date_epoch_stops_the_build_before_any_output(undated, monkeypatch, value):
+    monkeypatch.setenv(SOURCE_DATE_EPOCH, value)
+    with pytest.raises(AudiobookError) as error:
+        build_archive(undated / "articles", undated / "out", cache_dir=undated / "cache", jobs=1)
+    message = str(error.value)
+    assert message.startswith(f"{SOURCE_DATE_EPOCH}={value!r}: not a whole number of seconds") and "\n" not in message
+    assert not (undated / "out").exists()
+
+
+def test_a_malformed_source_date_epoch_is_one_line_from_the_command(undated):
+    environment = {**os.environ, SOURCE_DATE_EPOCH: "last tuesday"}
+    result = subprocess.run(
+        audiobook_command("build", undated / "articles", "-o", undated / "out"),
+        capture_output=True,
+        text=True,
+        env=environment,
+    )
+    lines = result.stderr.strip().splitlines()
+    assert result.returncode == 1 and len(lines) == 1 and "Traceback" not in result.stderr
+    assert (
+        lines[0]
+        == f"error: {SOURCE_DATE_EPOCH}='last tuesday': not a whole number of seconds since 1970 (0 to 253402300799)"
+    )
+    assert not (undated / "out").exists()
+
+
+def test_a_manifest_from_before_source_dates_loads_and_its_articles_are_dated(undated):
+    articles, out = undated / "articles", undated / "out"
+    build_archive(articles, out, cache_dir=undated / "cache", jobs=1)
+    feed = (out / "feed.xml").read_bytes()
+    manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    for entry in manifest["articles"]:
+        del entry["source_date"]  # as a build before the field wrote it
+    (out / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    entries, problem = load_manifest(out, OUTPUT_FORMAT, EARLIER_OUTPUT_FORMATS)
+    assert problem is None and sorted(entries) == ["newer.txt", "older.txt"]
+    again = build_archive(articles, out, cache_dir=undated / "cache", jobs=1)
+    assert again.warnings == () and again.count("unchanged") == 2  # read as valid, nothing rebuilt
+    assert {e["source"]: e["source_date"] for e in manifest_entries(out)} == {
+        "newer.txt": "2026-04-20T21:45:30+00:00",
+        "older.txt": "2025-11-03T14:05:09+00:00",
+    }
+    assert (out / "feed.xml").read_bytes() == feed
+
+
+@pytest.mark.parametrize(
+    "value", ["yesterday", "2026-02-10T08:30:15", "2026-02-10T08:30:15+02:00", 1770712215, "", ["2026-02-10"]]
+)
+def test_a_source_date_that_is_not_a_utc_time_sets_the_manifest_aside(undated, value):
+    """The manifest may be edited by hand: a date the build did not write is not trusted."""
+    out = undated / "out"
+    build_archive(undated / "articles", out, cache_dir=undated / "cache", jobs=1)
+    manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    manifest["articles"][0]["source_date"] = value
+    (out / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    entries, problem = load_manifest(out, OUTPUT_FORMAT, EARLIER_OUTPUT_FORMATS)
+    assert entries == {} and problem and "field 'source_date' has a wrong value" in problem
 
 
 # --- the rules themselves ------------------------------------------------------------------------
@@ -200,6 +352,33 @@ def test_a_set_show_guid_outlives_a_move_to_a_new_base_url(site, tmp_path):
 )
 def test_the_show_guid_follows_the_podcast_namespace(feed_url, expected):
     assert podcast_guid(feed_url) == expected
+
+
+TENTH_FEB_NS = 1770712215_999_999_999  # 2026-02-10 08:30:15.999999999 UTC
+
+
+@pytest.mark.parametrize(
+    ("changed_ns", "epoch", "expected"),
+    [
+        (TENTH_FEB_NS, None, "2026-02-10T08:30:15+00:00"),  # whole seconds, cut down
+        (TENTH_FEB_NS, 1770712215, "2026-02-10T08:30:15+00:00"),
+        (TENTH_FEB_NS, 1700000000, "2023-11-14T22:13:20+00:00"),  # changed after the epoch: dated at it
+        (TENTH_FEB_NS, 1800000000, "2026-02-10T08:30:15+00:00"),  # changed before it: its own time
+        (TENTH_FEB_NS, 0, "1970-01-01T00:00:00+00:00"),
+        (-315619200 * 10**9, None, "1970-01-01T00:00:00+00:00"),  # 1960: no article was saved then
+    ],
+)
+def test_a_source_date_is_its_file_time_in_utc_seconds_capped_by_the_epoch(tmp_path, changed_ns, epoch, expected):
+    path = tmp_path / "page.txt"
+    path.write_text("A page\n\nSome words.\n", encoding="utf-8")
+    os.utime(path, ns=(changed_ns, changed_ns))
+    assert source_date(path, epoch) == expected
+    assert source_date(tmp_path / "gone.txt", epoch) is None
+
+
+@pytest.mark.parametrize(("value", "epoch"), [(None, None), ("", None), ("0", 0), ("253402300799", 253402300799)])
+def test_source_date_epoch_is_read_as_the_specification_writes_it(value, epoch):
+    assert source_date_epoch({} if value is None else {SOURCE_DATE_EPOCH: value}) == epoch
 
 
 @pytest.mark.parametrize(
