@@ -19,7 +19,7 @@ from typing import Annotated
 import typer
 
 from .errors import AudiobookError
-from .lexicon import Lexicon
+from .lexicon import Lexicon, shown
 from .settings import FLAGS, Rule, Settings
 from .timeline import clock
 
@@ -162,7 +162,8 @@ def script(
                 {
                     "title": c.title,
                     "utterances": [
-                        {"text": u.text, "caption": u.caption, "pause_after_ms": u.pause_after_ms} for u in c.utterances
+                        {"text": shown(u.text), "caption": u.caption, "pause_after_ms": u.pause_after_ms}
+                        for u in c.utterances
                     ],
                 }
                 for c in narration.chapters
@@ -173,7 +174,7 @@ def script(
     for number, chapter in enumerate(narration.chapters, start=1):
         typer.echo(f"## {number}. {chapter.title}")
         for utterance in chapter.utterances:
-            typer.echo(utterance.text)
+            typer.echo(shown(utterance.text))
         typer.echo("")
 
 

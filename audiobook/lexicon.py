@@ -117,6 +117,17 @@ def respelled(text: str) -> str:
     return _STRAY.sub("", _MARK.sub(lambda mark: mark.group(1), text))
 
 
+def shown(text: str) -> str:
+    """Spoken text for a person to read (`audiobook script`): each pronunciation as its
+    respelling followed by the phonemes the neural voice says, "Shivawn /ʃɪvˈɔːn/"."""
+
+    def show(mark: re.Match[str]) -> str:
+        phonemes = mark.group(2) or mark.group(3) or ""
+        return f"{mark.group(1)} /{phonemes}/" if phonemes else mark.group(1)
+
+    return _STRAY.sub("", _MARK.sub(show, text))
+
+
 _EDGE_BEFORE = r"(?<![\w'’-])"
 _EDGE_AFTER = r"(?![\w'’-])"
 

@@ -242,3 +242,14 @@ def test_espeak_speaks_phonemes_in_its_own_notation_and_never_an_articles_bracke
     # With phonemes in the sentence espeak reads [[ ]] as phonemes: the article's own are text.
     bracketed = text.replace("us.", "[[p'aUnd]] us.")
     assert espeak.synthesize(bracketed).pcm == espeak.synthesize("Then win met [ [p'aUnd] ] us.").pcm
+
+
+def test_the_script_shows_a_pronunciation_as_its_respelling_and_phonemes(tmp_path):
+    """`audiobook script` is read by people: no hidden pronunciation marks reach the terminal."""
+    (tmp_path / "audiobook.toml").write_text('[lexicon]\nSiobhan = { say = "Shivawn", ipa = "ʃɪvˈɔːn" }\n', "utf-8")
+    (tmp_path / "a.txt").write_text("A title\n\nSiobhan went home early today, and she was glad.\n", "utf-8")
+    for args in (("script", tmp_path / "a.txt"), ("script", "--json", tmp_path / "a.txt")):
+        result = subprocess.run(audiobook_command(*args), capture_output=True, text=True)
+        assert result.returncode == 0, result.stderr
+        assert "Shivawn /ʃɪvˈɔːn/ went home" in result.stdout
+        assert not any("\ue000" <= char <= "\uf8ff" for char in result.stdout)
