@@ -1,0 +1,502 @@
+"""Editions: many built articles as one chaptered file (MP3 and/or M4B), its page and its feed.
+
+    build_edition(archive, out_dir, title=…, since=…, until=…, tag=…, order=…, formats=…)
+
+1. The archive is brought up to date by the ordinary build (`build.build_archive`): an article
+   not built yet is built the usual way, through the clip cache; a built one is not touched.
+2. The articles are chosen from the build's manifest (by date, tag or name) and ordered.
+3. An edition whose articles, options and settings did not change is not made again: its own
+   manifest (``<slug>.edition.json``) holds a key over all of them, and its files' sizes.
+4. Otherwise its audio is laid out (`edition_audio`): a spoken opening (the edition's title and
+   contents, converted like an article, so its sentences come from the clip cache the second
+   time), then each article's MP3 frames after a silent gap. The MP3 edition copies those frames
+   (no re-encoding); the M4B decodes them once and encodes AAC (`formats.m4b`).
+5. Everything is written together (all or nothing): the audio, Podcasting 2.0 chapters, a WebVTT
+   transcript (the articles' cues moved to their place), the player page, the edition manifest;
+   then the editions feed (``editions.xml``, beside the articles' ``feed.xml``) lists every edition.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .cache import ClipCache, content_key
+from .config import load_settings
+from .edition_audio import GAP_MS, EditionChapter, Layout, Segment, article_frames, flat_chapters, gap_stream, lay_out
+from .errors import AudiobookError
+from .files import output_file, slugify, write_atomic, write_together
+from .formats import TagInfo
+from .formats.mp3 import SAMPLES_PER_FRAME
+from .manifest import load_manifest, outputs_intact
+from .settings import Settings
+from .timeline import ChapterMark, clock, timestamp
+
+EDITION_FORMAT = "audiobook-edition-1"
+ORDERS = ("newest", "oldest", "given")
+CONTAINERS = {"mp3": ".edition.mp3", "m4b": ".edition.m4b"}
+EDITIONS_FEED = "editions.xml"
+
+
+@dataclass(frozen=True)
+class EditionReport:
+    title: str
+    slug: str
+    status: str  # built | unchanged
+    articles: tuple[str, ...]  # sources, in the edition's order
+    outputs: dict[str, str]  # kind → file name in the output folder
+    duration_ms: int
+    chapters: tuple[EditionChapter, ...]
+    gap_ms: int
+    synthesized: int  # sentences spoken for this edition (its opening; the articles': by the build)
+    articles_synthesized: int  # sentences the build spoke for articles that were not built yet
+    seconds: float
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "chapters": [asdict(c) for c in self.chapters]}
+
+
+def build_edition(
+    archive: Path | str,
+    out_dir: Path | str,
+    *,
+    title: str | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    tag: str | None = None,
+    names: Sequence[str] = (),
+    order: str = "newest",
+    formats: Sequence[str] = ("mp3",),
+    overrides: dict[str, Any] | None = None,
+    jobs: int | None = None,
+    cache_dir: Path | str | None = None,
+    on_event: Callable[[str, dict[str, Any]], None] | None = None,
+) -> EditionReport:
+    """Make (or keep, when nothing changed) one edition of the archive's articles in ``out_dir``.
+
+    ``names``: articles by file name (relative to the archive); with ``order="given"`` they are
+    played in that order. ``formats``: "mp3" and/or "m4b"."""
+    from .build import build_archive
+
+    started = time.perf_counter()
+    archive, out_dir = Path(archive), Path(out_dir)
+    if order not in ORDERS:
+        raise AudiobookError(f"order {order!r}: expected one of {', '.join(ORDERS)}")
+    unknown = [f for f in formats if f not in CONTAINERS]
+    if unknown or not formats:
+        raise AudiobookError(f"format {', '.join(unknown) or '(none)'}: expected mp3, m4b or both")
+    if order == "given" and not names:
+        raise AudiobookError("--order given needs the articles named (--article), in the order wanted")
+    build = build_archive(archive, out_dir, overrides=overrides, jobs=jobs, cache_dir=cache_dir, on_event=on_event)
+    settings = load_settings(archive).with_overrides(**(overrides or {}))
+    failed = {a.source: a.error for a in build.articles if a.status == "failed"}
+    entries = _built_entries(out_dir)
+    chosen = select(entries, archive, names=names, since=since, until=until, tag=tag, order=order, failed=failed)
+    title = " ".join((title or default_title(settings, chosen)).split())
+    if not title:
+        raise AudiobookError("the edition's title is empty")
+    slug = slugify(title)
+    key = content_key(
+        EDITION_FORMAT,
+        __version__,
+        title,
+        repr(settings),
+        ",".join(formats),
+        json.dumps([[e["source"], e["hashes"], e["sizes"]["mp3"], e["title"]] for e in chosen], sort_keys=True),
+    )
+    spoken_for_articles = sum(a.synthesized for a in build.articles)
+    manifest_path = out_dir / f"{slug}.edition.json"
+    previous = _previous(manifest_path)
+    if previous and previous.get("key") == key and outputs_intact(out_dir, previous):
+        return _report(previous, "unchanged", 0, spoken_for_articles, started)
+
+    entry = _make(out_dir, slug, title, chosen, settings, formats, key, cache_dir)
+    publish_editions(out_dir, settings)
+    return _report(entry, "built", entry["synthesized"], spoken_for_articles, started)
+
+
+# --- choosing the articles -----------------------------------------------------------------------
+
+
+def _built_entries(out_dir: Path) -> list[dict[str, Any]]:
+    from .ledger import OUTPUT_FORMAT
+
+    entries, problem = load_manifest(out_dir, OUTPUT_FORMAT)
+    if problem:
+        raise AudiobookError(problem)
+    usable = ("built", "unchanged")
+    return [e for e in entries.values() if e.get("status") in usable and "mp3" in (e.get("outputs") or {})]
+
+
+def select(
+    entries: Sequence[dict[str, Any]],
+    archive: Path,
+    *,
+    names: Sequence[str] = (),
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    tag: str | None = None,
+    order: str = "newest",
+    failed: dict[str, str | None] | None = None,
+) -> list[dict[str, Any]]:
+    """The entries an edition holds, in its order. A named article that is not in the archive, or
+    whose build failed, is an error (an edition silently missing an article would be worse)."""
+    by_source = {e["source"]: e for e in entries}
+    failed = failed or {}
+    if names:
+        chosen = []
+        for name in names:
+            source = _source_name(archive, name)
+            if source in failed:
+                raise AudiobookError(f"{archive / source}: not in the edition, its build failed ({failed[source]})")
+            if source not in by_source:
+                raise AudiobookError(f"{archive / source}: no such article in the archive")
+            if by_source[source] not in chosen:
+                chosen.append(by_source[source])
+    else:
+        chosen = list(entries)
+    if since or until:
+        chosen = [e for e in chosen if e.get("date") and _within(dt.date.fromisoformat(e["date"]), since, until)]
+    if tag:
+        chosen = [e for e in chosen if tag.casefold() in article_tags(archive / e["source"])]
+    if order != "given":
+        chosen.sort(key=lambda e: (e.get("date") or "", e["title"], e["source"]), reverse=order == "newest")
+    if not chosen:
+        raise AudiobookError(f"{archive}: no built article matches the edition's choice")
+    return chosen
+
+
+def _source_name(archive: Path, name: str) -> str:
+    """A name as the manifest has it: relative to the archive (a path through it is accepted)."""
+    path = Path(name)
+    if path.is_absolute() or path.parts[: len(archive.parts)] == archive.parts:
+        try:
+            return str(path.resolve().relative_to(archive.resolve()))
+        except ValueError:
+            raise AudiobookError(f"{name}: not inside the archive {archive}") from None
+    return str(path)
+
+
+def _within(date: dt.date, since: dt.date | None, until: dt.date | None) -> bool:
+    return (since is None or date >= since) and (until is None or date <= until)
+
+
+def article_tags(path: Path) -> set[str]:
+    """An article's tags, casefolded: Markdown front matter ``tags:`` (a list or "a, b")."""
+    from .parse import read_article
+
+    try:
+        return {t.casefold() for t in read_article(path).tags}
+    except AudiobookError:
+        return set()
+
+
+def default_title(settings: Settings, chosen: Sequence[dict[str, Any]]) -> str:
+    dates = sorted(e["date"] for e in chosen if e.get("date"))
+    if not dates:
+        return f"{settings.publication}: an edition"
+    first, last = (dt.date.fromisoformat(d).strftime("%-d %B %Y") for d in (dates[0], dates[-1]))
+    return f"{settings.publication}: {first}" + ("" if first == last else f" to {last}")
+
+
+# --- making it -----------------------------------------------------------------------------------
+
+
+def _make(
+    out_dir: Path,
+    slug: str,
+    title: str,
+    chosen: list[dict[str, Any]],
+    settings: Settings,
+    formats: Sequence[str],
+    key: str,
+    cache_dir: Path | str | None,
+) -> dict[str, Any]:
+    from .cover import title_card
+
+    rate, bitrate = settings.sample_rate, settings.bitrate_kbps
+    opening, spoken = speak_opening(title, chosen, settings, cache_dir)
+    articles = [
+        (
+            e["title"],
+            article_frames(out_dir / e["outputs"]["mp3"], rate, bitrate),
+            [ChapterMark(c["title"], c["start_ms"], c["end_ms"]) for c in e.get("chapters", [])],
+        )
+        for e in chosen
+    ]
+    layout = lay_out(title, opening, articles, gap_stream(rate, bitrate), rate)
+    cover = title_card(title, settings.publication)
+    summary = f"{len(chosen)} articles, {clock(layout.duration_ms)}: " + "; ".join(e["title"] for e in chosen)
+    info = TagInfo(
+        title=title,
+        artist=settings.feed.author or settings.publication,
+        album=settings.publication,
+        date=max((e["date"] for e in chosen if e.get("date")), default=None),
+        language=chosen[0].get("language") or "en",
+        summary=summary,
+        url=None,
+        cover=cover,
+        genre="Audiobook",
+    )
+    names = {kind: f"{slug}{suffix}" for kind, suffix in CONTAINERS.items() if kind in formats}
+    names |= {"chapters": f"{slug}.edition.chapters.json", "transcript": f"{slug}.edition.vtt"}
+    names |= {"cover": f"{slug}.edition.png", "page": f"{slug}.edition.html"}
+    flat = flat_chapters(layout.chapters)
+    files: list[tuple[Path, Any]] = [
+        (out_dir / names["chapters"], _chapters_json(layout.chapters)),
+        (out_dir / names["transcript"], _transcript(out_dir, chosen, layout)),
+        (out_dir / names["cover"], cover),
+        (out_dir / names["page"], _page(title, summary, layout, names, settings)),
+    ]
+    staged_m4b = None
+    try:
+        if "m4b" in names:
+            staged_m4b = _encode_m4b(out_dir, names["m4b"], layout, flat, info, settings)
+            files.append((out_dir / names["m4b"], _file_chunks(staged_m4b)))
+        if "mp3" in names:
+            from .formats.id3 import build_nested_tag
+
+            # A child CTOC per article, titled as it; its CHAPs titled to stand alone (flat readers).
+            tag = build_nested_tag(info, [(c.title, flat_chapters([c])) for c in layout.chapters], layout.duration_ms)
+            files.append((out_dir / names["mp3"], _chained(tag, layout)))
+        entry = {
+            "format": EDITION_FORMAT,
+            "key": key,
+            "title": title,
+            "slug": slug,
+            "guid": f"urn:audiobook:edition:{content_key(slug)[:32]}",
+            "date": info.date,
+            "summary": summary,
+            "articles": [e["source"] for e in chosen],
+            "outputs": names,
+            "duration_ms": layout.duration_ms,
+            "gap_ms": round(layout.gap_frames * SAMPLES_PER_FRAME * 1000 / layout.rate, 3),
+            "chapters": [asdict(c) for c in layout.chapters],
+            "synthesized": spoken,
+        }
+        out_dir.mkdir(parents=True, exist_ok=True)
+        write_together(files)
+    finally:
+        if staged_m4b:
+            staged_m4b.unlink(missing_ok=True)
+    entry["sizes"] = {kind: (out_dir / name).stat().st_size for kind, name in names.items()}
+    write_atomic(out_dir / f"{slug}.edition.json", json.dumps(entry, ensure_ascii=False, indent=2) + "\n")
+    return entry
+
+
+def _chained(tag: bytes, layout: Layout):
+    yield tag
+    yield from layout.stream_chunks()
+
+
+def _file_chunks(path: Path):
+    with open(path, "rb") as stream:
+        while chunk := stream.read(1 << 20):
+            yield chunk
+
+
+def _encode_m4b(out_dir: Path, name: str, layout: Layout, flat, info: TagInfo, settings: Settings) -> Path:
+    """The M4B, encoded into a hidden file beside its name (a killed build's leftover is removed
+    like the others': ``.*.part``)."""
+    from .formats.m4b import decode_mp3, write_m4b
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    handle, staged = tempfile.mkstemp(prefix=f".{name}.", suffix=".m4b.part", dir=out_dir)
+    os.close(handle)
+    path = Path(staged)
+    # One segment decoded at a time: memory follows the longest article, not their number.
+    parts = (decode_mp3(s.path or s.data, s.frames * SAMPLES_PER_FRAME) for s in layout.segments)
+    try:
+        write_m4b(path, parts, layout.rate, settings.bitrate_kbps, flat, info, settings.true_peak_dbtp)
+    except Exception:
+        path.unlink(missing_ok=True)
+        raise
+    return path
+
+
+def speak_opening(
+    title: str, chosen: Sequence[dict[str, Any]], settings: Settings, cache_dir: Path | str | None
+) -> tuple[Segment, int]:
+    """The opening chapter — the edition's title and its contents — spoken and mastered like an
+    article (`convert_article`, through the clip cache); its MP3 frames and the sentences spoken now."""
+    from .convert import convert_article
+    from .model import Article, Block
+    from .timeline import clock as _clock
+
+    items = tuple(
+        f"{e['title']}" + (f", by {e['author']}" if e.get("author") else "") + f" ({_clock(e['duration_ms'])})"
+        for e in chosen
+    )
+    article = Article(
+        source=Path(f"{slugify(title)}.edition"),
+        kind="text",
+        title=title,
+        intro=(
+            Block("paragraph", text=f"In this edition, {len(chosen)} articles:"),
+            Block("list", items=items, ordered=True),
+        ),
+        language=chosen[0].get("language") or "en",
+    )
+    with tempfile.TemporaryDirectory(prefix="audiobook-edition-") as folder:
+        result = convert_article(
+            article, folder, settings, cache=ClipCache(Path(cache_dir) if cache_dir else None), slug="opening"
+        )
+        segment = article_frames(result.audio_file, settings.sample_rate, settings.bitrate_kbps)
+        data = b"".join(segment.chunks())
+    return Segment(segment.frames, data=data), result.synthesized
+
+
+# --- the files beside the audio ------------------------------------------------------------------
+
+
+def _chapters_json(chapters: Sequence[EditionChapter]) -> str:
+    """Podcasting 2.0 JSON chapters: flat (the format has no nesting), "Article — Section"."""
+    flat = [
+        {"startTime": round(c.start_ms / 1000, 3), "endTime": round(c.end_ms / 1000, 3), "title": c.title}
+        for c in flat_chapters(chapters)
+    ]
+    return json.dumps({"version": "1.2.0", "chapters": flat}, ensure_ascii=False, indent=2) + "\n"
+
+
+_VTT_TIME = re.compile(r"(\d{2,}):(\d{2}):(\d{2})\.(\d{3})")
+
+
+def _transcript(out_dir: Path, chosen: Sequence[dict[str, Any]], layout: Layout) -> str:
+    """The articles' WebVTT cues, each moved to where its article starts in the edition."""
+    lines = ["WEBVTT", ""]
+    number = 0
+    for entry, chapter in zip(chosen, layout.chapters[1:], strict=True):
+        name = (entry.get("outputs") or {}).get("transcript")
+        path = output_file(out_dir, name) if name else None
+        if path is None or not path.is_file():
+            continue
+        text = path.read_text(encoding="utf-8", errors="replace")
+
+        def moved(match: re.Match, offset: int = chapter.start_ms) -> str:
+            h, m, s, ms = (int(g) for g in match.groups())
+            return timestamp(((h * 60 + m) * 60 + s) * 1000 + ms + offset)
+
+        for block in text.split("\n\n")[1:]:
+            cue = block.strip().split("\n")
+            if len(cue) < 3 or "-->" not in cue[1]:
+                continue
+            number += 1
+            lines += [str(number), _VTT_TIME.sub(moved, cue[1]), *(_VTT_TIME.sub(moved, t) for t in cue[2:]), ""]
+    return "\n".join(lines)
+
+
+def _page(title: str, summary: str, layout: Layout, names: dict[str, str], settings: Settings) -> str:
+    from .pages import _environment, site_for, write_static
+
+    del write_static  # the build wrote player.js and player.css beside the pages already
+    site = site_for(settings)
+    flat = flat_chapters(layout.chapters)
+    audio = names.get("mp3") or names["m4b"]
+    downloads = [(names[k], k.upper()) for k in ("mp3", "m4b") if k in names]
+    return (
+        _environment()
+        .get_template("edition.html")
+        .render(
+            title=title,
+            language=settings.feed.language,
+            publication=site.publication,
+            summary=summary,
+            cover=names["cover"],
+            mp3=audio,
+            duration_ms=max(layout.duration_ms, 1),
+            duration_s=f"{layout.duration_ms / 1000:.3f}",
+            duration_clock=clock(layout.duration_ms),
+            chapters=flat,
+            chapter_groups=layout.chapters,
+            feed=site.feed,
+            downloads=downloads,
+        )
+    )
+
+
+# --- the edition manifests and the editions feed -------------------------------------------------
+
+
+def _previous(path: Path) -> dict[str, Any] | None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) and data.get("format") == EDITION_FORMAT else None
+
+
+def _report(entry: dict[str, Any], status: str, spoken: int, spoken_for_articles: int, started: float) -> EditionReport:
+    chapters = tuple(
+        EditionChapter(c["title"], c["start_ms"], c["end_ms"], tuple(ChapterMark(**s) for s in c["sections"]))
+        for c in entry["chapters"]
+    )
+    return EditionReport(
+        title=entry["title"],
+        slug=entry["slug"],
+        status=status,
+        articles=tuple(entry["articles"]),
+        outputs=dict(entry["outputs"]),
+        duration_ms=entry["duration_ms"],
+        chapters=chapters,
+        gap_ms=entry["gap_ms"],
+        synthesized=spoken,
+        articles_synthesized=spoken_for_articles,
+        seconds=time.perf_counter() - started,
+    )
+
+
+def editions(out_dir: Path) -> list[dict[str, Any]]:
+    """The edition manifests in the output folder whose files are all there."""
+    found = []
+    for path in sorted(out_dir.glob("*.edition.json")):
+        entry = _previous(path)
+        if entry and isinstance(entry.get("outputs"), dict) and outputs_intact(out_dir, entry):
+            found.append(entry)
+    return found
+
+
+def publish_editions(out_dir: Path, settings: Settings) -> None:
+    """``editions.xml``: a podcast feed of the editions, beside the articles' feed (a separate
+    feed: the build rewrites feed.xml from its own manifest, and a listener subscribes to the
+    weekly edition or to every article, rarely to both). Only with a base URL, like feed.xml."""
+    from dataclasses import replace
+
+    from .feed import FeedEpisode, podcast_feed
+
+    if not settings.feed.base_url:
+        return
+    episodes = []
+    for entry in editions(out_dir):
+        audio = entry["outputs"].get("mp3") or entry["outputs"]["m4b"]
+        kind = "mp3" if "mp3" in entry["outputs"] else "m4b"
+        episodes.append(
+            FeedEpisode(
+                guid=entry["guid"],
+                title=entry["title"],
+                summary=entry.get("summary"),
+                date=dt.date.fromisoformat(entry["date"]) if entry.get("date") else None,
+                duration_ms=entry["duration_ms"],
+                mp3=audio,
+                mp3_bytes=entry["sizes"][kind],
+                page=entry["outputs"]["page"],
+                image=entry["outputs"]["cover"],
+                chapters_file=entry["outputs"]["chapters"],
+                transcript=entry["outputs"]["transcript"],
+                chapters=[(c["title"], c["start_ms"]) for c in entry["chapters"]],
+            )
+        )
+    channel = replace(settings.feed, title=f"{settings.feed.title or settings.publication} — editions")
+    cover = "cover.png" if (out_dir / "cover.png").is_file() else "cover.jpg"
+    write_atomic(out_dir / EDITIONS_FEED, podcast_feed(channel, settings.publication, episodes, cover))
+
+
+__all__ = ["GAP_MS", "EditionReport", "build_edition", "editions", "publish_editions", "select"]
