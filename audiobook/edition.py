@@ -235,7 +235,7 @@ def _make(
     ]
     layout = lay_out(title, opening, articles, gap_stream(rate, bitrate), rate)
     cover = title_card(title, settings.publication)
-    summary = f"{len(chosen)} articles, {clock(layout.duration_ms)}: " + "; ".join(e["title"] for e in chosen)
+    summary = f"{_articles(len(chosen))}, {clock(layout.duration_ms)}: " + "; ".join(e["title"] for e in chosen)
     info = TagInfo(
         title=title,
         artist=settings.feed.author or settings.publication,
@@ -341,7 +341,7 @@ def speak_opening(
         kind="text",
         title=title,
         intro=(
-            Block("paragraph", text=f"In this edition, {len(chosen)} articles:"),
+            Block("paragraph", text=f"In this edition, {_articles(len(chosen))}:"),
             Block("list", items=items, ordered=True),
         ),
         language=chosen[0].get("language") or "en",
@@ -353,6 +353,10 @@ def speak_opening(
         segment = article_frames(result.audio_file, settings.sample_rate, settings.bitrate_kbps)
         data = b"".join(segment.chunks())
     return Segment(segment.frames, data=data), result.synthesized
+
+
+def _articles(count: int) -> str:
+    return "one article" if count == 1 else f"{count} articles"
 
 
 # --- the files beside the audio ------------------------------------------------------------------
