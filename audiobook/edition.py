@@ -21,7 +21,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import re
 import tempfile
 import time
 from collections.abc import Callable, Sequence
@@ -33,18 +32,25 @@ from . import __version__
 from .cache import ClipCache, content_key
 from .config import load_settings
 from .edition_audio import GAP_MS, EditionChapter, Layout, Segment, article_frames, flat_chapters, gap_stream, lay_out
+from .edition_publish import (
+    EDITION_FORMAT,
+    chapters_json,
+    chapters_of,
+    page,
+    publish_editions,
+    read_edition,
+    transcript,
+)
 from .errors import AudiobookError
-from .files import output_file, slugify, write_atomic, write_together
+from .files import slugify, write_atomic, write_together
 from .formats import TagInfo
 from .formats.mp3 import SAMPLES_PER_FRAME
 from .manifest import load_manifest, outputs_intact
 from .settings import Settings
-from .timeline import ChapterMark, clock, timestamp
+from .timeline import ChapterMark, clock
 
-EDITION_FORMAT = "audiobook-edition-1"
 ORDERS = ("newest", "oldest", "given")
 CONTAINERS = {"mp3": ".edition.mp3", "m4b": ".edition.m4b"}
-EDITIONS_FEED = "editions.xml"
 
 
 @dataclass(frozen=True)
@@ -115,7 +121,7 @@ def build_edition(
     )
     spoken_for_articles = sum(a.synthesized for a in build.articles)
     manifest_path = out_dir / f"{slug}.edition.json"
-    previous = _previous(manifest_path)
+    previous = read_edition(manifest_path)
     if previous and previous.get("key") == key and outputs_intact(out_dir, previous):
         return _report(previous, "unchanged", 0, spoken_for_articles, started)
 
@@ -204,7 +210,7 @@ def default_title(settings: Settings, chosen: Sequence[dict[str, Any]]) -> str:
     dates = sorted(e["date"] for e in chosen if e.get("date"))
     if not dates:
         return f"{settings.publication}: an edition"
-    first, last = (dt.date.fromisoformat(d).strftime("%-d %B %Y") for d in (dates[0], dates[-1]))
+    first, last = (f"{d.day} {d:%B %Y}" for d in map(dt.date.fromisoformat, (dates[0], dates[-1])))
     return f"{settings.publication}: {first}" + ("" if first == last else f" to {last}")
 
 
@@ -252,10 +258,10 @@ def _make(
     names |= {"cover": f"{slug}.edition.png", "page": f"{slug}.edition.html"}
     flat = flat_chapters(layout.chapters)
     files: list[tuple[Path, Any]] = [
-        (out_dir / names["chapters"], _chapters_json(layout.chapters)),
-        (out_dir / names["transcript"], _transcript(out_dir, chosen, layout)),
+        (out_dir / names["chapters"], chapters_json(layout.chapters)),
+        (out_dir / names["transcript"], transcript(out_dir, chosen, layout)),
         (out_dir / names["cover"], cover),
-        (out_dir / names["page"], _page(title, summary, layout, names, settings)),
+        (out_dir / names["page"], page(title, summary, layout, names, settings)),
     ]
     staged_m4b = None
     try:
@@ -359,90 +365,8 @@ def _articles(count: int) -> str:
     return "one article" if count == 1 else f"{count} articles"
 
 
-# --- the files beside the audio ------------------------------------------------------------------
-
-
-def _chapters_json(chapters: Sequence[EditionChapter]) -> str:
-    """Podcasting 2.0 JSON chapters: flat (the format has no nesting), "Article — Section"."""
-    flat = [
-        {"startTime": round(c.start_ms / 1000, 3), "endTime": round(c.end_ms / 1000, 3), "title": c.title}
-        for c in flat_chapters(chapters)
-    ]
-    return json.dumps({"version": "1.2.0", "chapters": flat}, ensure_ascii=False, indent=2) + "\n"
-
-
-_VTT_TIME = re.compile(r"(\d{2,}):(\d{2}):(\d{2})\.(\d{3})")
-
-
-def _transcript(out_dir: Path, chosen: Sequence[dict[str, Any]], layout: Layout) -> str:
-    """The articles' WebVTT cues, each moved to where its article starts in the edition."""
-    lines = ["WEBVTT", ""]
-    number = 0
-    for entry, chapter in zip(chosen, layout.chapters[1:], strict=True):
-        name = (entry.get("outputs") or {}).get("transcript")
-        path = output_file(out_dir, name) if name else None
-        if path is None or not path.is_file():
-            continue
-        text = path.read_text(encoding="utf-8", errors="replace")
-
-        def moved(match: re.Match, offset: int = chapter.start_ms) -> str:
-            h, m, s, ms = (int(g) for g in match.groups())
-            return timestamp(((h * 60 + m) * 60 + s) * 1000 + ms + offset)
-
-        for block in text.split("\n\n")[1:]:
-            cue = block.strip().split("\n")
-            if len(cue) < 3 or "-->" not in cue[1]:
-                continue
-            number += 1
-            lines += [str(number), _VTT_TIME.sub(moved, cue[1]), *(_VTT_TIME.sub(moved, t) for t in cue[2:]), ""]
-    return "\n".join(lines)
-
-
-def _page(title: str, summary: str, layout: Layout, names: dict[str, str], settings: Settings) -> str:
-    from .pages import _environment, site_for, write_static
-
-    del write_static  # the build wrote player.js and player.css beside the pages already
-    site = site_for(settings)
-    flat = flat_chapters(layout.chapters)
-    audio = names.get("mp3") or names["m4b"]
-    downloads = [(names[k], k.upper()) for k in ("mp3", "m4b") if k in names]
-    return (
-        _environment()
-        .get_template("edition.html")
-        .render(
-            title=title,
-            language=settings.feed.language,
-            publication=site.publication,
-            summary=summary,
-            cover=names["cover"],
-            mp3=audio,
-            duration_ms=max(layout.duration_ms, 1),
-            duration_s=f"{layout.duration_ms / 1000:.3f}",
-            duration_clock=clock(layout.duration_ms),
-            chapters=flat,
-            chapter_groups=layout.chapters,
-            feed=site.feed,
-            downloads=downloads,
-        )
-    )
-
-
-# --- the edition manifests and the editions feed -------------------------------------------------
-
-
-def _previous(path: Path) -> dict[str, Any] | None:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return data if isinstance(data, dict) and data.get("format") == EDITION_FORMAT else None
-
-
 def _report(entry: dict[str, Any], status: str, spoken: int, spoken_for_articles: int, started: float) -> EditionReport:
-    chapters = tuple(
-        EditionChapter(c["title"], c["start_ms"], c["end_ms"], tuple(ChapterMark(**s) for s in c["sections"]))
-        for c in entry["chapters"]
-    )
+    chapters = chapters_of(entry)
     return EditionReport(
         title=entry["title"],
         slug=entry["slug"],
@@ -458,49 +382,4 @@ def _report(entry: dict[str, Any], status: str, spoken: int, spoken_for_articles
     )
 
 
-def editions(out_dir: Path) -> list[dict[str, Any]]:
-    """The edition manifests in the output folder whose files are all there."""
-    found = []
-    for path in sorted(out_dir.glob("*.edition.json")):
-        entry = _previous(path)
-        if entry and isinstance(entry.get("outputs"), dict) and outputs_intact(out_dir, entry):
-            found.append(entry)
-    return found
-
-
-def publish_editions(out_dir: Path, settings: Settings) -> None:
-    """``editions.xml``: a podcast feed of the editions, beside the articles' feed (a separate
-    feed: the build rewrites feed.xml from its own manifest, and a listener subscribes to the
-    weekly edition or to every article, rarely to both). Only with a base URL, like feed.xml."""
-    from dataclasses import replace
-
-    from .feed import FeedEpisode, podcast_feed
-
-    if not settings.feed.base_url:
-        return
-    episodes = []
-    for entry in editions(out_dir):
-        audio = entry["outputs"].get("mp3") or entry["outputs"]["m4b"]
-        kind = "mp3" if "mp3" in entry["outputs"] else "m4b"
-        episodes.append(
-            FeedEpisode(
-                guid=entry["guid"],
-                title=entry["title"],
-                summary=entry.get("summary"),
-                date=dt.date.fromisoformat(entry["date"]) if entry.get("date") else None,
-                duration_ms=entry["duration_ms"],
-                mp3=audio,
-                mp3_bytes=entry["sizes"][kind],
-                page=entry["outputs"]["page"],
-                image=entry["outputs"]["cover"],
-                chapters_file=entry["outputs"]["chapters"],
-                transcript=entry["outputs"]["transcript"],
-                chapters=[(c["title"], c["start_ms"]) for c in entry["chapters"]],
-            )
-        )
-    channel = replace(settings.feed, title=f"{settings.feed.title or settings.publication} — editions")
-    cover = "cover.png" if (out_dir / "cover.png").is_file() else "cover.jpg"
-    write_atomic(out_dir / EDITIONS_FEED, podcast_feed(channel, settings.publication, episodes, cover))
-
-
-__all__ = ["GAP_MS", "EditionReport", "build_edition", "editions", "publish_editions", "select"]
+__all__ = ["GAP_MS", "EditionReport", "build_edition", "select"]
