@@ -328,3 +328,38 @@ def _quicktime_chapters(path: Path) -> list[tuple[int, str]]:
         chapters.append((round(time * 1000 / timescale), data[offset + 2 : offset + 2 + length].decode("utf-8")))
         time += duration
     return chapters
+
+
+def test_the_page_plays_in_a_browser_and_a_sections_button_seeks_to_it(made):
+    """Real Chromium (Debian's package, as the player tests use): the page loads cleanly, the
+    chapter list is grouped by article, and a section's button seeks the edition there."""
+    import os
+    import shutil
+
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not chromium:
+        if os.environ.get("CI"):
+            raise RuntimeError("the browser tests need Debian's chromium (.ci/run installs it)")
+        pytest.skip("chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    report, out, _ = made
+    section = report.chapters[2].sections[1]  # the second article's second section
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
+        try:
+            page = browser.new_page()
+            problems = []
+            page.on("pageerror", lambda error: problems.append(str(error)))
+            page.goto((out / report.outputs["page"]).as_uri())
+            page.wait_for_function("document.querySelector('audio').readyState >= 1")
+            groups = page.locator(".ab-group-title")
+            assert [groups.nth(i).inner_text() for i in range(groups.count())] == [c.title for c in report.chapters[1:]]
+            page.locator(f".ab-chapter[data-start='{section.start_ms / 1000:.3f}']").click()
+            page.wait_for_function(
+                "Math.abs(document.querySelector('audio').currentTime - %f) < 0.3" % (section.start_ms / 1000)
+            )
+            duration = page.evaluate("document.querySelector('audio').duration")
+            assert abs(duration * 1000 - report.duration_ms) < 100 and problems == []
+        finally:
+            browser.close()
