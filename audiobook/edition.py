@@ -46,6 +46,7 @@ from .files import slugify, write_atomic, write_together
 from .formats import TagInfo
 from .formats.mp3 import SAMPLES_PER_FRAME
 from .manifest import load_manifest, outputs_intact
+from .model import short_title
 from .settings import Settings
 from .timeline import ChapterMark, clock
 
@@ -107,7 +108,7 @@ def build_edition(
     failed = {a.source: a.error for a in build.articles if a.status == "failed"}
     entries = _built_entries(out_dir)
     chosen = select(entries, archive, names=names, since=since, until=until, tag=tag, order=order, failed=failed)
-    title = " ".join((title or default_title(settings, chosen)).split())
+    title = short_title(" ".join((title or default_title(settings, chosen)).split()))  # a label: tags, slug
     if not title:
         raise AudiobookError("the edition's title is empty")
     slug = slugify(title)
@@ -230,7 +231,8 @@ def _make(
     from .cover import title_card
 
     rate, bitrate = settings.sample_rate, settings.bitrate_kbps
-    opening, spoken = speak_opening(title, chosen, settings, cache_dir)
+    cover = title_card(title, settings.publication)
+    opening, spoken = speak_opening(title, chosen, settings, cache_dir, cover)
     articles = [
         (
             e["title"],
@@ -240,7 +242,6 @@ def _make(
         for e in chosen
     ]
     layout = lay_out(title, opening, articles, gap_stream(rate, bitrate), rate)
-    cover = title_card(title, settings.publication)
     summary = f"{_articles(len(chosen))}, {clock(layout.duration_ms)}: " + "; ".join(e["title"] for e in chosen)
     info = TagInfo(
         title=title,
@@ -323,23 +324,23 @@ def _encode_m4b(out_dir: Path, name: str, layout: Layout, flat, info: TagInfo, s
     parts = (decode_mp3(s.path or s.data, s.frames * SAMPLES_PER_FRAME) for s in layout.segments)
     try:
         write_m4b(path, parts, layout.rate, settings.bitrate_kbps, flat, info, settings.true_peak_dbtp)
-    except Exception:
+    except BaseException:  # an interrupt too: no half-written file stays behind
         path.unlink(missing_ok=True)
         raise
     return path
 
 
 def speak_opening(
-    title: str, chosen: Sequence[dict[str, Any]], settings: Settings, cache_dir: Path | str | None
+    title: str, chosen: Sequence[dict[str, Any]], settings: Settings, cache_dir: Path | str | None, cover: bytes
 ) -> tuple[Segment, int]:
     """The opening chapter — the edition's title and its contents — spoken and mastered like an
     article (`convert_article`, through the clip cache); its MP3 frames and the sentences spoken now."""
     from .convert import convert_article
+    from .cover import CoverImage
     from .model import Article, Block
-    from .timeline import clock as _clock
 
     items = tuple(
-        f"{e['title']}" + (f", by {e['author']}" if e.get("author") else "") + f" ({_clock(e['duration_ms'])})"
+        f"{e['title']}" + (f", by {e['author']}" if e.get("author") else "") + f" ({_minutes(e['duration_ms'])})"
         for e in chosen
     )
     article = Article(
@@ -354,11 +355,22 @@ def speak_opening(
     )
     with tempfile.TemporaryDirectory(prefix="audiobook-edition-") as folder:
         result = convert_article(
-            article, folder, settings, cache=ClipCache(Path(cache_dir) if cache_dir else None), slug="opening"
+            article,
+            folder,
+            settings,
+            cache=ClipCache(Path(cache_dir) if cache_dir else None),
+            slug="opening",
+            cover=CoverImage(cover, "image/png", ".png"),  # the edition's: not drawn twice
         )
         segment = article_frames(result.audio_file, settings.sample_rate, settings.bitrate_kbps)
         data = b"".join(segment.chunks())
     return Segment(segment.frames, data=data), result.synthesized
+
+
+def _minutes(ms: int) -> str:
+    """A length as it is read out: "1 minute", "12 minutes" (a clock time would be read as one)."""
+    minutes = max(1, round(ms / 60000))
+    return "1 minute" if minutes == 1 else f"{minutes} minutes"
 
 
 def _articles(count: int) -> str:
