@@ -45,7 +45,7 @@ from .errors import AudiobookError
 from .files import slugify, write_atomic, write_together
 from .formats import TagInfo
 from .formats.mp3 import SAMPLES_PER_FRAME
-from .manifest import load_manifest, outputs_intact
+from .manifest import load_manifest, outputs_intact, remove_outputs
 from .model import short_title
 from .settings import Settings
 from .timeline import ChapterMark, clock
@@ -127,6 +127,8 @@ def build_edition(
         return _report(previous, "unchanged", 0, spoken_for_articles, started)
 
     entry = _make(out_dir, slug, title, chosen, settings, formats, key, cache_dir)
+    if previous:  # a container no longer asked for (--format both, then mp3) goes with the old edition
+        remove_outputs(out_dir, previous, keep=set(entry["outputs"].values()))
     publish_editions(out_dir, settings)
     return _report(entry, "built", entry["synthesized"], spoken_for_articles, started)
 

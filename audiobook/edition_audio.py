@@ -75,7 +75,10 @@ def article_frames(path: Path, rate: int, bitrate_kbps: int) -> Segment:
     except OSError as exc:
         raise OutputError(f"{path}: cannot be read ({exc.strerror or exc})") from None
     offset = _tag_size(data)
-    frames = mp3_frames(data[offset:], rate) if len(data) > offset else 0
+    try:
+        frames = mp3_frames(data[offset:], rate) if len(data) > offset else 0
+    except OutputError:  # its message speaks of the encoder: here it is a file on disk
+        raise OutputError(f"{path}: not an MP3 as the build writes it; remove it and build the archive again") from None
     if frames == 0:
         raise OutputError(f"{path}: holds no MP3 audio; build the archive again")
     expected = 144000 * bitrate_kbps // rate

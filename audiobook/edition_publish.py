@@ -110,6 +110,8 @@ def read_edition(path: Path) -> dict[str, Any] | None:
         numbers = [*data["sizes"].values(), data["duration_ms"], *(m[k] for m in marks for k in ("start_ms", "end_ms"))]
         if not all(isinstance(t, str) for t in text) or not all(_is_int(n) for n in numbers):
             return None
+        if not all(str(name).startswith(f"{data['slug']}.edition.") for name in data["outputs"].values()):
+            return None  # only the edition's own files are ever kept or removed by it
         if data["date"] is not None:
             dt.date.fromisoformat(data["date"])
     except (OSError, ValueError, TypeError, KeyError, AttributeError, RecursionError):

@@ -10,6 +10,7 @@ cross-correlation; loudness is measured by pyloudnorm on ffmpeg's decoding of ea
 from __future__ import annotations
 
 import json
+import re
 import struct
 import subprocess
 from pathlib import Path
@@ -363,3 +364,35 @@ def test_the_page_plays_in_a_browser_and_a_sections_button_seeks_to_it(made):
             assert abs(duration * 1000 - report.duration_ms) < 100 and problems == []
         finally:
             browser.close()
+
+
+def test_a_tampered_edition_manifest_or_article_file_is_handled_without_a_traceback(made, archive, tmp_path):
+    """The output folder is published and may be edited: a hand-edited edition manifest means
+    "make it again" (and never names another file to remove); a damaged article MP3 is one error
+    naming it."""
+    import shutil
+
+    report, built, _ = made
+    out = tmp_path / "out"
+    shutil.copytree(built, out)
+    articles, cache = archive / "articles", archive / "cache"
+    # Untouched, a change of containers removes the one no longer asked for.
+    mp3_only = build_edition(articles, out, title="Harbour Weekly", formats=("mp3",), cache_dir=cache)
+    assert mp3_only.status == "built" and not (out / report.outputs["m4b"]).exists()
+    manifest = out / f"{report.slug}.edition.json"
+    data = json.loads(manifest.read_text())
+    data["chapters"][1]["title"] = 5
+    page = next(out.glob("keeping-the-lighthouse*.html"))
+    data["outputs"]["stolen"] = page.name  # not the edition's own: must never be removed
+    manifest.write_text(json.dumps(data))
+    again = build_edition(articles, out, title="Harbour Weekly", formats=("mp3",), cache_dir=cache)
+    assert again.status == "built" and again.synthesized == 0 and page.exists()
+    mp3 = out / json.loads((out / "manifest.json").read_text())["articles"][0]["outputs"]["mp3"]
+    data = bytearray(mp3.read_bytes())
+    data[-5000:] = bytes(5000)  # same size: the build still takes it as built
+    mp3.write_bytes(data)
+    from audiobook.errors import AudiobookError
+
+    with pytest.raises(AudiobookError, match=f"^{re.escape(str(mp3))}: not an MP3"):
+        build_edition(articles, out, title="Another", cache_dir=cache)
+    assert not list(out.glob("another.edition.*"))
