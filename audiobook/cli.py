@@ -362,6 +362,8 @@ def edition(
             jobs=jobs,
             cache_dir=cache_dir,
         )
+    for warning in report.warnings:
+        typer.echo(f"warning: {warning}", err=True)
     if as_json:
         typer.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
         return

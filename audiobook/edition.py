@@ -67,6 +67,7 @@ class EditionReport:
     synthesized: int  # sentences spoken for this edition (its opening; the articles': by the build)
     articles_synthesized: int  # sentences the build spoke for articles that were not built yet
     seconds: float
+    warnings: tuple[str, ...] = ()  # articles left out because their build failed, each one line
 
     def as_dict(self) -> dict[str, Any]:
         return {**asdict(self), "chapters": [asdict(c) for c in self.chapters]}
@@ -109,6 +110,10 @@ def build_edition(
     entries = _built_entries(out_dir)
     chosen = select(entries, archive, names=names, since=since, until=until, tag=tag, order=order, failed=failed)
     title = short_title(" ".join((title or default_title(settings, chosen)).split()))  # a label: tags, slug
+    warnings = tuple(
+        f"{archive / source}: left out of the edition, its build failed ({error})"
+        for source, error in sorted(failed.items())
+    )
     if not title:
         raise AudiobookError("the edition's title is empty")
     slug = slugify(title)
@@ -124,13 +129,13 @@ def build_edition(
     manifest_path = out_dir / f"{slug}.edition.json"
     previous = read_edition(manifest_path)
     if previous and previous.get("key") == key and outputs_intact(out_dir, previous):
-        return _report(previous, "unchanged", 0, spoken_for_articles, started)
+        return _report(previous, "unchanged", 0, spoken_for_articles, started, warnings)
 
     entry = _make(out_dir, slug, title, chosen, settings, formats, key, cache_dir)
     if previous:  # a container no longer asked for (--format both, then mp3) goes with the old edition
         remove_outputs(out_dir, previous, keep=set(entry["outputs"].values()))
     publish_editions(out_dir, settings)
-    return _report(entry, "built", entry["synthesized"], spoken_for_articles, started)
+    return _report(entry, "built", entry["synthesized"], spoken_for_articles, started, warnings)
 
 
 # --- choosing the articles -----------------------------------------------------------------------
@@ -379,7 +384,9 @@ def _articles(count: int) -> str:
     return "one article" if count == 1 else f"{count} articles"
 
 
-def _report(entry: dict[str, Any], status: str, spoken: int, spoken_for_articles: int, started: float) -> EditionReport:
+def _report(
+    entry: dict[str, Any], status: str, spoken: int, spoken_for_articles: int, started: float, warnings: tuple = ()
+) -> EditionReport:
     chapters = chapters_of(entry)
     return EditionReport(
         title=entry["title"],
@@ -393,6 +400,7 @@ def _report(entry: dict[str, Any], status: str, spoken: int, spoken_for_articles
         synthesized=spoken,
         articles_synthesized=spoken_for_articles,
         seconds=time.perf_counter() - started,
+        warnings=warnings,
     )
 
 

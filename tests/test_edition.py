@@ -396,3 +396,15 @@ def test_a_tampered_edition_manifest_or_article_file_is_handled_without_a_traceb
     with pytest.raises(AudiobookError, match=f"^{re.escape(str(mp3))}: not an MP3"):
         build_edition(articles, out, title="Another", cache_dir=cache)
     assert not list(out.glob("another.edition.*"))
+
+
+def test_an_article_whose_build_failed_is_left_out_with_a_warning(archive, tmp_path):
+    import shutil
+
+    articles = tmp_path / "articles"
+    shutil.copytree(archive / "articles", articles)
+    (articles / "empty.md").write_text("---\ntitle: Nothing Here\ndate: 2026-03-09\n---\n", encoding="utf-8")
+    report = build_edition(articles, tmp_path / "out", title="Without It", cache_dir=archive / "cache")
+    assert "empty.md" not in report.articles and len(report.articles) == 3
+    (warning,) = report.warnings
+    assert warning.startswith(f"{articles / 'empty.md'}: left out of the edition, its build failed")
