@@ -345,6 +345,9 @@ def edition(
 ) -> None:
     """Many articles as one file with a chapter per article (MP3 and/or M4B), its page and feed."""
     from .edition import build_edition
+    from .engine_runtime import keep_large_buffers_out_of_the_heap
+
+    keep_large_buffers_out_of_the_heap()  # article-sized buffers, one after another: no heap growth
 
     with _user_errors():
         formats = ("mp3", "m4b") if audio_format == "both" else (audio_format,)

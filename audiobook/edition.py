@@ -4,7 +4,8 @@
 
 1. The archive is brought up to date by the ordinary build (`build.build_archive`): an article
    not built yet is built the usual way, through the clip cache; a built one is not touched.
-2. The articles are chosen from the build's manifest (by date, tag or name) and ordered.
+2. The articles are chosen from the build's manifest (by date, tag or name) and ordered
+   (`edition_select`).
 3. An edition whose articles, options and settings did not change is not made again: its own
    manifest (``<slug>.edition.json``) holds a key over all of them, and its files' sizes.
 4. Otherwise its audio is laid out (`edition_audio`): a spoken opening (the edition's title and
@@ -13,7 +14,8 @@
    (no re-encoding); the M4B decodes them once and encodes AAC (`formats.m4b`).
 5. Everything is written together (all or nothing): the audio, Podcasting 2.0 chapters, a WebVTT
    transcript (the articles' cues moved to their place), the player page, the edition manifest;
-   then the editions feed (``editions.xml``, beside the articles' ``feed.xml``) lists every edition.
+   then the editions feed (``editions.xml``, beside the articles' ``feed.xml``) lists every edition
+   (`edition_publish`).
 """
 
 from __future__ import annotations
@@ -41,16 +43,16 @@ from .edition_publish import (
     read_edition,
     transcript,
 )
+from .edition_select import ORDERS, built_entries, default_title, select
 from .errors import AudiobookError
 from .files import slugify, write_atomic, write_together
 from .formats import TagInfo
 from .formats.mp3 import SAMPLES_PER_FRAME
-from .manifest import load_manifest, outputs_intact, remove_outputs
+from .manifest import outputs_intact, remove_outputs
 from .model import short_title
 from .settings import Settings
 from .timeline import ChapterMark, clock
 
-ORDERS = ("newest", "oldest", "given")
 CONTAINERS = {"mp3": ".edition.mp3", "m4b": ".edition.m4b"}
 
 
@@ -93,7 +95,7 @@ def build_edition(
 
     ``names``: articles by file name (relative to the archive); with ``order="given"`` they are
     played in that order. ``formats``: "mp3" and/or "m4b"."""
-    from .build import build_archive
+    from .build import build_archive, build_lock
 
     started = time.perf_counter()
     archive, out_dir = Path(archive), Path(out_dir)
@@ -105,9 +107,32 @@ def build_edition(
     if order == "given" and not names:
         raise AudiobookError("--order given needs the articles named (--article), in the order wanted")
     build = build_archive(archive, out_dir, overrides=overrides, jobs=jobs, cache_dir=cache_dir, on_event=on_event)
+    # The articles' files are read and the edition written under the build's lock: a build started
+    # meanwhile waits, so it cannot replace an article's MP3 while its frames are being copied.
+    with build_lock(out_dir, wait_for_lock=True):
+        return _edition(
+            archive, out_dir, build, title, since, until, tag, names, order, formats, overrides, cache_dir, started
+        )
+
+
+def _edition(
+    archive: Path,
+    out_dir: Path,
+    build: Any,
+    title: str | None,
+    since: dt.date | None,
+    until: dt.date | None,
+    tag: str | None,
+    names: Sequence[str],
+    order: str,
+    formats: Sequence[str],
+    overrides: dict[str, Any] | None,
+    cache_dir: Path | str | None,
+    started: float,
+) -> EditionReport:
     settings = load_settings(archive).with_overrides(**(overrides or {}))
     failed = {a.source: a.error for a in build.articles if a.status == "failed"}
-    entries = _built_entries(out_dir)
+    entries = built_entries(out_dir)
     chosen = select(entries, archive, names=names, since=since, until=until, tag=tag, order=order, failed=failed)
     title = short_title(" ".join((title or default_title(settings, chosen)).split()))  # a label: tags, slug
     warnings = tuple(
@@ -136,90 +161,6 @@ def build_edition(
         remove_outputs(out_dir, previous, keep=set(entry["outputs"].values()))
     publish_editions(out_dir, settings)
     return _report(entry, "built", entry["synthesized"], spoken_for_articles, started, warnings)
-
-
-# --- choosing the articles -----------------------------------------------------------------------
-
-
-def _built_entries(out_dir: Path) -> list[dict[str, Any]]:
-    from .ledger import OUTPUT_FORMAT
-
-    entries, problem = load_manifest(out_dir, OUTPUT_FORMAT)
-    if problem:
-        raise AudiobookError(problem)
-    usable = ("built", "unchanged")
-    return [e for e in entries.values() if e.get("status") in usable and "mp3" in (e.get("outputs") or {})]
-
-
-def select(
-    entries: Sequence[dict[str, Any]],
-    archive: Path,
-    *,
-    names: Sequence[str] = (),
-    since: dt.date | None = None,
-    until: dt.date | None = None,
-    tag: str | None = None,
-    order: str = "newest",
-    failed: dict[str, str | None] | None = None,
-) -> list[dict[str, Any]]:
-    """The entries an edition holds, in its order. A named article that is not in the archive, or
-    whose build failed, is an error (an edition silently missing an article would be worse)."""
-    by_source = {e["source"]: e for e in entries}
-    failed = failed or {}
-    if names:
-        chosen = []
-        for name in names:
-            source = _source_name(archive, name)
-            if source in failed:
-                raise AudiobookError(f"{archive / source}: not in the edition, its build failed ({failed[source]})")
-            if source not in by_source:
-                raise AudiobookError(f"{archive / source}: no such article in the archive")
-            if by_source[source] not in chosen:
-                chosen.append(by_source[source])
-    else:
-        chosen = list(entries)
-    if since or until:
-        chosen = [e for e in chosen if e.get("date") and _within(dt.date.fromisoformat(e["date"]), since, until)]
-    if tag:
-        chosen = [e for e in chosen if tag.casefold() in article_tags(archive / e["source"])]
-    if order != "given":
-        chosen.sort(key=lambda e: (e.get("date") or "", e["title"], e["source"]), reverse=order == "newest")
-    if not chosen:
-        raise AudiobookError(f"{archive}: no built article matches the edition's choice")
-    return chosen
-
-
-def _source_name(archive: Path, name: str) -> str:
-    """A name as the manifest has it: relative to the archive (a path through it is accepted)."""
-    path = Path(name)
-    if path.is_absolute() or path.parts[: len(archive.parts)] == archive.parts:
-        try:
-            return str(path.resolve().relative_to(archive.resolve()))
-        except ValueError:
-            raise AudiobookError(f"{name}: not inside the archive {archive}") from None
-    return str(path)
-
-
-def _within(date: dt.date, since: dt.date | None, until: dt.date | None) -> bool:
-    return (since is None or date >= since) and (until is None or date <= until)
-
-
-def article_tags(path: Path) -> set[str]:
-    """An article's tags, casefolded: Markdown front matter ``tags:`` (a list or "a, b")."""
-    from .parse import read_article
-
-    try:
-        return {t.casefold() for t in read_article(path).tags}
-    except AudiobookError:
-        return set()
-
-
-def default_title(settings: Settings, chosen: Sequence[dict[str, Any]]) -> str:
-    dates = sorted(e["date"] for e in chosen if e.get("date"))
-    if not dates:
-        return f"{settings.publication}: an edition"
-    first, last = (f"{d.day} {d:%B %Y}" for d in map(dt.date.fromisoformat, (dates[0], dates[-1])))
-    return f"{settings.publication}: {first}" + ("" if first == last else f" to {last}")
 
 
 # --- making it -----------------------------------------------------------------------------------
@@ -327,10 +268,10 @@ def _encode_m4b(out_dir: Path, name: str, layout: Layout, flat, info: TagInfo, s
     handle, staged = tempfile.mkstemp(prefix=f".{name}.", suffix=".m4b.part", dir=out_dir)
     os.close(handle)
     path = Path(staged)
-    # One segment decoded at a time: memory follows the longest article, not their number.
-    parts = (decode_mp3(s.path or s.data, s.frames * SAMPLES_PER_FRAME) for s in layout.segments)
+    # Decoded, limited and encoded a few seconds at a time: memory flat in length and number.
+    chunks = (chunk for s in layout.segments for chunk in decode_mp3(s.path or s.data, s.frames * SAMPLES_PER_FRAME))
     try:
-        write_m4b(path, parts, layout.rate, settings.bitrate_kbps, flat, info, settings.true_peak_dbtp)
+        write_m4b(path, chunks, layout.rate, settings.bitrate_kbps, flat, info, settings.true_peak_dbtp)
     except BaseException:  # an interrupt too: no half-written file stays behind
         path.unlink(missing_ok=True)
         raise

@@ -76,7 +76,7 @@ def article_frames(path: Path, rate: int, bitrate_kbps: int) -> Segment:
         raise OutputError(f"{path}: cannot be read ({exc.strerror or exc})") from None
     offset = _tag_size(data)
     try:
-        frames = mp3_frames(data[offset:], rate) if len(data) > offset else 0
+        frames = mp3_frames(memoryview(data)[offset:], rate) if len(data) > offset else 0  # type: ignore[arg-type]
     except OutputError:  # its message speaks of the encoder: here it is a file on disk
         raise OutputError(f"{path}: not an MP3 as the build writes it; remove it and build the archive again") from None
     if frames == 0:

@@ -408,3 +408,19 @@ def test_an_article_whose_build_failed_is_left_out_with_a_warning(archive, tmp_p
     assert "empty.md" not in report.articles and len(report.articles) == 3
     (warning,) = report.warnings
     assert warning.startswith(f"{articles / 'empty.md'}: left out of the edition, its build failed")
+
+
+def test_limiting_a_few_seconds_at_a_time_gives_what_limiting_the_whole_gives():
+    """The M4B's audio is limited in blocks with context around them (memory flat in length);
+    the result is the whole signal limited at once, however the input is cut."""
+    from audiobook.audio import limit
+    from audiobook.formats.m4b import LIMIT_BLOCK, limited
+
+    rng = np.random.default_rng(7)
+    audio = (rng.standard_normal(3 * LIMIT_BLOCK + 12345) * 0.3).astype(np.float32)
+    audio[LIMIT_BLOCK - 3 : LIMIT_BLOCK + 3] = 1.0  # a peak right on a block boundary
+    cuts = [0, 1000, 70000, 200000, 390000, audio.size]
+    pieces = list(limited((audio[a:b] for a, b in zip(cuts, cuts[1:], strict=False)), 0.5, RATE))
+    joined = np.concatenate(pieces)
+    assert joined.size == audio.size and np.abs(joined).max() <= 0.5 + 1e-6
+    np.testing.assert_allclose(joined, limit(audio, 0.5, RATE), atol=1e-6)

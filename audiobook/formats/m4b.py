@@ -14,7 +14,7 @@ which AAC's priming samples do not allow; an M4B is made whole from audio alread
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from fractions import Fraction
 from pathlib import Path
 
@@ -36,10 +36,10 @@ INTERSAMPLE_HEADROOM_DB = 0.2
 ENCODE_CHUNK = 1024 * 64  # samples per frame handed to the encoder (AAC frames are 1024 samples)
 
 
-def decode_mp3(source: Path | bytes, expected_samples: int) -> np.ndarray:
-    """An MP3 stream (a file, after its tag; or bytes) as float32 mono samples, exactly
-    ``expected_samples`` long: a stream without a LAME header is decoded from its first frame on,
-    so this is its frames × 1152 — anything else means the file is not what the build wrote."""
+def decode_mp3(source: Path | bytes, expected_samples: int) -> Iterator[np.ndarray]:
+    """An MP3 stream (a file, after its tag; or bytes) as float32 mono samples, ENCODE_CHUNK at a
+    time, exactly ``expected_samples`` in all: a stream without a LAME header is decoded from its
+    first frame on, so this is its frames × 1152 — anything else means it is not what the build wrote."""
     import av
 
     name = source if isinstance(source, Path) else "an MP3 stream"
@@ -47,28 +47,61 @@ def decode_mp3(source: Path | bytes, expected_samples: int) -> np.ndarray:
         opened = av.open(str(source) if isinstance(source, Path) else io.BytesIO(source), format="mp3")
     except (av.FFmpegError, OSError) as exc:
         raise OutputError(f"{name}: cannot be decoded ({exc})") from None
+    chunk = np.empty(ENCODE_CHUNK, dtype=np.float32)
+    filled = total = 0
     with opened as container:
-        pieces = [frame.to_ndarray().reshape(-1) for frame in container.decode(audio=0)]
-    audio = np.concatenate(pieces).astype(np.float32, copy=False) if pieces else np.zeros(0, np.float32)
-    if audio.size != expected_samples:
-        raise OutputError(f"{name}: decoded {audio.size} samples, expected {expected_samples}")
-    return audio
+        for frame in container.decode(audio=0):
+            samples = frame.to_ndarray().reshape(-1)
+            total += samples.size
+            if total > expected_samples:
+                raise OutputError(f"{name}: decodes to more than the {expected_samples} samples of its frames")
+            while samples.size:
+                taken = min(samples.size, ENCODE_CHUNK - filled)
+                chunk[filled : filled + taken] = samples[:taken]
+                filled, samples = filled + taken, samples[taken:]
+                if filled == ENCODE_CHUNK:
+                    yield chunk.copy()
+                    filled = 0
+    if total != expected_samples:
+        raise OutputError(f"{name}: decoded {total} samples, expected {expected_samples}")
+    if filled:
+        yield chunk[:filled].copy()
+
+
+LIMIT_BLOCK = 1 << 17  # samples limited at a time (3 s at 44.1 kHz)
+LIMIT_MARGIN = 1 << 12  # context on each side: more than the limiter's reach (~600 samples at 44.1 kHz)
+
+
+def limited(chunks: Iterable[np.ndarray], ceiling: float, rate: int) -> Iterator[np.ndarray]:
+    """The audio of ``chunks`` through the look-ahead limiter a few seconds at a time, each block
+    limited with LIMIT_MARGIN samples of its neighbours around it (so as if limited whole): memory
+    stays the same however long the edition."""
+    from ..audio import limit
+
+    raw = np.zeros(0, dtype=np.float32)
+    start = 0  # raw[:start]: context already written; raw[start:]: still to write
+    for chunk in chunks:
+        raw = np.concatenate((raw, chunk))
+        while raw.size - start >= LIMIT_BLOCK + LIMIT_MARGIN:
+            window = limit(raw[: start + LIMIT_BLOCK + LIMIT_MARGIN], ceiling, rate)
+            yield window[start : start + LIMIT_BLOCK]
+            raw, start = raw[start + LIMIT_BLOCK - LIMIT_MARGIN :], LIMIT_MARGIN
+    if raw.size > start:
+        yield limit(raw, ceiling, rate)[start:]
 
 
 def write_m4b(
     path: Path,
-    parts: Iterable[np.ndarray],
+    chunks: Iterable[np.ndarray],
     rate: int,
     bitrate_kbps: int,
     chapters: Sequence[ChapterMark],
     info: TagInfo,
     true_peak_dbtp: float,
 ) -> int:
-    """Encode consecutive parts of mastered audio into ``path`` (a new file) with the chapters and
-    tags; the number of samples encoded. Each part is limited again for the AAC encoder's overshoot."""
+    """Encode consecutive chunks of mastered audio into ``path`` (a new file) with the chapters and
+    tags; the number of samples encoded. The audio is limited again for the AAC encoder's overshoot."""
     import av
-
-    from ..audio import limit
 
     ceiling = 10 ** ((true_peak_dbtp - AAC_HEADROOM_DB - INTERSAMPLE_HEADROOM_DB) / 20)
     samples = 0
@@ -88,10 +121,9 @@ def write_m4b(
                 for number, chapter in enumerate(chapters)
             ]
         )
-        for part in parts:
-            part = limit(part, ceiling, rate)
-            for start in range(0, part.size, ENCODE_CHUNK):
-                piece = np.ascontiguousarray(part[start : start + ENCODE_CHUNK]).reshape(1, -1)
+        for block in limited(chunks, ceiling, rate):
+            for start in range(0, block.size, ENCODE_CHUNK):
+                piece = np.ascontiguousarray(block[start : start + ENCODE_CHUNK]).reshape(1, -1)
                 frame = av.AudioFrame.from_ndarray(piece, format="fltp", layout="mono")
                 frame.sample_rate, frame.pts, frame.time_base = rate, samples, Fraction(1, rate)
                 samples += piece.shape[1]
