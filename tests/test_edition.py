@@ -424,3 +424,16 @@ def test_limiting_a_few_seconds_at_a_time_gives_what_limiting_the_whole_gives():
     joined = np.concatenate(pieces)
     assert joined.size == audio.size and np.abs(joined).max() <= 0.5 + 1e-6
     np.testing.assert_allclose(joined, limit(audio, 0.5, RATE), atol=1e-6)
+
+
+def test_front_matter_tags_are_a_list_or_comma_separated_and_anything_else_is_one_error(tmp_path):
+    from audiobook.errors import InputError
+    from audiobook.parse import read_article
+
+    path = tmp_path / "a.md"
+    for tags, expected in (("[sea, 'old town']", ("sea", "old town")), ("sea,  history ,", ("sea", "history"))):
+        path.write_text(f"---\ntitle: T\ntags: {tags}\n---\nText here.\n", encoding="utf-8")
+        assert read_article(path).tags == expected
+    path.write_text("---\ntitle: T\ntags: {sea: 1}\n---\nText here.\n", encoding="utf-8")
+    with pytest.raises(InputError, match="front matter 'tags' must be a list"):
+        read_article(path)
