@@ -23,6 +23,8 @@ _EXPORTS = {
     "convert_article": "convert",
     "BuildReport": "build",
     "build_archive": "build",
+    "EditionReport": "edition",
+    "build_edition": "edition",
     "read_article": "parse",
     "build_script": "script",
     "Pauses": "settings",

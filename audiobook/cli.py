@@ -303,6 +303,83 @@ def build(
         raise typer.Exit(1)
 
 
+def _date_option(value: str | None, flag: str):
+    import datetime as dt
+
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise AudiobookError(f"{flag} {value}: not a date (YYYY-MM-DD)") from None
+
+
+@app.command()
+@setting_flags
+def edition(
+    articles: Annotated[Path, typer.Argument(help="The archive: a folder of articles (with audiobook.toml).")] = Path(
+        "articles"
+    ),
+    output: Annotated[
+        Path, typer.Option("-o", "--output", help="The archive's output folder (built first where needed).")
+    ] = Path("output"),
+    since: Annotated[str | None, typer.Option("--since", help="Only articles dated on or after (YYYY-MM-DD).")] = None,
+    until: Annotated[str | None, typer.Option("--until", help="Only articles dated on or before (YYYY-MM-DD).")] = None,
+    tag: Annotated[str | None, typer.Option("--tag", help="Only articles with this front matter tag.")] = None,
+    article: Annotated[
+        list[str] | None,
+        typer.Option("--article", help="Only this article (a file of the archive); repeat, in --order given's order."),
+    ] = None,
+    title: Annotated[str | None, typer.Option("--title", help="The edition's title (default: dates).")] = None,
+    audio_format: Annotated[
+        str, typer.Option("--format", help="mp3, m4b (AAC with chapters, for audiobook apps) or both.")
+    ] = "mp3",
+    order: Annotated[str, typer.Option("--order", help="newest (first), oldest, or given (--article order).")] = (
+        "newest"
+    ),
+    jobs: Annotated[
+        int | None, typer.Option("--jobs", "-j", min=1, help="Worker processes for articles not built yet.")
+    ] = None,
+    cache_dir: CacheDirOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the edition's report as JSON.")] = False,
+    overrides: dict[str, object] | None = None,
+) -> None:
+    """Many articles as one file with a chapter per article (MP3 and/or M4B), its page and feed."""
+    from .edition import build_edition
+    from .engine_runtime import keep_large_buffers_out_of_the_heap
+
+    keep_large_buffers_out_of_the_heap()  # article-sized buffers, one after another: no heap growth
+
+    with _user_errors():
+        formats = ("mp3", "m4b") if audio_format == "both" else (audio_format,)
+        report = build_edition(
+            articles,
+            output,
+            title=title,
+            since=_date_option(since, "--since"),
+            until=_date_option(until, "--until"),
+            tag=tag,
+            names=article or (),
+            order=order,
+            formats=formats,
+            overrides=overrides,
+            jobs=jobs,
+            cache_dir=cache_dir,
+        )
+    for warning in report.warnings:
+        typer.echo(f"warning: {warning}", err=True)
+    if as_json:
+        typer.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+        return
+    files = ", ".join(report.outputs[k] for k in ("mp3", "m4b") if k in report.outputs)
+    typer.echo(
+        f"{files}  {clock(report.duration_ms)}  {len(report.articles)} article(s)  "
+        f"{report.status}  ({report.seconds:.1f} s)"
+    )
+    for chapter in report.chapters:
+        typer.echo(f"  {clock(chapter.start_ms):>7}  {chapter.title}")
+
+
 cache_app = typer.Typer(help="The clip cache (sentences already spoken).", no_args_is_help=True)
 app.add_typer(cache_app, name="cache")
 

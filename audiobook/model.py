@@ -83,6 +83,7 @@ class Article:
     references: tuple[Reference, ...] = ()
     quiz: Quiz | None = None
     lexicon: Lexicon = Lexicon()  # the article's own pronunciations (front matter)
+    tags: tuple[str, ...] = ()  # front matter `tags:` (what editions are chosen by)
     # The title as written when ``title`` had to be cut to MAX_TITLE_CHARS (it is read in full).
     full_title: str = ""
 

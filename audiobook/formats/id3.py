@@ -66,6 +66,79 @@ ISO_639_2 = {
 
 def build_tag(info: TagInfo, chapters: Sequence[ChapterMark], duration_ms: int) -> bytes:
     """The complete ID3v2.3 tag as bytes, CHAP frames in time order."""
+    tag = _metadata(info, duration_ms)
+    ids = [f"chp{index}" for index in range(len(chapters))]
+    tag.add(
+        CTOC(
+            element_id="toc",
+            flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED,
+            child_element_ids=ids,
+            sub_frames=[TIT2(encoding=3, text="Chapters")],
+        )
+    )
+    for element_id, chapter in zip(ids, chapters, strict=True):
+        tag.add(_chap(element_id, chapter))
+    return _serialized(tag)
+
+
+def build_nested_tag(
+    info: TagInfo, groups: Sequence[tuple[str, Sequence[ChapterMark]]], duration_ms: int
+) -> bytes:
+    """An ID3v2.3 tag whose chapters are nested: a top-level CTOC of ``groups`` (title, chapters);
+    a group of one chapter is that CHAP itself, a larger one a child CTOC (titled as the group)
+    of its CHAPs. Readers that ignore CTOC see the CHAPs in time order, so their titles should
+    stand alone (an edition gives them as "Article — Section")."""
+    tag = _metadata(info, duration_ms)
+    top: list[str] = []
+    number = 0
+    for group_number, (title, chapters) in enumerate(groups):
+        ids = [f"chp{number + index}" for index in range(len(chapters))]
+        number += len(chapters)
+        for element_id, chapter in zip(ids, chapters, strict=True):
+            tag.add(_chap(element_id, chapter))
+        if len(ids) == 1:
+            top.append(ids[0])
+            continue
+        top.append(f"toc{group_number}")
+        tag.add(
+            CTOC(
+                element_id=f"toc{group_number}",
+                flags=CTOCFlags.ORDERED,
+                child_element_ids=ids,
+                sub_frames=[TIT2(encoding=3, text=title)],
+            )
+        )
+    tag.add(
+        CTOC(
+            element_id="toc",
+            flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED,
+            child_element_ids=top,
+            sub_frames=[TIT2(encoding=3, text="Chapters")],
+        )
+    )
+    return _serialized(tag)
+
+
+def _chap(element_id: str, chapter: ChapterMark) -> CHAP:
+    return CHAP(
+        element_id=element_id,
+        start_time=chapter.start_ms,
+        end_time=chapter.end_ms,
+        start_offset=NO_OFFSET,
+        end_offset=NO_OFFSET,
+        sub_frames=[TIT2(encoding=3, text=chapter.title)],
+    )
+
+
+def _serialized(tag: ID3) -> bytes:
+    tag.update_to_v23()
+    buffer = io.BytesIO()
+    tag.save(buffer, v2_version=3, padding=lambda info: 256)
+    return order_chapter_frames(buffer.getvalue())
+
+
+def _metadata(info: TagInfo, duration_ms: int) -> ID3:
+    """A tag with the edition's metadata and cover, no chapters yet."""
     tag = ID3()
     tag.add(TIT2(encoding=3, text=info.title))
     if info.artist:
@@ -82,31 +155,7 @@ def build_tag(info: TagInfo, chapters: Sequence[ChapterMark], duration_ms: int) 
         tag.add(WOAS(url=info.url))
     if info.cover:
         tag.add(APIC(encoding=3, mime=info.cover_mime, type=3, desc="Cover", data=info.cover))
-
-    ids = [f"chp{index}" for index in range(len(chapters))]
-    tag.add(
-        CTOC(
-            element_id="toc",
-            flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED,
-            child_element_ids=ids,
-            sub_frames=[TIT2(encoding=3, text="Chapters")],
-        )
-    )
-    for element_id, chapter in zip(ids, chapters, strict=True):
-        tag.add(
-            CHAP(
-                element_id=element_id,
-                start_time=chapter.start_ms,
-                end_time=chapter.end_ms,
-                start_offset=NO_OFFSET,
-                end_offset=NO_OFFSET,
-                sub_frames=[TIT2(encoding=3, text=chapter.title)],
-            )
-        )
-    tag.update_to_v23()
-    buffer = io.BytesIO()
-    tag.save(buffer, v2_version=3, padding=lambda info: 256)
-    return order_chapter_frames(buffer.getvalue())
+    return tag
 
 
 def order_chapter_frames(tag: bytes) -> bytes:

@@ -120,6 +120,7 @@ def parse_markdown(path: Path, text: str) -> Article:
         references=references,
         quiz=quiz,
         lexicon=meta.get("lexicon", Lexicon()),
+        tags=meta.get("tags", ()),
     )
 
 
@@ -156,6 +157,7 @@ def _split_front_matter(path: Path, text: str) -> tuple[dict[str, Any], str]:
         meta["date"] = data["date"]
         if data["date"] is not None and parse_date(data["date"]) is None:
             raise InputError(path, f"front matter 'date' is not a date: {data['date']!r}")
+    meta["tags"] = _tags(path, data.get("tags"))
     if isinstance(data.get("lexicon"), dict):
         try:
             meta["lexicon"] = lexicon_from_mapping(data["lexicon"], "front matter")
@@ -164,6 +166,17 @@ def _split_front_matter(path: Path, text: str) -> tuple[dict[str, Any], str]:
     elif data.get("lexicon") is not None:
         raise InputError(path, "front matter 'lexicon' must map words to what to say")
     return meta, text[match.end() :]
+
+
+def _tags(path: Path, value: object) -> tuple[str, ...]:
+    """``tags:`` as a list, or as one string of comma-separated tags."""
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        value = value.split(",")
+    if not isinstance(value, list) or not all(isinstance(t, (str, int, float)) for t in value):
+        raise InputError(path, "front matter 'tags' must be a list of words, or words separated by commas")
+    return tuple(text for t in value if (text := " ".join(str(t).split())))
 
 
 def _blocks(node: SyntaxTreeNode) -> list[Block]:

@@ -1,0 +1,102 @@
+"""Benchmark editions (issue 18) and record the results in BENCHMARKS.md.
+
+    python bench/edition_bench.py [--articles 20] [--words 700]
+
+Builds the generated archive once (`audiobook build --jobs N`, empty clip cache: the time the
+articles took to build), then times `audiobook edition` as a user runs it (a new process each
+time) from the built archive: MP3, M4B, and an unchanged edition; and the peak resident memory of
+the edition process for all the articles and for half of them (target: flat in their number).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+os.environ.setdefault("AUDIOBOOK_ENGINE", "espeak")
+from corpus import write_corpus  # noqa: E402
+from record import record  # noqa: E402
+
+# Runs the CLI in this child process and reports its own peak resident memory (KB on Linux).
+RUN_AND_MEASURE = """
+import resource, sys
+from audiobook.cli import app
+try:
+    app(sys.argv[1:])
+except SystemExit as exc:
+    if exc.code:
+        raise
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)
+"""
+
+
+def run(*arguments: str) -> tuple[float, float]:
+    """Wall time (s) and peak memory (MB) of one `audiobook` process."""
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-c", RUN_AND_MEASURE, *arguments], check=True, capture_output=True, text=True
+    )
+    return time.perf_counter() - started, int(done.stderr.strip().splitlines()[-1]) / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=20)
+    parser.add_argument("--words", type=int, default=700)
+    args = parser.parse_args()
+    cores = os.cpu_count() or 1
+    work = Path(tempfile.mkdtemp(prefix="audiobook-edition-bench-"))
+    try:
+        articles, out, cache = work / "articles", work / "out", work / "cache"
+        paths = write_corpus(articles, args.articles, args.words)
+        common = [str(articles), "-o", str(out), "--cache-dir", str(cache)]
+        build_s, _ = run("build", *common, "--jobs", str(cores), "--quiet")
+        half = [option for path in paths[: len(paths) // 2] for option in ("--article", path.name)]
+        # The openings' contents are spoken once before the timed runs (each new title: one sentence).
+        run("edition", *common, "--title", "Warm-up")
+        run("edition", *common, "--title", "Warm-up, half", *half)
+        mp3_s, mp3_mb = run("edition", *common, "--title", "All, MP3")
+        unchanged_s, _ = run("edition", *common, "--title", "All, MP3")
+        _, mp3_half_mb = run("edition", *common, "--title", "Half, MP3", *half)
+        m4b_s, m4b_mb = run("edition", *common, "--title", "All, M4B", "--format", "m4b")
+        _, m4b_half_mb = run("edition", *common, "--title", "Half, M4B", "--format", "m4b", *half)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+    def share(seconds: float) -> str:
+        return f"{100 * seconds / build_s:.1f} % of the build (target ≤ 10 %)"
+
+    rows = [
+        (f"build of the archive, --jobs {cores}", f"{build_s:.1f} s", "the time the articles took to build"),
+        ("edition, MP3 (frames copied)", f"{mp3_s:.2f} s", share(mp3_s)),
+        ("edition, M4B (decode + AAC encode)", f"{m4b_s:.2f} s", share(m4b_s)),
+        ("edition unchanged (not made again)", f"{unchanged_s:.2f} s", share(unchanged_s)),
+        (
+            "peak memory, MP3 edition: all / half the articles",
+            f"{mp3_mb:.0f} / {mp3_half_mb:.0f} MB",
+            f"{100 * (mp3_mb / mp3_half_mb - 1):+.0f} % for twice the articles (target: flat)",
+        ),
+        (
+            "peak memory, M4B edition: all / half the articles",
+            f"{m4b_mb:.0f} / {m4b_half_mb:.0f} MB",
+            f"{100 * (m4b_mb / m4b_half_mb - 1):+.0f} % for twice the articles (target: flat)",
+        ),
+    ]
+    header = (
+        f"{args.articles} generated articles of ~{args.words} words; {cores} cores "
+        f"({platform.machine()}, Python {platform.python_version()}); each figure is one `audiobook` process; "
+        "editions made from the built archive (each speaks only its opening's title line)."
+    )
+    record("editions", header, rows, figure="figure")
+
+
+if __name__ == "__main__":
+    main()
