@@ -286,6 +286,7 @@ SUMMARY_BOXES = [
     f'<div class="summary-box"><h2>AI Summary</h2><p>{SUMMARY}</p></div>',
     f'<section id="tldr"><strong>TL;DR</strong><p>{SUMMARY}</p></section>',
     f"<div><h4>In brief</h4><p>{SUMMARY}</p></div>",
+    f"<p><strong>TL;DR:</strong> {SUMMARY}</p>",
     "<div class='key-takeaways'><h2>Key takeaways</h2><ul><li>Night buses return on four routes from May</li>"
     "<li>A parking levy pays for them</li></ul></div>",
 ]
@@ -311,6 +312,15 @@ def test_an_html_summary_box_is_the_opening_summary_not_a_chapter(tmp_path, box)
     assert not any(text in label_words for u in script.utterances for text in (u.text, u.caption))
     spoken = " ".join(u.text for u in script.utterances)
     assert spoken.count("parking levy") == 1  # read once, as the summary
+
+
+def test_a_summary_tab_or_a_summary_after_the_opening_is_not_taken_as_the_summary_box(tmp_path):
+    tabs = "<div class='tabs'><span>Summary</span><span>Details</span></div>"
+    late = f"<aside class='summary'><h3>Summary</h3><p>{SUMMARY}</p></aside>"
+    page = f"<html><head><meta name='description' content='From the transport desk.'></head><body>{tabs}<article>"
+    page += f"<h1>Night Buses Return</h1>{BODY}{late}</article></body></html>"
+    article = _article(tmp_path, "buses.html", page)
+    assert article.summary == "From the transport desk."
 
 
 def test_a_summary_section_at_the_end_of_a_page_stays_a_chapter(tmp_path):

@@ -105,9 +105,11 @@ def parse_html(path: Path, text: str) -> Article:
         else:
             intro.append(block)
 
-    summary, intro, sections = split_summary(intro, sections)
-    if summary is not None:
-        section_lines = section_lines[1:]
+    summary = None
+    if summary_box is None:  # a page's summary box, else a first section titled as one
+        summary, intro, sections = split_summary(intro, sections)
+        if summary is not None:
+            section_lines = section_lines[1:]
     body_sections, references, quiz = split_back_matter(sections, section_lines)
     author = without_junk(document.author or "")
     return Article(
@@ -253,6 +255,7 @@ _LABEL_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6", "strong", "b", "p", "span", "
 # An opening summary is short and comes before the body: at most this many words, and at most
 # this many words of paragraphs before it.
 MAX_SUMMARY_WORDS = 250
+MIN_SUMMARY_WORDS = 6  # a "Summary" tab or link is not a summary
 MAX_WORDS_BEFORE_SUMMARY = 40
 MAX_LABEL_SEARCH = 20  # elements looked at for a box's label (empty wrappers come first)
 
@@ -277,7 +280,7 @@ def _take_summary_box(tree: lxml.html.HtmlElement) -> str | None:
         if label is None and not (marker and _SUMMARY_MARK.search(marker)):
             continue
         text = _box_text(element, label)
-        if text and len(text.split()) <= MAX_SUMMARY_WORDS:
+        if MIN_SUMMARY_WORDS <= len(text.split()) <= MAX_SUMMARY_WORDS:
             parent = element.getparent()
             if parent is not None:
                 tail = element.tail
@@ -302,15 +305,20 @@ def _summary_label(box: etree._Element) -> etree._Element | None:
 
 
 def _box_text(box: etree._Element, label: etree._Element | None) -> str:
-    if label is not None:
-        label.drop_tree()
+    """The box's paragraphs and items, without its label (the page itself is not changed)."""
+    label_text = " ".join(" ".join(label.itertext()).split()) if label is not None else ""
+
+    def words(element: etree._Element) -> str:
+        text = " ".join(" ".join(element.itertext()).split())
+        return text[len(label_text) :].lstrip(" :–—-") if label_text and text.startswith(label_text) else text
+
     parts = [
-        " ".join(" ".join(el.itertext()).split())
+        words(el)
         for el in box.iter("p", "li")
-        if not any(inner is not el for inner in el.iter("p", "li"))
+        if el is not label and not any(inner is not el for inner in el.iter("p", "li"))
     ]
     if not parts:
-        parts = [" ".join(" ".join(box.itertext()).split())]
+        parts = [words(box)]
     return summary_text([part for part in parts if part and not is_page_junk(part)])
 
 

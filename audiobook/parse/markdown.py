@@ -110,9 +110,11 @@ def parse_markdown(path: Path, text: str) -> Article:
         else:
             intro.extend(blocks)
 
-    summary, intro, sections = split_summary(intro, sections)
-    if summary is not None:
-        section_lines = section_lines[1:]
+    summary = None
+    if not meta.get("summary"):  # front matter's summary, else a first section titled as one
+        summary, intro, sections = split_summary(intro, sections)
+        if summary is not None:
+            section_lines = section_lines[1:]
     body_sections, references, quiz = split_back_matter(sections, section_lines)
     # The tree links children to parents: unlinked, it is freed now rather than at the next full
     # garbage collection (~1.5-2 MB at 20,000 words, held through the whole conversion).
