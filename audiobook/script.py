@@ -279,6 +279,8 @@ def guess_answer(question: QuizQuestion) -> int | None:
     """
     if len(question.options) < 2 or not question.explanation or question.true_false:
         return None  # "true" or "false" in an explanation is no evidence either way
+    if _NEGATIVE_QUESTION.search(question.prompt):
+        return None  # "Which is NOT …?": the explanation talks about the options that are wrong
     explanation = _stems(question.explanation)
     scores = []
     for option in question.options:
@@ -287,6 +289,9 @@ def guess_answer(question: QuizQuestion) -> int | None:
     ranked = sorted(range(len(scores)), key=scores.__getitem__, reverse=True)
     best, runner_up = scores[ranked[0]], scores[ranked[1]]
     return ranked[0] if best > 0 and best >= 1.5 * runner_up + 0.01 else None
+
+
+_NEGATIVE_QUESTION = re.compile(r"\b(?:not|except|false|incorrect|untrue|least)\b|n't\b", re.IGNORECASE)
 
 
 def _stems(text: str) -> set[str]:

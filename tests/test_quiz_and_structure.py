@@ -186,6 +186,18 @@ def test_a_question_the_page_leaves_unanswered_gets_no_answer(tmp_path):
     assert "Question 2. True or false: the buses run every hour." in lines
 
 
+def test_an_answer_is_worked_out_from_the_explanation_only_when_it_is_clear(tmp_path):
+    clear = "Q1. Who pays?\n  • The state\n  • A parking levy\n  • Fares\nThe new parking levy pays for every route."
+    negative = (
+        "Q1. Who does NOT pay?\n  • The state\n  • A parking levy\n  • Fares\nThe parking levy pays for the routes."
+    )
+    vague = "Q1. Who pays?\n  • The state\n  • A parking levy\n  • Fares\nThe council debated it for a year."
+    assert "The answer is B: A parking levy." in _spoken(_quiz_article(tmp_path, "txt", clear))
+    for body in (negative, vague):
+        lines = _spoken(_quiz_article(tmp_path, "txt", body))
+        assert not any("answer is" in line for line in lines) and lines[-1].startswith("The ")
+
+
 def test_an_open_question_reads_the_answer_the_page_gives(tmp_path):
     lines = _spoken(_quiz_article(tmp_path, "txt", "Q1. Which office runs the buses?\nAnswer: The transport office"))
     assert lines[-2:] == ["Question 1. Which office runs the buses?", "The answer is: The transport office."]
@@ -393,3 +405,22 @@ def test_a_list_item_naming_c_sharp_and_dot_net_keeps_the_space(tmp_path):
     article = _article(tmp_path, "list.md", f"# Riding\n\n{PROSE}\n\n- C# and .NET\n- Python\n")
     utterance = next(u for u in build_script(article).utterances if u.caption.startswith("C#"))
     assert utterance.caption == "C# and .NET." and "and.NET" not in utterance.text and "and. " not in utterance.text
+
+
+@pytest.mark.parametrize(
+    ("opening", "summary"),
+    [
+        (f"AI Summary\n\n{SUMMARY}", SUMMARY),
+        (f"TL;DR: {SUMMARY}", SUMMARY),
+        ("Key takeaways\n\n- Night buses return in May\n- A parking levy pays for them",
+         "Night buses return in May. A parking levy pays for them."),
+    ],
+)  # fmt: skip
+def test_a_plain_text_summary_label_opens_the_article(tmp_path, opening, summary):
+    text = (
+        f"Night Buses Return\n\n{opening}\n\n{PROSE}\n\nThe cost\n\nNine million euros a year, from a parking levy.\n"
+    )
+    article = _article(tmp_path, "buses.txt", text)
+    assert article.summary == summary
+    assert [s.heading for s in article.sections] == ["The cost"]
+    assert [b.text for b in article.intro] == [PROSE]
