@@ -225,7 +225,7 @@ def summary_text(lines: list[str]) -> str:
     """Lines of a summary box as one paragraph; list items become sentences."""
     sentences = []
     for line in lines:
-        text = re.sub(r"^\s*(?:•|\d+[.)])\s*", "", line).strip()
+        text = re.sub(r"^\s*(?:[•*\-–]|\d+[.)])\s+", "", line).strip()
         if text:
             sentences.append(text if text[-1] in ".!?…:;\"'”’)" else text + ".")
     return " ".join(sentences)
