@@ -424,3 +424,22 @@ def test_a_plain_text_summary_label_opens_the_article(tmp_path, opening, summary
     assert article.summary == summary
     assert [s.heading for s in article.sections] == ["The cost"]
     assert [b.text for b in article.intro] == [PROSE]
+
+
+@pytest.mark.parametrize(
+    ("top", "author", "date"),
+    [
+        ("By Priya Natarajan\nUpdated 2 hours ago\n4 min read\nListen to this article", "Priya Natarajan", None),
+        ("By Jane Doe · 5 min read · March 3, 2025", "Jane Doe", "2025-03-03"),
+        ("Published: 3 March 2025\nBy Ana Lima and Tom Wu", "Ana Lima and Tom Wu", "2025-03-03"),
+        ("Jane Doe · 5 min read", None, None),
+        ("Updated: March 3, 2025 at 10:15 am", None, "2025-03-03"),
+    ],
+)
+def test_a_plain_text_byline_gives_the_author_and_date_and_is_not_read_as_prose(tmp_path, top, author, date):
+    article = _article(tmp_path, "plan.txt", f"Council Approves Plan\n{top}\n\n{PROSE}\n")
+    assert article.author == author
+    assert (article.date.isoformat() if article.date else None) == date
+    assert [b.text for b in article.intro] == [PROSE]
+    spoken = _spoken(article)
+    assert spoken[-1] == PROSE and not any("min read" in line or "ago" in line for line in spoken)

@@ -12,6 +12,7 @@ ingredient list without bullets) are a list, not a run of headings.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -22,10 +23,11 @@ from .common import (
     heading_key,
     is_answer_key_heading,
     is_quiz_heading,
+    parse_date,
     split_back_matter,
     summary_text,
 )
-from .junk import is_page_junk
+from .junk import MAX_JUNK_LINE, is_page_junk
 
 _IMAGE_LINE = re.compile(
     r"^(?:(?:an?|the)\s+(?:[\w-]+\s+){0,3}(?:image|photo|photograph|illustration|picture|graphic"
@@ -56,11 +58,17 @@ _TRAILING_FUNCTION_WORDS = frozenset(
 
 def parse_plaintext(path: Path, text: str) -> Article:
     lines = _strip_player_residue(text.split("\n"))
-    lines = _drop_leading_blank([line for line in lines if not is_page_junk(line)])
+    lines = _drop_leading_blank(lines)
+    while lines and is_page_junk(lines[0]):
+        lines = _drop_leading_blank(lines[1:])
     title = lines[0].strip() if lines else ""
     rest = lines[1:]
+    author, date = None, None
     if _reads_as_prose(title):  # no title line: the text opens with a paragraph (titled later)
         title, rest = "", lines
+    else:
+        author, date, rest = _byline(rest)
+    rest = [line for line in rest if not is_page_junk(line)]
 
     groups = _group(rest)
     # An image description right under the title is the picture's alt text, not prose.
@@ -99,9 +107,65 @@ def parse_plaintext(path: Path, text: str) -> Article:
         intro=intro,
         sections=tuple(body),
         summary=summary,
+        author=author,
+        date=date,
         references=references,
         quiz=quiz,
     )
+
+
+_BY = re.compile(r"^By\s+(?P<name>[A-Z][\w.'’-]*(?:,?\s+(?:and\s+)?[A-Z][\w.'’-]*){0,7})$")
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_MONTH = r"(?P<month>(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*)\.?"
+_DATE_LINE = re.compile(
+    rf"^(?:(?:last\s+)?(?:published|updated|posted)\s*:?\s*(?:on\s+)?)?(?:[A-Z][a-z]+day,?\s+)?"
+    rf"(?:{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>\d{{4}})"
+    rf"|(?P<day2>\d{{1,2}})\s+(?P<month2>[a-z]+)\.?,?\s+(?P<year2>\d{{4}})"
+    rf"|(?P<iso>\d{{4}}-\d{{2}}-\d{{2}}))(?:,?\s+(?:at\s+)?\d{{1,2}}[:.]\d{{2}}.*)?$",
+    re.IGNORECASE,
+)
+MAX_BYLINE_LINES = 6  # lines under the title looked at for "By …" and a date
+
+
+def _byline(lines: list[str]) -> tuple[str | None, dt.date | None, list[str]]:
+    """ "By Jane Doe" and "Published March 3, 2025" lines under the title (alone, or together with
+    page furniture: "By Jane Doe · 5 min read") → the author and date; those lines are taken out."""
+    author: str | None = None
+    date: dt.date | None = None
+    index = seen = 0
+    while index < len(lines) and seen < MAX_BYLINE_LINES:
+        line = lines[index].strip()
+        index += 1
+        if not line:
+            continue
+        seen += 1
+        if len(line) > MAX_JUNK_LINE:
+            break  # prose
+        parts = [part.strip() for part in re.split(r"(?<!\s)\s+[·•|]\s+", line.strip("·•| ")) if part.strip()]
+        found = [(_BY.match(part), _date(part)) for part in parts]
+        if not all(by or when or is_page_junk(part) for part, (by, when) in zip(parts, found, strict=True)):
+            break  # prose begins: nothing more to take
+        for by, when in found:
+            author = author or (by.group("name") if by else None)
+            date = date or when
+        lines = lines[: index - 1] + lines[index:]
+        index -= 1
+    return author, date, lines
+
+
+def _date(text: str) -> dt.date | None:
+    match = _DATE_LINE.match(text)
+    if not match:
+        return None
+    if match.group("iso"):
+        return parse_date(match.group("iso"))
+    month = (match.group("month") or match.group("month2") or "").lower()
+    number = _MONTHS.index(month[:3]) + 1 if month[:3] in _MONTHS else None
+    try:
+        day = int(match.group("day") or match.group("day2"))
+        return dt.date(int(match.group("year") or match.group("year2")), number, day) if number else None
+    except ValueError:
+        return None
 
 
 def _summary(groups: list[list[str]]) -> tuple[str | None, list[list[str]]]:
