@@ -133,6 +133,24 @@ QUIZ_FORMS = [
         "<p><strong>Answer:</strong> (a)</p>",
         [("Who pays?", ("The state", "A parking levy"), 0)],
     ),
+    (
+        "html",
+        "<div><p>1. Who pays?</p><ul><li>The state</li><li class='correct'>A parking levy</li></ul></div>"
+        "<div><p>2. When do they start?</p><ol type='A'><li>April</li><li>May</li></ol>"
+        "<details><summary>Show answer</summary><p>B) May</p></details></div>"
+        "<div><p>3. How many routes?</p><ul><li data-correct='false'>Two</li>"
+        "<li data-correct='true'>Four</li></ul></div>",
+        [
+            ("Who pays?", ("The state", "A parking levy"), 1),
+            ("When do they start?", ("April", "May"), 1),
+            ("How many routes?", ("Two", "Four"), 1),
+        ],
+    ),
+    (
+        "txt",
+        "Ready to test yourself?\n1. Who pays?\n1. The state\n2. A parking levy\nAnswer: 2\n2. How many routes?",
+        [("Who pays?", ("The state", "A parking levy"), 1), ("How many routes?", (), None)],
+    ),
 ]
 
 

@@ -207,7 +207,7 @@ def is_quiz_heading(heading: str) -> bool:
 
 
 def is_answer_key_heading(heading: str) -> bool:
-    return bool(ANSWER_KEY_HEADING.match(heading_key(heading)))
+    return not re.search(r"\d", heading) and bool(ANSWER_KEY_HEADING.match(heading_key(heading)))
 
 
 def split_summary(intro: list[Block], sections: list[Section]) -> tuple[str | None, list[Block], list[Section]]:

@@ -66,6 +66,7 @@ def parse_html(path: Path, text: str) -> Article:
     language = (tree.get("lang") or "").strip() or None
     _remove_players(tree)
     summary_box = _take_summary_box(tree)
+    _mark_quiz_answers(tree)
 
     document = trafilatura.bare_extraction(
         tree,
@@ -331,3 +332,34 @@ def _append_text(parent: etree._Element, text: str) -> None:
         parent[-1].tail = (parent[-1].tail or "") + text
     else:
         parent.text = (parent.text or "") + text
+
+
+_CORRECT_CLASS = re.compile(r"(?:^|[\s_-])(?:correct|right)(?:[-_]?(?:answer|option|choice))?(?:$|\s)", re.IGNORECASE)
+_ANSWER_SUMMARY = re.compile(r"\b(?:answer|solution)s?\b", re.IGNORECASE)
+
+
+def _mark_quiz_answers(tree: lxml.html.HtmlElement) -> None:
+    """Keep the answers a quiz marks in markup, which the text extraction drops: an option classed
+    "correct" (or with data-correct="true") is marked "✓", and a collapsed "Show answer" box
+    (<details>) becomes an "Answer: …" line. (A mark never reaches the narration: it is no word.)"""
+    for element in tree.iter("li", "label", "p", "div", "span"):
+        marker = element.get("class") or ""
+        if _CORRECT_CLASS.search(marker) or (element.get("data-correct") or "").lower() in ("true", "1", "yes"):
+            if len(element):
+                element[-1].tail = (element[-1].tail or "") + " ✓"
+            else:
+                element.text = (element.text or "") + " ✓"
+    for details in list(tree.iter("details")):
+        summary = details.find("summary")
+        if summary is None or not _ANSWER_SUMMARY.search(summary.text_content() or ""):
+            continue
+        answer = " ".join(
+            " ".join(child.itertext()) for child in details if child is not summary and isinstance(child.tag, str)
+        )
+        answer = " ".join(((details.text or "") + " " + answer).split())
+        if not answer:
+            continue
+        replacement = etree.Element("p")
+        replacement.text = f"Answer: {answer}"
+        replacement.tail = details.tail
+        details.getparent().replace(details, replacement)

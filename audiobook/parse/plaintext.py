@@ -18,10 +18,11 @@ from pathlib import Path
 
 from ..model import Article, Block, Section
 from .common import (
+    ANSWER_KEY_HEADING,
+    QUIZ_HEADING,
     REFERENCE_HEADINGS,
     SUMMARY_LABELS,
     heading_key,
-    is_answer_key_heading,
     is_quiz_heading,
     parse_date,
     split_back_matter,
@@ -45,6 +46,8 @@ _INLINE_SUMMARY = re.compile(r"^\s*(AI summary|summary|TL;?\s?DR|in brief|key ta
 # A heading is at most this long; a line of a list without bullets, at most the second pair.
 MAX_HEADING_WORDS, MAX_HEADING_CHARS = 12, 90
 MAX_ITEM_WORDS, MAX_ITEM_CHARS = 8, 60
+MAX_LABEL_CHARS = 60  # "Test Your Understanding", "References", "AI Summary" …
+_LABEL_SHAPE = re.compile(r"^\s*[^\W\d_][^\d:]*:?\s*$|^\s*[^\W\d_][^:]*\?\s*$")
 # A line ending in one of these words continues on the next line: it is no heading.
 _TRAILING_FUNCTION_WORDS = frozenset(
     {
@@ -216,8 +219,16 @@ def _strip_player_residue(lines: list[str]) -> list[str]:
 
 
 def _is_label(line: str) -> bool:
+    """A line that names a part of the page ("References", "Quiz", "AI Summary", "Answers"): words
+    only, so "Answer: 2" or "Q1. …" is never one."""
+    if len(line) > MAX_LABEL_CHARS or not _LABEL_SHAPE.match(line):
+        return False
     key = heading_key(line)
-    return key in REFERENCE_HEADINGS or key in SUMMARY_LABELS or is_quiz_heading(line) or is_answer_key_heading(line)
+    return (
+        key in REFERENCE_HEADINGS
+        or key in SUMMARY_LABELS
+        or bool(QUIZ_HEADING.match(key) or ANSWER_KEY_HEADING.match(key))
+    )
 
 
 def _group(lines: list[str]) -> list[list[str]]:

@@ -49,6 +49,7 @@ _TRUE_FALSE = re.compile(r"\btrue\s*(?:or|/)\s*false\b|^\s*T\s*/\s*F\b|\(T\s*/\s
 _TRUE_FALSE_VALUE = re.compile(r"^(true|false)\b[.!:,;\s—–-]*(?P<rest>.*)$", re.IGNORECASE)
 _LETTER_VALUE = re.compile(r"^\(?(?P<letter>[A-Za-z])(?:\)|[.:,;]|(?=\s[-–—])|$)\s*[-–—]?\s*(?P<rest>.*)$")
 _ENDS = re.compile(r"[.?!:]$")
+_NUMBER_VALUE = re.compile(r"^\(?(\d{1,2})\)?[.):]?(?:\s+(.*))?$")
 LETTERS = string.ascii_lowercase
 
 
@@ -60,9 +61,14 @@ class _Draft:
     prompt: str
     options: list[str] = field(default_factory=list)
     lettered: bool = False  # options were marked a), b) … (not only bulleted)
+    numbered: bool = False  # options were numbered 1., 2. … (a numbered list under the question)
     marked: list[int] = field(default_factory=list)  # options marked correct on the page
     answer: str | None = None  # the answer line's value, as written
     explanation: list[str] = field(default_factory=list)
+
+    @property
+    def bare(self) -> bool:
+        return not (self.options or self.answer is not None or self.explanation or self.marked)
 
     def expects_letter(self, letter: str) -> bool:
         return letter.lower() == LETTERS[len(self.options)] if len(self.options) < len(LETTERS) else False
@@ -101,6 +107,16 @@ def read_quiz(heading: str, lines: list[str]) -> QuizReading:
         question = _QUESTION.match(line)
         if question:
             number = question.group("q") or question.group("n") or question.group("p")
+            text = question.group("text")
+            if (
+                current is not None
+                and number
+                and not question.group("q")
+                and _numbered_option(current, int(number), text)
+            ):
+                _add_option(current, text, lettered=True)
+                current.numbered = True
+                continue
             drafts.append(_new_question(int(number) if number else None, question.group("text")))
             continue
         if current is None:
@@ -121,6 +137,10 @@ def read_quiz(heading: str, lines: list[str]) -> QuizReading:
             current.prompt = f"{current.prompt} {line}"  # a prompt printed over two lines
         else:
             current.explanation.append(line)
+    # "Ready to test yourself?" above numbered questions introduces them: it is not one.
+    while len(drafts) > 1 and drafts[0].number is None and drafts[1].number is not None and drafts[0].bare:
+        drafts.pop(0)
+        stray += 1
     questions = [_finish(draft, key.get(draft.number or index + 1)) for index, draft in enumerate(drafts)]
     questions = [q for q in questions if q.prompt]
     if not questions:
@@ -135,6 +155,16 @@ def read_quiz(heading: str, lines: list[str]) -> QuizReading:
     shaped = all(ok or (len(d.options) >= 2 and d.lettered) for d, ok in zip(drafts, answered, strict=True))
     clear = stray <= 2 and shaped and (any(answered) or len(drafts) >= 2)
     return QuizReading(Quiz(heading, tuple(questions)), clear)
+
+
+def _numbered_option(current: _Draft, number: int, text: str) -> bool:
+    """Whether "1. …" under a question is its first option (and "2. …" its next) rather than a new
+    question: question numbers go up, so a list starting again at 1 lists options."""
+    if not current.prompt or current.explanation or current.answer is not None:
+        return False
+    if current.numbered:
+        return number == len(current.options) + 1
+    return not current.options and number == 1 and not text.rstrip().endswith("?")
 
 
 def _new_question(number: int | None, text: str) -> _Draft:
@@ -255,6 +285,12 @@ def _resolve(value: str, options: tuple[str, ...]) -> tuple[int | None, str, str
         head, tail = value[: len(option)], value[len(option) :]
         if _same(head, option) and not tail[:1].isalnum():
             return index, "", tail.lstrip(" .,;:—–-")
+    number = _NUMBER_VALUE.match(value)
+    if number and 1 <= int(number.group(1)) <= len(options):  # options listed 1., 2. …
+        index = int(number.group(1)) - 1
+        rest = number.group(2)
+        if not rest or _same(rest, options[index]):
+            return index, "", ""
     if options:  # an answer naming none of the options is read as it is written
         return None, "", f"Answer: {value}"
     return None, value, ""
