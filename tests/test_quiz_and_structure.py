@@ -230,6 +230,8 @@ NOT_QUIZZES = [
     ("md", "## Which pass suits you?\n\nIt depends on how often you ride.\n\na) Daily riders save with a month pass.\n"
      "b) Occasional riders pay per trip."),
     ("md", "## Questions and answers\n\nQ: When do the buses start?\n\nA: In May, on four routes."),
+    ("md", "## Getting a pass\n\nHow do I apply?\n\n1. Fill in the form.\n2. Send it to the office.\n\n"
+     "Where do I collect it?\n\n1. At the station desk.\n2. At the town hall."),
 ]  # fmt: skip
 
 

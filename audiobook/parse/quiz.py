@@ -114,7 +114,7 @@ def read_quiz(heading: str, lines: list[str]) -> QuizReading:
                 and not question.group("q")
                 and _numbered_option(current, int(number), text)
             ):
-                _add_option(current, text, lettered=True)
+                _add_option(current, text, lettered=False)  # a numbered list is no sign of a quiz
                 current.numbered = True
                 continue
             drafts.append(_new_question(int(number) if number else None, question.group("text")))
