@@ -463,3 +463,10 @@ def test_a_plain_text_byline_gives_the_author_and_date_and_is_not_read_as_prose(
     assert [b.text for b in article.intro] == [PROSE]
     spoken = _spoken(article)
     assert spoken[-1] == PROSE and not any("min read" in line or "ago" in line for line in spoken)
+
+
+def test_a_hard_wrapped_opening_sentence_is_not_cut_into_a_title(tmp_path):
+    text = "The city will bring back its night\nbuses in May, the office said. Riders cheered the news on Tuesday.\n"
+    article = _article(tmp_path, "wrapped.txt", text)
+    assert article.title == "The city will bring back its night buses in May, the office said"
+    assert [b.text for b in article.intro] == ["Riders cheered the news on Tuesday."]

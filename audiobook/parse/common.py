@@ -134,9 +134,10 @@ def derive_title(article: Article) -> Article:
     which is then spoken once, as the title; failing that, by its file name."""
     first = article.intro[0] if article.intro else None
     if first is not None and first.kind == "paragraph":
-        end = _SENTENCE_END.search(first.text, 0, MAX_DERIVED_TITLE + 1)
-        rest = first.text[end.end() :].strip() if end else ""
-        sentence = first.text[: end.end()].strip() if end else ""
+        text = " ".join(first.text.split())  # a plain-text paragraph keeps its line breaks
+        end = _SENTENCE_END.search(text, 0, MAX_DERIVED_TITLE + 1)
+        rest = text[end.end() :].strip() if end else ""
+        sentence = text[: end.end()].strip() if end else ""
         if rest and len(sentence.split()) >= 3:  # "Dr." or "No." is no title
             intro = (Block("paragraph", text=rest), *article.intro[1:])
             return replace(article, title=sentence.removesuffix("."), intro=intro)

@@ -67,7 +67,8 @@ def parse_plaintext(path: Path, text: str) -> Article:
     title = lines[0].strip() if lines else ""
     rest = lines[1:]
     author, date = None, None
-    if _reads_as_prose(title):  # no title line: the text opens with a paragraph (titled later)
+    continues = bool(rest) and rest[0].strip()[:1].islower()  # a wrapped sentence runs on below
+    if _reads_as_prose(title) or continues:  # no title line: the text opens with a paragraph (titled later)
         title, rest = "", lines
     else:
         author, date, rest = _byline(rest)
