@@ -51,12 +51,23 @@ class Reference:
     url: str | None = None
 
 
+TRUE_FALSE = ("True", "False")
+
+
 @dataclass(frozen=True)
 class QuizQuestion:
+    """One question as the page gives it: a multiple-choice question has options, a true-or-false
+    one has exactly TRUE_FALSE, an open one none (its answer, if given, is ``answer_text``)."""
+
     prompt: str
     options: tuple[str, ...]
     explanation: str = ""
     answer: int | None = None  # index into options when the page marks the right one
+    answer_text: str = ""  # the answer of a question without options, as the page writes it
+
+    @property
+    def true_false(self) -> bool:
+        return self.options == TRUE_FALSE
 
 
 @dataclass(frozen=True)

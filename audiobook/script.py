@@ -171,10 +171,11 @@ def table_sentences(rows: tuple[str, ...]) -> list[str]:
 
 
 def _as_sentence(text: str) -> str:
-    """List items rarely carry a full stop; give them one so the voice falls at the end."""
+    """List items rarely carry a full stop; give them one so the voice falls at the end (an item
+    that ends in a comma, "and" or "or" continues into the next one: it keeps its own ending)."""
     if re.search(r"(?:^|\W)(?:and|or)$", text.rstrip()):  # "…back to back; and": the pause, no stray period
         return text.rstrip()
-    return text if text.rstrip()[-1:] in ".!?:;…\"'”’)" else text.rstrip() + "."
+    return text if text.rstrip()[-1:] in ".!?:;,…\"'”’)" else text.rstrip() + "."
 
 
 def _lower_first(text: str) -> str:
@@ -187,18 +188,35 @@ def _speakable(text: str) -> bool:
 
 
 def _quiz(writer: _Writer, quiz: Quiz) -> None:
+    """Each question, its options, a pause to think, then the answer the page gives (never one it
+    does not), then the explanation."""
     pauses = writer.pauses
     writer.line(quiz.heading, pauses.heading_ms)
     for number, question in enumerate(quiz.questions, start=1):
-        writer.line(f"Question {number}. {question.prompt}", pauses.sentence_ms)
+        asks_true_false = question.true_false and _TRUE_OR_FALSE.search(question.prompt)
+        writer.line(
+            f"Question {number}. {question.prompt}", pauses.quiz_think_ms if asks_true_false else pauses.sentence_ms
+        )
         labels = option_labels(len(question.options))
-        if question.options:
+        if question.true_false:
+            if not asks_true_false:
+                writer.line("True or false?", pauses.quiz_think_ms)
+        elif question.options:
             writer.line(_options_sentence(question.options, labels), pauses.quiz_think_ms)
+        else:
+            writer._pause_last(pauses.quiz_think_ms)
         answer = question.answer if question.answer is not None else guess_answer(question)
-        if answer is not None:
+        if answer is not None and question.true_false:
+            writer.line(f"The answer is {question.options[answer].lower()}.", pauses.sentence_ms)
+        elif answer is not None:
             writer.line(f"The answer is {labels[answer]}: {question.options[answer]}.", pauses.sentence_ms)
+        elif question.answer_text:
+            writer.paragraph(f"The answer is: {_as_sentence(question.answer_text)}", pauses.sentence_ms)
         if question.explanation:
             writer.paragraph(question.explanation)
+
+
+_TRUE_OR_FALSE = re.compile(r"\btrue\s*(?:or|/)\s*false\b|\bT\s*/\s*F\b", re.IGNORECASE)
 
 
 def option_labels(count: int) -> list[str]:
@@ -259,8 +277,10 @@ def guess_answer(question: QuizQuestion) -> int | None:
     Score = shared content-word stems (first 5 letters) + exact numbers; the winner must beat
     the runner-up by a clear margin, else the script reads the explanation without a letter.
     """
-    if len(question.options) < 2 or not question.explanation:
-        return None
+    if len(question.options) < 2 or not question.explanation or question.true_false:
+        return None  # "true" or "false" in an explanation is no evidence either way
+    if _NEGATIVE_QUESTION.search(question.prompt):
+        return None  # "Which is NOT …?": the explanation talks about the options that are wrong
     explanation = _stems(question.explanation)
     scores = []
     for option in question.options:
@@ -269,6 +289,9 @@ def guess_answer(question: QuizQuestion) -> int | None:
     ranked = sorted(range(len(scores)), key=scores.__getitem__, reverse=True)
     best, runner_up = scores[ranked[0]], scores[ranked[1]]
     return ranked[0] if best > 0 and best >= 1.5 * runner_up + 0.01 else None
+
+
+_NEGATIVE_QUESTION = re.compile(r"\b(?:not|except|false|incorrect|untrue|least)\b|n't\b", re.IGNORECASE)
 
 
 def _stems(text: str) -> set[str]:

@@ -1,4 +1,4 @@
-"""Helpers shared by the three parsers: decoding, and recognising references and quizzes."""
+"""Helpers shared by the three parsers: decoding, and recognising references, summaries and quizzes."""
 
 from __future__ import annotations
 
@@ -8,14 +8,22 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..errors import InputError
-from ..model import Article, Block, Quiz, QuizQuestion, Reference, Section
+from ..model import Article, Block, Quiz, Reference, Section
+from .quiz import is_answer_key, read_quiz, with_key
 
 # Zero-width and bidi marks that copy/paste leaves behind; they are never spoken.
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f"), None)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 REFERENCE_HEADINGS = {"references", "sources", "bibliography", "citations", "further reading"}
-QUIZ_HEADINGS = {"test your understanding", "check your understanding", "quiz", "quick quiz"}
+# Keys as heading_key makes them (lower case, letters and spaces): "Self-test" is "selftest".
+QUIZ_HEADING = re.compile(
+    r"^(?:(?:a |the |take (?:the|our) )?(?:quick |short |pop |mini |final |fun |bonus |reading )?quiz"
+    r"(?: time| questions| yourself)?|(?:test|check) (?:your|yourself)(?: (?:understanding|knowledge|comprehension))?"
+    r"|self ?(?:test|check|assessment|quiz)|knowledge check|review questions|comprehension questions)$"
+)
+ANSWER_KEY_HEADING = re.compile(r"^(?:quiz )?(?:answers?(?: key)?|answer key|answers to (?:the )?quiz|solutions)$")
+SUMMARY_LABELS = {"ai summary", "summary", "tldr", "tl dr", "in brief", "key takeaways", "takeaways", "at a glance"}
 
 
 MAX_LEGACY_NON_ASCII = 0.05  # at most this share of non-ASCII characters in a Windows-1252 guess
@@ -126,9 +134,10 @@ def derive_title(article: Article) -> Article:
     which is then spoken once, as the title; failing that, by its file name."""
     first = article.intro[0] if article.intro else None
     if first is not None and first.kind == "paragraph":
-        end = _SENTENCE_END.search(first.text, 0, MAX_DERIVED_TITLE + 1)
-        rest = first.text[end.end() :].strip() if end else ""
-        sentence = first.text[: end.end()].strip() if end else ""
+        text = " ".join(first.text.split())  # a plain-text paragraph keeps its line breaks
+        end = _SENTENCE_END.search(text, 0, MAX_DERIVED_TITLE + 1)
+        rest = text[end.end() :].strip() if end else ""
+        sentence = text[: end.end()].strip() if end else ""
         if rest and len(sentence.split()) >= 3:  # "Dr." or "No." is no title
             intro = (Block("paragraph", text=rest), *article.intro[1:])
             return replace(article, title=sentence.removesuffix("."), intro=intro)
@@ -156,72 +165,71 @@ def heading_key(heading: str) -> str:
     return re.sub(r"[^a-z ]", "", heading.lower()).strip()
 
 
-_QUESTION = re.compile(r"^\s*Q(?:uestion)?\s*(\d+)\s*[.:)]\s*(.+)$", re.IGNORECASE)
-_OPTION_MARK = re.compile(r"^\s*(?:[•*\-–]|[A-Da-d][.)])\s+")
-# Tried only where a run of spaces starts (else a long run costs quadratic time; issue 13).
-_CORRECT_MARK = re.compile(r"(?<!\s)\s*+(?:\(correct\)|✓|✔)\s*+$", re.IGNORECASE)
-
-
-def quiz_from_lines(heading: str, lines: list[str]) -> Quiz | None:
-    """Q1./Q2. questions, bulleted options, then free text as the explanation."""
-    questions: list[QuizQuestion] = []
-    prompt: str | None = None
-    options: list[str] = []
-    explanation: list[str] = []
-    answer: int | None = None
-
-    def flush() -> None:
-        if prompt is not None:
-            questions.append(QuizQuestion(prompt, tuple(options), " ".join(explanation), answer))
-
-    for raw in lines:
-        line = raw.strip()
-        if not line:
-            continue
-        question = _QUESTION.match(line)
-        if question:
-            flush()
-            prompt, options, explanation, answer = question.group(2).strip(), [], [], None
-        elif prompt is not None and _OPTION_MARK.match(raw) and not explanation:
-            option = _OPTION_MARK.sub("", raw).strip()
-            if _CORRECT_MARK.search(option):
-                answer = len(options)
-                option = _CORRECT_MARK.sub("", option)
-            options.append(option)
-        elif prompt is not None:
-            explanation.append(line)
-    flush()
-    return Quiz(heading, tuple(questions)) if questions else None
-
-
 def blocks_to_lines(blocks: tuple[Block, ...]) -> list[str]:
     lines: list[str] = []
     for block in blocks:
         if block.kind == "list":
-            lines.extend(f"• {item}" for item in block.items)
+            marks = [f"{n}." if block.ordered else "•" for n in range(1, len(block.items) + 1)]
+            lines.extend(f"{mark} {item}" for mark, item in zip(marks, block.items, strict=True))
         else:
-            lines.append(block.text)
+            lines.extend(block.text.split("\n"))
     return lines
 
 
 def split_back_matter(
-    sections: list[Section],
+    sections: list[Section], section_lines: list[list[str]] | None = None
 ) -> tuple[list[Section], tuple[Reference, ...], Quiz | None]:
-    """Pull the References and quiz sections out of the body (they are not read as prose)."""
+    """Pull the References, the quiz and its answer key out of the body (they are not read as
+    prose). ``section_lines``: each section's lines as printed, where the parser kept them (a
+    quiz is read line by line); otherwise they are made from the blocks."""
     body: list[Section] = []
     references: list[Reference] = []
     quiz: Quiz | None = None
-    for section in sections:
+    for index, section in enumerate(sections):
         key = heading_key(section.heading)
+        lines = section_lines[index] if section_lines is not None else blocks_to_lines(section.blocks)
         if key in REFERENCE_HEADINGS:
             references.extend(references_from_blocks(section.blocks))
-        elif key in QUIZ_HEADINGS and quiz is None:
-            quiz = quiz_from_lines(section.heading, blocks_to_lines(section.blocks))
-            if quiz is None:  # a section that only shares the name: keep it as prose
-                body.append(section)
-        else:
-            body.append(section)
+            continue
+        if quiz is None:
+            reading = read_quiz(section.heading, lines)
+            if reading.quiz and (is_quiz_heading(section.heading) or reading.clear):
+                quiz = reading.quiz
+                continue
+        elif ANSWER_KEY_HEADING.match(key) and is_answer_key(lines):
+            quiz = with_key(quiz, lines)
+            continue
+        body.append(section)  # a section that only shares a quiz's name stays prose
     return body, tuple(references), quiz
+
+
+def is_quiz_heading(heading: str) -> bool:
+    return bool(QUIZ_HEADING.match(heading_key(heading)))
+
+
+def is_answer_key_heading(heading: str) -> bool:
+    return not re.search(r"\d", heading) and bool(ANSWER_KEY_HEADING.match(heading_key(heading)))
+
+
+def split_summary(intro: list[Block], sections: list[Section]) -> tuple[str | None, list[Block], list[Section]]:
+    """A first section titled "Summary", "Key takeaways", "TL;DR" … with no prose above it is the
+    article's opening summary, not a chapter: (summary, intro, sections)."""
+    if not sections or heading_key(sections[0].heading) not in SUMMARY_LABELS:
+        return None, intro, sections
+    if any(block.kind not in ("image", "heading") for block in intro):
+        return None, intro, sections
+    summary = summary_text(blocks_to_lines(sections[0].blocks))
+    return (summary or None), intro, sections[1:]
+
+
+def summary_text(lines: list[str]) -> str:
+    """Lines of a summary box as one paragraph; list items become sentences."""
+    sentences = []
+    for line in lines:
+        text = re.sub(r"^\s*(?:[•*\-–]|\d+[.)])\s+", "", line).strip()
+        if text:
+            sentences.append(text if text[-1] in ".!?…:;\"'”’)" else text + ".")
+    return " ".join(sentences)
 
 
 _URL = re.compile(r"https?://\S+")

@@ -16,7 +16,17 @@ from lxml import etree
 
 from ..errors import InputError
 from ..model import Article, Block, Section
-from .common import MAX_HTML_TAGS, check_words, parse_date, split_back_matter
+from .common import (
+    MAX_HTML_TAGS,
+    SUMMARY_LABELS,
+    check_words,
+    heading_key,
+    parse_date,
+    split_back_matter,
+    split_summary,
+    summary_text,
+)
+from .junk import is_page_junk, without_junk
 
 _PLAYER = re.compile(r"(?:^|[\s_-])(?:audio|podcast|media)?-?player(?:$|[\s_-])", re.IGNORECASE)
 
@@ -55,6 +65,8 @@ def parse_html(path: Path, text: str) -> Article:
     check_words(path, sum(len(chunk.split()) for chunk in _visible_text(tree)))
     language = (tree.get("lang") or "").strip() or None
     _remove_players(tree)
+    summary_box = _take_summary_box(tree)
+    _mark_quiz_answers(tree)
 
     document = trafilatura.bare_extraction(
         tree,
@@ -79,29 +91,38 @@ def parse_html(path: Path, text: str) -> Article:
 
     intro: list[Block] = []
     sections: list[Section] = []
+    section_lines: list[list[str]] = []
     for element in document.body:
         if element.tag == "head" and _level(element) == chapter_level:
             sections.append(Section(_text(element), ()))
+            section_lines.append([])
             continue
         block = _block(element)
         if block is None:
             continue
         if sections:
             sections[-1] = Section(sections[-1].heading, sections[-1].blocks + (block,))
+            section_lines[-1].extend(_lines(element))
         else:
             intro.append(block)
 
-    body_sections, references, quiz = split_back_matter(sections)
+    summary = None
+    if summary_box is None:  # a page's summary box, else a first section titled as one
+        summary, intro, sections = split_summary(intro, sections)
+        if summary is not None:
+            section_lines = section_lines[1:]
+    body_sections, references, quiz = split_back_matter(sections, section_lines)
+    author = without_junk(document.author or "")
     return Article(
         source=path,
         kind="html",
         title=title,
         intro=tuple(intro),
         sections=tuple(body_sections),
-        author=(document.author or None),
+        author=author or None,
         date=parse_date(document.date),
         language=(language or document.language or "en"),
-        summary=(document.description or None),
+        summary=summary_box or summary or (document.description or None),
         url=(document.url or None),
         references=references,
         quiz=quiz,
@@ -162,7 +183,7 @@ def _text(element: etree._Element) -> str:
 
 def _block(element: etree._Element) -> Block | None:
     text = _text(element)
-    if not text:
+    if not text or is_page_junk(text):
         return None
     if element.tag == "head":
         return Block("heading", text=text)
@@ -178,3 +199,167 @@ def _block(element: etree._Element) -> Block | None:
     if element.tag == "code":
         return Block("code", text=text)
     return Block("paragraph", text=text)
+
+
+def _lines(element: etree._Element) -> list[str]:
+    """The element's text as printed, line by line (what the quiz reader needs): a line break or
+    a block ends a line; list items start with "1." (numbered) or "•", except an item that holds
+    a list of its own (a question over its options), which starts bare."""
+    lines: list[str] = []
+    current: list[str] = []
+
+    def end_line() -> None:
+        text = re.sub(r"\s+", " ", "".join(current)).strip()
+        if text:
+            lines.append(text)
+        current.clear()
+
+    def items(node: etree._Element, nested: bool) -> None:
+        ordered = node.get("rend") == "ol" and not nested  # a list inside an item: options
+        for number, item in enumerate(node.findall("item"), start=1):
+            bare = not ordered and item.find("list") is not None
+            current.append("" if bare else f"{number}. " if ordered else "• ")
+            walk(item, nested=True)
+            end_line()
+
+    def walk(node: etree._Element, nested: bool = False) -> None:
+        current.append(node.text or "")
+        for child in node:
+            if child.tag == "lb":
+                end_line()
+            elif child.tag == "list":
+                end_line()
+                items(child, nested)
+            elif child.tag in ("p", "head", "quote", "item", "table", "row"):
+                end_line()
+                walk(child, nested)
+                end_line()
+            else:
+                walk(child, nested)
+            current.append(child.tail or "")
+
+    if element.tag == "list":
+        items(element, nested=False)
+    else:
+        walk(element)
+    end_line()
+    return [line for line in lines if not is_page_junk(line)]
+
+
+_SUMMARY_MARK = re.compile(
+    r"(?:^|[\s_-])(?:ai[-_]?summary|summary|tl[-_;]?dr|(?:key[-_]?)?takeaways?|in[-_]?brief|at[-_]?a[-_]?glance)"
+    r"(?:$|[\s_-])",
+    re.IGNORECASE,
+)
+_BOX_TAGS = ("div", "aside", "section", "details", "p", "blockquote", "figure")
+_LABEL_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6", "strong", "b", "p", "span", "div", "summary", "header")
+# An opening summary is short and comes before the body: at most this many words, and at most
+# this many words of paragraphs before it.
+MAX_SUMMARY_WORDS = 250
+MIN_SUMMARY_WORDS = 6  # a "Summary" tab or link is not a summary
+MAX_WORDS_BEFORE_SUMMARY = 40
+MAX_LABEL_SEARCH = 20  # elements looked at for a box's label (empty wrappers come first)
+
+
+def _take_summary_box(tree: lxml.html.HtmlElement) -> str | None:
+    """The text of an "AI Summary" / "Key takeaways" / "TL;DR" box near the top of the page,
+    removed from the page (it is the article's opening summary, not a chapter)."""
+    words_before = 0
+    for element in tree.iter():
+        if not isinstance(element.tag, str):
+            continue
+        if element.tag == "p" and not _inside(element, ("header", "nav", "footer")):
+            marker = " ".join(filter(None, (element.get("class"), element.get("id"))))
+            if not (marker and _SUMMARY_MARK.search(marker)):
+                words_before += len(element.text_content().split())
+        if words_before > MAX_WORDS_BEFORE_SUMMARY:
+            return None
+        if element.tag not in _BOX_TAGS:
+            continue
+        label = _summary_label(element)
+        marker = " ".join(filter(None, (element.get("class"), element.get("id"))))
+        if label is None and not (marker and _SUMMARY_MARK.search(marker)):
+            continue
+        text = _box_text(element, label)
+        if MIN_SUMMARY_WORDS <= len(text.split()) <= MAX_SUMMARY_WORDS:
+            parent = element.getparent()
+            if parent is not None:
+                tail = element.tail
+                parent.remove(element)
+                if tail:  # text after the box stays on the page
+                    _append_text(parent, tail)
+            return text
+    return None
+
+
+def _summary_label(box: etree._Element) -> etree._Element | None:
+    """The box's first text-bearing element, when it reads "AI Summary", "TL;DR" …"""
+    for seen, element in enumerate(box.iter(*_LABEL_TAGS)):
+        if seen > MAX_LABEL_SEARCH:
+            return None
+        if element is box:
+            continue
+        text = " ".join(element.itertext()).strip()
+        if text:
+            return element if heading_key(text) in SUMMARY_LABELS else None
+    return None
+
+
+def _box_text(box: etree._Element, label: etree._Element | None) -> str:
+    """The box's paragraphs and items, without its label (the page itself is not changed)."""
+    label_text = " ".join(" ".join(label.itertext()).split()) if label is not None else ""
+
+    def words(element: etree._Element) -> str:
+        text = " ".join(" ".join(element.itertext()).split())
+        return text[len(label_text) :].lstrip(" :–—-") if label_text and text.startswith(label_text) else text
+
+    parts = [
+        words(el)
+        for el in box.iter("p", "li")
+        if el is not label and not any(inner is not el for inner in el.iter("p", "li"))
+    ]
+    if not parts:
+        parts = [words(box)]
+    return summary_text([part for part in parts if part and not is_page_junk(part)])
+
+
+def _inside(element: etree._Element, tags: tuple[str, ...]) -> bool:
+    return any(ancestor.tag in tags for ancestor in element.iterancestors())
+
+
+def _append_text(parent: etree._Element, text: str) -> None:
+    if len(parent):
+        parent[-1].tail = (parent[-1].tail or "") + text
+    else:
+        parent.text = (parent.text or "") + text
+
+
+_CORRECT_CLASS = re.compile(r"(?:^|[\s_-])(?:correct|right)(?:[-_]?(?:answer|option|choice))?(?:$|\s)", re.IGNORECASE)
+_ANSWER_SUMMARY = re.compile(r"\b(?:answer|solution)s?\b", re.IGNORECASE)
+
+
+def _mark_quiz_answers(tree: lxml.html.HtmlElement) -> None:
+    """Keep the answers a quiz marks in markup, which the text extraction drops: an option classed
+    "correct" (or with data-correct="true") is marked "✓", and a collapsed "Show answer" box
+    (<details>) becomes an "Answer: …" line. (A mark never reaches the narration: it is no word.)"""
+    for element in tree.iter("li", "label", "p", "div", "span"):
+        marker = element.get("class") or ""
+        if _CORRECT_CLASS.search(marker) or (element.get("data-correct") or "").lower() in ("true", "1", "yes"):
+            if len(element):
+                element[-1].tail = (element[-1].tail or "") + " ✓"
+            else:
+                element.text = (element.text or "") + " ✓"
+    for details in list(tree.iter("details")):
+        summary = details.find("summary")
+        if summary is None or not _ANSWER_SUMMARY.search(summary.text_content() or ""):
+            continue
+        answer = " ".join(
+            " ".join(child.itertext()) for child in details if child is not summary and isinstance(child.tag, str)
+        )
+        answer = " ".join(((details.text or "") + " " + answer).split())
+        if not answer:
+            continue
+        replacement = etree.Element("p")
+        replacement.text = f"Answer: {answer}"
+        replacement.tail = details.tail
+        details.getparent().replace(details, replacement)

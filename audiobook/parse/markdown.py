@@ -14,7 +14,15 @@ from markdown_it.tree import SyntaxTreeNode
 from ..errors import AudiobookError, InputError
 from ..lexicon import Lexicon, lexicon_from_mapping
 from ..model import Article, Block, Section
-from .common import MAX_FRONT_MATTER, REFERENCE_HEADINGS, heading_key, parse_date, split_back_matter
+from .common import (
+    MAX_FRONT_MATTER,
+    REFERENCE_HEADINGS,
+    heading_key,
+    parse_date,
+    split_back_matter,
+    split_summary,
+)
+from .junk import is_page_junk
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 _STRING_FIELDS = ("title", "author", "summary", "slug", "language", "url", "cover", "guid")
@@ -70,6 +78,7 @@ def parse_markdown(path: Path, text: str) -> Article:
         line = text.count("\n", 0, len(text) - len(body)) + deep.line + 1
         raise InputError(path, f"line {line}: lists and quotes nest more than {MAX_NESTING} levels deep") from None
     root = SyntaxTreeNode(tokens)
+    source_lines = _flatten(body).split("\n")
 
     title = meta.get("title")
     nodes = list(root.children)
@@ -83,9 +92,11 @@ def parse_markdown(path: Path, text: str) -> Article:
     chapter_level = min(levels) if levels else 0
     intro: list[Block] = []
     sections: list[Section] = []
+    section_lines: list[list[str]] = []  # as written, for the quiz reader
     for node in nodes:
         if node.type == "heading" and int(node.tag[1]) == chapter_level:
             sections.append(Section(_inline_text(node), ()))
+            section_lines.append([])
             continue
         if sections and heading_key(sections[-1].heading) in REFERENCE_HEADINGS:
             blocks = _reference_blocks(node)  # keep the links' addresses for the show notes
@@ -94,10 +105,17 @@ def parse_markdown(path: Path, text: str) -> Article:
         if sections:
             last = sections[-1]
             sections[-1] = Section(last.heading, last.blocks + tuple(blocks))
+            if node.map:
+                section_lines[-1].extend(_plain_line(line) for line in source_lines[node.map[0] : node.map[1]])
         else:
             intro.extend(blocks)
 
-    body_sections, references, quiz = split_back_matter(sections)
+    summary = None
+    if not meta.get("summary"):  # front matter's summary, else a first section titled as one
+        summary, intro, sections = split_summary(intro, sections)
+        if summary is not None:
+            section_lines = section_lines[1:]
+    body_sections, references, quiz = split_back_matter(sections, section_lines)
     # The tree links children to parents: unlinked, it is freed now rather than at the next full
     # garbage collection (~1.5-2 MB at 20,000 words, held through the whole conversion).
     for node in root.walk():
@@ -112,7 +130,7 @@ def parse_markdown(path: Path, text: str) -> Article:
         author=meta.get("author"),
         date=parse_date(meta.get("date")),
         language=meta.get("language") or "en",
-        summary=meta.get("summary"),
+        summary=meta.get("summary") or summary,
         url=meta.get("url"),
         slug=meta.get("slug"),
         guid=meta.get("guid"),
@@ -183,8 +201,8 @@ def _blocks(node: SyntaxTreeNode) -> list[Block]:
     kind = node.type
     if kind == "paragraph":
         text = _inline_text(node)
-        if _FOOTNOTE_DEFINITION.match(text):
-            return []  # "[^1]: …" footnote texts are dropped, like their markers
+        if _FOOTNOTE_DEFINITION.match(text) or is_page_junk(text):
+            return []  # "[^1]: …" footnote texts are dropped, like their markers; and "5 min read"
         if not text:
             alts = [i.attrGet("alt") or _inline(i) for i in _images(node)]
             return [Block("image", text=" ".join(a for a in alts if a))] if any(alts) else []
@@ -258,3 +276,31 @@ def _table_rows(table: SyntaxTreeNode) -> list[str]:
         for row in part.children:
             rows.append(" | ".join(_plain(cell) for cell in row.children))
     return rows
+
+
+# A line of Markdown source as plain text (the quiz reader's input): quote and heading marks,
+# links, code and emphasis removed; list marks kept. An option written wholly in bold
+# ("- **Paris**", "b) **Paris**") is the page marking the right one.
+_LINE_PREFIX = re.compile(r"^\s*(?:>\s?)*(?:#{1,6}\s+)?")
+_BOLD_OPTION = re.compile(r"^((?:[-*+]\s+)?(?:\(?[A-Za-z][.):]\)?\s+)?)(\*\*|__)(?=\S)(.+)(?<=\S)\2\s*$")
+_OPTION_START = re.compile(r"^(?:[-*+]\s+|\(?[A-Za-z][.):]\)?\s)")
+_LINE_MARKUP = (
+    (re.compile(r"!\[[^\[\]]*\]\([^()]*\)"), ""),
+    (re.compile(r"\[([^\[\]]*)\]\([^()]*\)"), r"\1"),
+    (re.compile(r"`([^`]*)`"), r"\1"),
+    (re.compile(r"\*\*(?=[^\s*])([^*]+?)(?<=\S)\*\*"), r"\1"),
+    (re.compile(r"__(?=[^\s_])([^_]+?)(?<=\S)__"), r"\1"),
+    (re.compile(r"(?<![\w*])\*(?=[^\s*])([^*]+?)(?<=\S)\*(?!\*)"), r"\1"),
+    (re.compile(r"(?<!\w)_(?=\S)([^_]+?)(?<=\S)_(?!\w)"), r"\1"),
+    (re.compile(r"</?[a-zA-Z][^<>]{0,200}>"), ""),
+    (re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~])"), r"\1"),
+)
+
+
+def _plain_line(line: str) -> str:
+    text = _LINE_PREFIX.sub("", line).rstrip()
+    bold = _BOLD_OPTION.match(text)
+    marked = bool(bold and (bold.group(1) or _OPTION_START.match(bold.group(3))))
+    for pattern, replacement in _LINE_MARKUP:
+        text = pattern.sub(replacement, text)
+    return f"{text} ✓" if marked else text
