@@ -225,7 +225,7 @@ def _run(text: str, rules: Iterable[tuple[re.Pattern[str], str | Callable[[re.Ma
 
 def speak_english(caption: str, locale: str = "") -> str:
     """The narrator's reading of an English sentence; ``locale`` ("us", "gb", …) orders numeric
-    dates (see audiobook/english.py)."""
+    dates (see audiobook/english/__init__.py)."""
     before, numbers, unit, after, spelled = english.rules(locale)
     text = _run(caption, _LINKS)
     text = _run(text, before)

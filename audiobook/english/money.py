@@ -1,0 +1,79 @@
+"""Money ("$1.05" → "a dollar five", "a $2 billion dam" → "a two-billion-dollar dam") and finance
+shorthand (fiscal years, "rose +2%")."""
+
+from __future__ import annotations
+
+import re
+
+from .context import after_article, noun_follows
+from .words import Rule, cardinal, decimal_value, hyphenated, number_words, year_words
+
+_CURRENCIES = {
+    "$": ("dollar", "dollars", "cent", "cents"),
+    "€": ("euro", "euros", "cent", "cents"),
+    "£": ("pound", "pounds", "penny", "pence"),
+    "¥": ("yen", "yen", "", ""),
+    "₹": ("rupee", "rupees", "paisa", "paise"),
+    "CHF": ("franc", "francs", "centime", "centimes"),
+}
+_CODES = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹", "CHF": "CHF", "CAD": "$", "AUD": "$"}
+_PREFIXES = {"US": "US", "C": "Canadian", "CA": "Canadian", "A": "Australian", "AU": "Australian"}
+_PREFIXES |= {"NZ": "New Zealand", "HK": "Hong Kong", "S": "Singapore", "CAD": "Canadian", "AUD": "Australian"}
+_SCALE = {"k": "thousand", "m": "million", "mn": "million", "bn": "billion", "b": "billion", "tn": "trillion"}
+_SCALE |= {"thousand": "thousand", "million": "million", "billion": "billion", "trillion": "trillion"}
+# A written amount: thousands separators only in threes, so "$5, or" keeps its comma; bounded.
+NUMBER = r"(?:\d{1,3}(?:,\d{3}){1,8}+|\d{1,24}+)(?:\.\d{1,12}+)?"
+_MONEY = re.compile(
+    rf"(?<![\w$€£¥₹])(?:(?P<pre>US|CA|C|AU|A|NZ|HK|S)?(?P<sym>[$€£¥₹])|(?P<code>USD|EUR|GBP|JPY|INR|CHF|CAD|AUD)\s?)"
+    rf"(?P<num>{NUMBER})(?:\s?(?:[–-]|to)\s?(?:US\$|[$€£¥₹])?(?P<num2>{NUMBER}))?"
+    r"(?:\s?(?P<scale>thousand|million|billion|trillion|bn|mn|tn|[kKmMbB])\b)?"
+)
+_CENTS = re.compile(r"(?<![\w.,])(\d{1,3})\s?¢")
+
+
+def _money(match: re.Match[str]) -> str:
+    code = match.group("code")
+    symbol = _CODES[code] if code else match.group("sym")
+    singular, plural, minor_one, minor = _CURRENCIES[symbol]
+    region = _PREFIXES.get(match.group("pre") or code or "")
+    if region and symbol == "$":
+        singular, plural = f"{region} {singular}", f"{region} {plural}"
+    num, num2, scale = match.group("num"), match.group("num2"), match.group("scale")
+    scale_word = f" {_SCALE[scale.lower()]}" if scale else ""
+    text = match.string
+    if after_article(text, match.start()) and noun_follows(text, match.end()):
+        amount, upper = decimal_value(num), decimal_value(num2) if num2 else None
+        if amount is not None:  # "a $2 billion dam" → "a two-billion-dollar dam"
+            said = cardinal(amount) + (f" to {cardinal(upper)}" if upper is not None else "")
+            return hyphenated(f"{said}{scale_word} {singular}")
+    if num2:
+        return f"{num} to {num2}{scale_word} {plural}"
+    if scale:
+        return f"{num}{scale_word} {plural}"
+    whole, _, cents = num.partition(".")
+    if cents and len(cents) == 2 and minor:
+        n = int(cents)
+        if int(whole.replace(",", "")) == 0:
+            return f"{n} {minor_one if n == 1 else minor}"
+        if n == 0:
+            return f"{whole} {singular if whole == '1' else plural}"
+        return f"a {singular} {number_words(n)}" if whole == "1" else f"{whole} {plural} {number_words(n)}"
+    return f"{num} {singular if num == '1' else plural}"
+
+
+def _fiscal_year(match: re.Match[str]) -> str:
+    written = match.group(1)
+    return "fiscal " + year_words(int(written) + (2000 if len(written) == 2 else 0))
+
+
+_MOVEMENT = re.compile(
+    r"\b(rose|rise|rises|risen|rising|up|gained|gains|gain|climbed|climbs|jumped|jumps|increased|grew|grows|added"
+    r"|adds|advanced|surged|soared|fell|falls|fall|fallen|falling|down|dropped|drops|lost|loses|declined|declines"
+    r"|slipped|decreased|shed|slid|sank|tumbled|plunged)(\s(?:by\s)?)[+−-](?=\.?\d)"
+)
+
+
+MONEY: Rule = (_MONEY, _money)
+CENTS: Rule = (_CENTS, r"\1 cents")
+MOVEMENT: Rule = (_MOVEMENT, r"\1\2")  # "rose +2%": the verb already says which way
+FISCAL_YEAR: Rule = (re.compile(r"\bFY\s?['’]?(\d{4}|\d{2})(?!\w)"), _fiscal_year)

@@ -1,0 +1,66 @@
+"""Units from audiobook/data/units.toml ("40 km/h", "a 10 km race") and powers of ten."""
+
+from __future__ import annotations
+
+import re
+
+from .context import after_article, noun_follows
+from .money import NUMBER
+from .words import Rule, cardinal, data, decimal_value, hyphenated, ordinal
+
+_SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+")
+_SCIENTIFIC = re.compile(r"(?<![\w.])(\d{1,3}(?:\.\d{1,12})?)[eE]([+−-]?)(\d{1,3})(?![\w.]|\.\d)(\s?M\b)?")
+_POWER = re.compile(
+    r"(?<![\w.])(?:(\d{1,3}(?:\.\d{1,12})?)\s?[×x*·]\s?)?10(?:(?:\^|\*\*)([+−-]?)(\d{1,3})|([⁻⁺]?)([⁰¹²³⁴⁵⁶⁷⁸⁹]{1,3}))"
+    r"(?![\w])(\s?M\b)?"
+)
+
+
+def _power_words(mantissa: str | None, sign: str, exponent: str, molar: str | None) -> str:
+    n = int(exponent)
+    power = f"minus {cardinal(n)}" if sign in ("-", "−", "⁻") else ordinal(n)
+    said = f"ten to the {power}"
+    if mantissa and mantissa not in ("1", "1.0"):
+        said = f"{mantissa} times {said}"
+    return said + (" molar" if molar else "")
+
+
+def _scientific(match: re.Match[str]) -> str:
+    return _power_words(match.group(1), match.group(2), match.group(3), match.group(4))
+
+
+def _power(match: re.Match[str]) -> str:
+    if match.group(3):
+        return _power_words(match.group(1), match.group(2), match.group(3), match.group(6))
+    exponent = match.group(5).translate(_SUPERSCRIPTS)
+    return _power_words(match.group(1), match.group(4).translate(_SUPERSCRIPTS), exponent, match.group(6))
+
+
+def unit_rule() -> Rule:
+    units: dict[str, list[str]] = data("units")["units"]
+    per: dict[str, str] = {k: v[0] for k, v in units.items()} | data("units")["per"]
+    main = "|".join(re.escape(u) for u in sorted(units, key=len, reverse=True))
+    denominators = "|".join(re.escape(u) for u in sorted(per, key=len, reverse=True))
+    pattern = re.compile(
+        rf"(?<![\w.,])(?P<num>{NUMBER})(?P<joint>-|\s?)(?P<unit>{main})(?:/(?P<per>{denominators}))?(?![\w°/²³])"
+    )
+
+    def said(match: re.Match[str]) -> str:
+        num, unit, denominator = match.group("num"), match.group("unit"), match.group("per")
+        singular, plural = units[unit]
+        text = match.string
+        if match.group("joint") == "-" or (after_article(text, match.start()) and noun_follows(text, match.end())):
+            amount = decimal_value(num)
+            if amount is not None:  # "a 10 km race" → "a ten-kilometre race"
+                words = f"{cardinal(amount)} {singular}" + (f" per {per[denominator]}" if denominator else "")
+                return hyphenated(words)
+        if match.group("joint") == "-":
+            return match.group(0)
+        name = singular if num == "1" else plural
+        return f"{num} {name}" + (f" per {per[denominator]}" if denominator else "")
+
+    return pattern, said
+
+
+SCIENTIFIC: Rule = (_SCIENTIFIC, _scientific)
+POWER: Rule = (_POWER, _power)
