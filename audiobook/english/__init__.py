@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from . import dates, identifiers, money, numbers, scripts, titles, units
+from . import dates, identifiers, money, numbers, scores, scripts, titles, units
 from .titles import roman_value
 from .words import DAY_FIRST_LOCALES, MONTHS, Rule, cardinal, data, number_words, ordinal, year_words
 
@@ -47,6 +47,8 @@ def rules(locale: str) -> tuple[tuple[Rule, ...], tuple[Rule, ...], Rule, tuple[
         identifiers.PROTOCOL_VERSION,
         *dates.weekday_rules(),
         *titles.title_rules(),
+        titles.VERSUS,
+        titles.INTERVIEW,
     )
     with_digits: tuple[Rule, ...] = (
         *dates.numeric_date_rules(day_first),
@@ -55,24 +57,31 @@ def rules(locale: str) -> tuple[tuple[Rule, ...], tuple[Rule, ...], Rule, tuple[
         identifiers.NORTH_AMERICAN_PHONE,
         identifiers.SHORT_PHONE,
         identifiers.VERSION,
+        identifiers.versioned_rule(),
         identifiers.DOTTED,
+        scores.TENNIS,
         *dates.date_rules(),
         numbers.DECADE,
         numbers.SHORT_DECADE,
         dates.ZONE,
+        scores.DURATION,
         identifiers.RATIO,
         dates.CLOCK,
         dates.HOUR,
         money.MOVEMENT,
+        money.QUARTER,
         money.FISCAL_YEAR,
         identifiers.TIMES,
         money.MONEY,
+        numbers.SCALE_SUFFIX,
+        numbers.PERCENT_RANGE,
         money.CENTS,
+        money.PENCE,
         units.SCIENTIFIC,
         units.POWER,
         identifiers.FEET_INCHES,
-        identifiers.RECORD,
-        identifiers.TIEBREAK,
+        scores.RECORD,
+        scores.LEVEL_SCORE,
         numbers.YEAR_RANGE,
     )
     after: tuple[Rule, ...] = (

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from .context import next_words, prev_word
-from .words import Rule, digits, year_words
+from .words import Rule, data, digits, year_words
 
 
 def _ratio(match: re.Match[str]) -> str:
@@ -14,7 +14,8 @@ def _ratio(match: re.Match[str]) -> str:
     clock = len(b) == 2 and int(b) <= 59 and int(a) <= 23
     first, _ = next_words(match.string, match.end())
     ratio = first.lower() in {"ratio", "scale", "odds", "majority", "aspect", "split", "margin", "lead", "win", "vote"}
-    ratio = ratio or prev_word(match.string, match.start()) in {"ratio", "odds", "of", "by"}
+    prev = prev_word(match.string, match.start())
+    ratio = ratio or prev in {"ratio", "odds", "of"} or (prev == "by" and not clock)  # "by 14:30" is a time
     return f"{a} to {b}" if ratio or not clock else match.group(0)
 
 
@@ -88,8 +89,6 @@ DOTTED: Rule = (re.compile(r"(?<![\w.])(\d{1,4})\.(\d{1,4})\.(\d{1,4})(?:\.(\d{1
 RATIO: Rule = (re.compile(r"(?<![\w:.])(\d{1,3}):(\d{1,3})(?![\d:])"), _ratio)
 TIMES: Rule = (re.compile(r"(?<![\w.])(\d{1,6}(?:\.\d{1,3})?)x(?!\w)"), r"\1 times")
 FEET_INCHES: Rule = (re.compile(r"(?<![\w.])(\d{1,2})['′’]\s?(\d{1,2})(?:\"|″|”|'')"), r"\1 feet \2 inches")
-RECORD: Rule = (re.compile(r"(?<![\w.-])(\d{1,3})-(\d{1,3})-(\d{1,3})(?![\w.-]|-\d)"), r"\1 \2 \3")
-TIEBREAK: Rule = (re.compile(r"(?<![\w.])(\d{1,2})[–-](\d{1,2})\s?\((\d{1,2})\)"), r"\1 to \2, tiebreak \3")
 KEY_COMBO: Rule = (_KEY_COMBO, _key_combo)
 KEY_SYMBOL: Rule = (
     re.compile(r"([⌘⌥⇧⌃])\s?"),
@@ -103,3 +102,11 @@ COMPARISON: Rule = (re.compile(r"(?<![<>=!-])(<=|>=|≤|≥|<|>)\s?(?=[−+-]?\.
 APPROXIMATELY: Rule = (re.compile(r"\s?≈\s?"), " approximately ")
 NOT_EQUAL: Rule = (re.compile(r"\s?≠\s?"), " not equal to ")
 ABOUT: Rule = (re.compile(r"(?<![\w~])~\s?(?=\d)"), "about ")
+
+
+def versioned_rule() -> Rule:
+    """ "Python 3.12" → "Python 3 point 12": after a product from acronyms.toml [versioned], each
+    part of a version is a whole number ("three point twelve", not "three point one two")."""
+    names = "|".join(re.escape(n) for n in sorted(data("acronyms")["versioned"]["names"], key=len, reverse=True))
+    pattern = re.compile(rf"(?<![\w.-])((?:{names})\s)(\d{{1,4}}(?:\.\d{{1,4}}){{1,3}}+)(?!\w|\.\d)")
+    return pattern, lambda m: m.group(1) + " point ".join(m.group(2).split("."))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from .context import after_article, noun_follows
+from .context import after_article, noun_follows, prev_word
 from .words import Rule, cardinal, decimal_value, hyphenated, number_words, year_words
 
 _CURRENCIES = {
@@ -38,6 +38,7 @@ def _money(match: re.Match[str]) -> str:
     region = _PREFIXES.get(match.group("pre") or code or "")
     if region and symbol == "$":
         singular, plural = f"{region} {singular}", f"{region} {plural}"
+    names = (singular, plural, minor_one, minor)
     num, num2, scale = match.group("num"), match.group("num2"), match.group("scale")
     scale_word = f" {_SCALE[scale.lower()]}" if scale else ""
     text = match.string
@@ -46,10 +47,18 @@ def _money(match: re.Match[str]) -> str:
         if amount is not None:  # "a $2 billion dam" → "a two-billion-dollar dam"
             said = cardinal(amount) + (f" to {cardinal(upper)}" if upper is not None else "")
             return hyphenated(f"{said}{scale_word} {singular}")
+    if num2 and not scale and "." in num + num2:  # "$6.10-$6.30": each amount in full
+        return f"{_amount(num, names)} to {_amount(num2, names)}"
     if num2:
         return f"{num} to {num2}{scale_word} {plural}"
     if scale:
         return f"{num}{scale_word} {plural}"
+    return _amount(num, names)
+
+
+def _amount(num: str, names: tuple[str, str, str, str]) -> str:
+    """ "1.05" dollars → "a dollar five", "0.45" → "45 cents", "14.50" → "14 dollars fifty"."""
+    singular, plural, minor_one, minor = names
     whole, _, cents = num.partition(".")
     if cents and len(cents) == 2 and minor:
         n = int(cents)
@@ -59,6 +68,43 @@ def _money(match: re.Match[str]) -> str:
             return f"{whole} {singular if whole == '1' else plural}"
         return f"a {singular} {number_words(n)}" if whole == "1" else f"{whole} {plural} {number_words(n)}"
     return f"{num} {singular if num == '1' else plural}"
+
+
+# Pence written "310p" (British copy); never a video resolution ("1080p", "720p").
+_PENCE = re.compile(r"(?<![\w.,$£])(\d{1,3}(?:\.\d{1,2})?)p(?![\w'’-])")
+_RESOLUTIONS = {"144", "240", "360", "480", "576", "720"}
+
+
+def _pence(match: re.Match[str]) -> str:
+    amount = match.group(1)
+    if amount in _RESOLUTIONS:
+        return match.group(0)
+    return f"{amount} {'penny' if amount == '1' else 'pence'}"
+
+
+# "Q3 revenue" → "third-quarter revenue"; "in Q3 2024" → "in the third quarter of 2024".
+_QUARTER = re.compile(
+    r"(?<![\w-])Q([1-4])(?:\s(?P<year>(?:19|20)\d\d)|\s(?:FY|fiscal\s)['’]?(?P<fy>\d{2,4}))?(?![\w-])"
+)
+_QUARTER_NAMES = ("first", "second", "third", "fourth")
+_DETERMINERS = {"the", "its", "their", "his", "her", "our", "your", "this", "that", "a", "each", "every"}
+_DETERMINERS |= {"last", "next"}
+
+
+def _quarter(match: re.Match[str]) -> str:
+    name = _QUARTER_NAMES[int(match.group(1)) - 1]
+    text = match.string
+    year, fiscal = match.group("year"), match.group("fy")
+    of_year = f" of {year_words(int(year))}" if year else ""
+    if fiscal:
+        of_year = f" of fiscal {year_words(int(fiscal) + (2000 if len(fiscal) == 2 else 0))}"
+    determiner = prev_word(text, match.start()) in _DETERMINERS
+    if noun_follows(text, match.end()) and (determiner or not of_year):  # "Q3 revenue", "the Q3 2024 results"
+        return f"{name}-quarter" + (f" {of_year[4:]}" if of_year else "")
+    said = f"{name} quarter{of_year}"
+    if determiner:
+        return said
+    return ("The " if match.start() == 0 else "the ") + said
 
 
 def _fiscal_year(match: re.Match[str]) -> str:
@@ -76,4 +122,6 @@ _MOVEMENT = re.compile(
 MONEY: Rule = (_MONEY, _money)
 CENTS: Rule = (_CENTS, r"\1 cents")
 MOVEMENT: Rule = (_MOVEMENT, r"\1\2")  # "rose +2%": the verb already says which way
+PENCE: Rule = (_PENCE, _pence)
+QUARTER: Rule = (_QUARTER, _quarter)
 FISCAL_YEAR: Rule = (re.compile(r"\bFY\s?['’]?(\d{4}|\d{2})(?!\w)"), _fiscal_year)

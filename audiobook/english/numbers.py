@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from .context import counts_follow, next_words, prev_word
+from .money import NUMBER
 from .words import DECADES, ONES, Rule, cardinal, number_words, year_words
 
 _STRONG_YEAR = {"in", "since", "by", "until", "till", "before", "after", "during", "throughout", "circa", "c"}
@@ -20,10 +21,19 @@ _YEAR_RANGE = re.compile(
 )
 
 
+# The year before this one in a list or pair: "between 2006 and 2018", "in 2010, 2014 or 2018".
+_AFTER_LISTED_YEAR = re.compile(
+    r"\b([A-Za-z]{1,12})\s(?:1\d\d\d|20\d\d)(?:,\s(?:1\d\d\d|20\d\d)){0,4}(?:,\s|,?\s(?:and|or|to|nor)\s)$"
+)
+
+
 def _year_or_count(match: re.Match[str]) -> str:
     text, written = match.string, match.group(1)
     n = int(written)
     prev = prev_word(text, match.start())
+    listed = _AFTER_LISTED_YEAR.search(text[max(0, match.start() - 60) : match.start()])
+    if listed and listed.group(1).lower() in _YEAR_CONTEXT and n >= 1100 and not counts_follow(text, match.end()):
+        return year_words(n)
     if text[match.start() - 1 : match.start()] == "(" and text[match.end() : match.end() + 1] == ")":
         return year_words(n) if n >= 1100 else written
     if counts_follow(text, match.end()) and not (prev in _STRONG_YEAR and n >= 1900):
@@ -65,3 +75,18 @@ DECADE: Rule = (_DECADE, _decade)
 SHORT_DECADE: Rule = (_SHORT_DECADE, lambda m: DECADES[int(m.group(1))])
 YEAR_RANGE: Rule = (_YEAR_RANGE, _year_range)
 YEAR_OR_COUNT: Rule = (_YEARISH, _year_or_count)
+
+
+_SCALE_LETTERS = {"K": "thousand", "M": "million", "B": "billion", "T": "trillion"}
+
+
+def _scale_suffix(match: re.Match[str]) -> str:
+    """ "70B parameters" → "70 billion parameters"; only before a counted noun, so "a 4K TV" stays."""
+    if not counts_follow(match.string, match.end()):
+        return match.group(0)
+    return f"{match.group(1)} {_SCALE_LETTERS[match.group(2)]}"
+
+
+SCALE_SUFFIX: Rule = (re.compile(r"(?<![\w.,$€£¥])(\d{1,4}(?:\.\d{1,2})?)([KMBT])(?![\w'’-])"), _scale_suffix)
+# "5.25%-5.5%" → "5.25 to 5.5%": the unit once, as a narrator says a range.
+PERCENT_RANGE: Rule = (re.compile(rf"(?<![\w.])({NUMBER})\s?%\s?[–-]\s?({NUMBER})\s?%"), r"\1 to \2%")

@@ -46,6 +46,7 @@ def title_rules() -> list[Rule]:
         return match.group(0)
 
     return [
+        _party_state_rule(),
         (re.compile(rf"\b({alternation(before)})\.(?=\s[A-Z])"), lambda m: before[m.group(1)]),
         (re.compile(rf"\b({alternation(undotted)})(?=\s[A-Z][a-z])"), lambda m: undotted[m.group(1)]),
         (
@@ -56,6 +57,20 @@ def title_rules() -> list[Rule]:
         (re.compile(rf"(?<![\w.])(?:{alternation(words)})(?!\w)"), lambda m: words[m.group(0)]),
     ]
 
+
+def _party_state_rule() -> Rule:
+    """ ", D-N.Y.," → ", Democrat of New York,": a politician's party and state after the name."""
+    places = data("places")
+    parties, states = places["parties"], places["states"]
+    names = "|".join(re.escape(n) for n in sorted(states, key=len, reverse=True))
+    pattern = re.compile(rf"(?<=[A-Za-z]),\s([{''.join(parties)}])-({names})(?=[,;)]|\s[a-z]|$)")
+    return pattern, lambda m: f", {parties[m.group(1)]} of {states[m.group(2)]}"
+
+
+# "Loper Bright v. Raimondo": a case name, said "versus".
+VERSUS: Rule = (re.compile(r"(?<=[A-Za-z.]) v\.? (?=[A-Z])"), " versus ")
+# An interview's "Q:" and "A:" at the start of a sentence.
+INTERVIEW: Rule = (re.compile(r"^([QA]):\s"), lambda m: "Question: " if m.group(1) == "Q" else "Answer: ")
 
 _ROMAN_VALID = re.compile(r"M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})")
 _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000}
@@ -113,6 +128,6 @@ def acronym_rules() -> tuple[Rule, Rule]:
         return " ".join(word)
 
     return (
-        (re.compile(rf"(?<![\w'’.])(?:{spelled})(?![\w'’]|\.\w)"), spell),
+        (re.compile(rf"(?<![\w'’.])(?<![A-Z]-)(?:{spelled})(?![\w'’]|\.\w)"), spell),
         (re.compile(rf"(?<![\w/.])(?:{said_pattern})(?![\w/#+]|\.\w)"), lambda m: said[m.group(0)]),
     )

@@ -42,22 +42,23 @@ def unit_rule() -> Rule:
     main = "|".join(re.escape(u) for u in sorted(units, key=len, reverse=True))
     denominators = "|".join(re.escape(u) for u in sorted(per, key=len, reverse=True))
     pattern = re.compile(
-        rf"(?<![\w.,])(?P<num>{NUMBER})(?P<joint>-|\s?)(?P<unit>{main})(?:/(?P<per>{denominators}))?(?![\w°/²³])"
+        rf"(?<![\w.,])(?P<num>{NUMBER})(?P<scale>\s(?:thousand|million|billion))?(?P<joint>-|\s?)(?P<unit>{main})(?:/(?P<per>{denominators}))?(?![\w°/²³])"
     )
 
     def said(match: re.Match[str]) -> str:
         num, unit, denominator = match.group("num"), match.group("unit"), match.group("per")
+        scale = match.group("scale") or ""  # "1.5 million km"
         singular, plural = units[unit]
         text = match.string
         if match.group("joint") == "-" or (after_article(text, match.start()) and noun_follows(text, match.end())):
             amount = decimal_value(num)
             if amount is not None:  # "a 10 km race" → "a ten-kilometre race"
-                words = f"{cardinal(amount)} {singular}" + (f" per {per[denominator]}" if denominator else "")
+                words = f"{cardinal(amount)}{scale} {singular}" + (f" per {per[denominator]}" if denominator else "")
                 return hyphenated(words)
         if match.group("joint") == "-":
             return match.group(0)
-        name = singular if num == "1" else plural
-        return f"{num} {name}" + (f" per {per[denominator]}" if denominator else "")
+        name = singular if num == "1" and not scale else plural
+        return f"{num}{scale} {name}" + (f" per {per[denominator]}" if denominator else "")
 
     return pattern, said
 
