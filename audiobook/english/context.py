@@ -20,6 +20,7 @@ _NOT_NOUNS = set(
     who what where
     """.split()  # noqa: SIM905  (a word list reads best as words)
 )
+DETERMINERS = {"a", "an", "the", "its", "their", "his", "her", "our", "your", "this", "that", "each", "every"}
 _IRREGULAR_PLURALS = {"people", "children", "men", "women", "staff", "police", "cattle", "sheep", "fish", "feet"}
 _IRREGULAR_PLURALS |= {"teeth", "mice", "geese", "personnel", "troops", "votes", "data", "crew", "acres"}
 
@@ -55,5 +56,5 @@ def noun_follows(text: str, end: int) -> bool:
 
 
 def after_article(text: str, start: int) -> bool:
-    """ "a $2 billion dam", "an 8 km walk": the amount describes the noun after it."""
-    return prev_word(text, start) in ("a", "an") and text[max(0, start - 1) : start] == " "
+    """ "a $2 billion dam", "the 10 km race": the amount describes the noun after it."""
+    return prev_word(text, start) in DETERMINERS and text[max(0, start - 1) : start] == " "

@@ -153,6 +153,8 @@ def _clock(match: re.Match[str]) -> str:
 ZONE: Rule = (_ZONE, lambda m: f" {_ZONES[m.group(1)]}")
 CLOCK: Rule = (_CLOCK, _clock)
 HOUR: Rule = (_HOUR, lambda m: number_words(int(m.group(1))) + _meridiem(m.group(2)))
+# "9 a.m.-5 p.m." (after HOUR and CLOCK have said both times): a range of hours.
+HOUR_RANGE: Rule = (re.compile(r"(?<=[ap]\.m\.)\s?[–-]\s?(?=[a-z]|\d)"), " to ")
 
 
 def numeric_date_rules(day_first: bool) -> tuple[Rule, ...]:

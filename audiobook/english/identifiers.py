@@ -104,6 +104,16 @@ NOT_EQUAL: Rule = (re.compile(r"\s?≠\s?"), " not equal to ")
 ABOUT: Rule = (re.compile(r"(?<![\w~])~\s?(?=\d)"), "about ")
 
 
+# Boeing's jets are said in pairs of digits: "737 MAX" → "seven thirty-seven MAX".
+AIRLINER: Rule = (
+    re.compile(
+        r"(?:(?<=Boeing\s)|(?<![\w.,-])(?=7[1-8]7(?:\s|-)(?:MAX|Max|Dreamliner|jets?|jetliners?|aircraft|planes?)\b))"
+        r"7([1-8])7(?![\w.,]\d|\d)"
+    ),
+    lambda m: f"seven {m.group(1)}7",
+)
+
+
 def versioned_rule() -> Rule:
     """ "Python 3.12" → "Python 3 point 12": after a product from acronyms.toml [versioned], each
     part of a version is a whole number ("three point twelve", not "three point one two")."""

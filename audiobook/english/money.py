@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from .context import after_article, noun_follows, prev_word
+from .context import DETERMINERS, after_article, noun_follows, prev_word
 from .words import Rule, cardinal, decimal_value, hyphenated, number_words, year_words
 
 _CURRENCIES = {
@@ -87,8 +87,7 @@ _QUARTER = re.compile(
     r"(?<![\w-])Q([1-4])(?:\s(?P<year>(?:19|20)\d\d)|\s(?:FY|fiscal\s)['’]?(?P<fy>\d{2,4}))?(?![\w-])"
 )
 _QUARTER_NAMES = ("first", "second", "third", "fourth")
-_DETERMINERS = {"the", "its", "their", "his", "her", "our", "your", "this", "that", "a", "each", "every"}
-_DETERMINERS |= {"last", "next"}
+_DETERMINERS = DETERMINERS | {"last", "next"}
 
 
 def _quarter(match: re.Match[str]) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .context import counts_follow, next_words, prev_word
+from .context import DETERMINERS, counts_follow, next_words, noun_follows, prev_word
 from .money import NUMBER
 from .words import DECADES, ONES, Rule, cardinal, number_words, year_words
 
@@ -40,6 +40,8 @@ def _year_or_count(match: re.Match[str]) -> str:
         return cardinal(n)
     if n < 1100 and prev not in _STRONG_YEAR:
         return written
+    if 1900 <= n < 2100 and prev in DETERMINERS and noun_follows(text, match.end()):
+        return year_words(n)  # "its 2024 outlook", "a 2020 interview" (a plural noun was a count above)
     if prev in _YEAR_CONTEXT:
         return year_words(n)
     first, _ = next_words(text, match.end())
@@ -81,12 +83,14 @@ _SCALE_LETTERS = {"K": "thousand", "M": "million", "B": "billion", "T": "trillio
 
 
 def _scale_suffix(match: re.Match[str]) -> str:
-    """ "70B parameters" → "70 billion parameters"; only before a counted noun, so "a 4K TV" stays."""
-    if not counts_follow(match.string, match.end()):
+    """ "70B parameters" → "70 billion parameters", "a 1M-token window" → "a 1 million-token window";
+    only before a counted noun, so "a 4K TV" stays."""
+    compound = re.match(r"-[a-z]", match.string[match.end() : match.end() + 2]) is not None
+    if not (compound or counts_follow(match.string, match.end())):
         return match.group(0)
     return f"{match.group(1)} {_SCALE_LETTERS[match.group(2)]}"
 
 
-SCALE_SUFFIX: Rule = (re.compile(r"(?<![\w.,$€£¥])(\d{1,4}(?:\.\d{1,2})?)([KMBT])(?![\w'’-])"), _scale_suffix)
+SCALE_SUFFIX: Rule = (re.compile(r"(?<![\w.,$€£¥])(\d{1,4}(?:\.\d{1,2})?)([KMBT])(?![\w'’]|-\d)"), _scale_suffix)
 # "5.25%-5.5%" → "5.25 to 5.5%": the unit once, as a narrator says a range.
 PERCENT_RANGE: Rule = (re.compile(rf"(?<![\w.])({NUMBER})\s?%\s?[–-]\s?({NUMBER})\s?%"), r"\1 to \2%")

@@ -63,5 +63,9 @@ def unit_rule() -> Rule:
     return pattern, said
 
 
+INCHES: Rule = (
+    re.compile(r"(?<![\w.,])(\d{1,3}(?:\.\d{1,2})?)\s?in\.(?=\s(?:of|tall|long|wide|deep|high)\b|,)"),
+    r"\1 inches",
+)
 SCIENTIFIC: Rule = (_SCIENTIFIC, _scientific)
 POWER: Rule = (_POWER, _power)
