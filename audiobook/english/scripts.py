@@ -9,10 +9,14 @@ from functools import cache
 
 from .words import Rule
 
+# Every script but Latin: Greek to Mongolian and the rest of the BMP's alphabets and syllabaries,
+# CJK, Hangul, Arabic presentation forms, and CJK beyond the BMP. Left to espeak, a word in one of
+# them is either spelled as letter names ("Chinese letter") or makes espeak switch to that
+# language's stock voice, whose pitch flutter runs on across utterances (measured: the same
+# sentence with Arabic in it came out different on each call), so it never reaches the engine.
 _FOREIGN = (
-    "\u0370-\u03ff\u0400-\u052f\u0590-\u05ff\u0600-\u06ff\u0750-\u077f\u0900-\u0dff\u0e00-\u0e7f\u10a0-\u10ff"
-    "\u1100-\u11ff\u2e80-\u2fdf\u3040-\u30ff\u3100-\u312f\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af"
-    "\uf900-\ufaff\uff66-\uff9f"
+    "\u0370-\u1cff\u1f00-\u1fff\u2d00-\u2d7f\u2e80-\u2fdf\u3040-\u9fff\ua000-\ua4cf\ua500-\ua6ff"
+    "\uac00-\ud7af\uf900-\ufaff\ufb1d-\ufdff\ufe70-\ufefc\uff66-\uffdc\U00020000-\U0003134f"
 )
 _TRANSLITERATED = _FOREIGN + "\u0100-\u024f\u1e00-\u1eff"
 _GREEK_NAMES = (
