@@ -53,6 +53,7 @@ def rules(locale: str) -> tuple[tuple[Rule, ...], tuple[Rule, ...], Rule, tuple[
     with_digits: tuple[Rule, ...] = (
         *dates.numeric_date_rules(day_first),
         identifiers.CVE,
+        identifiers.CODE,
         identifiers.INTERNATIONAL_PHONE,
         identifiers.NORTH_AMERICAN_PHONE,
         identifiers.SHORT_PHONE,
@@ -64,6 +65,7 @@ def rules(locale: str) -> tuple[tuple[Rule, ...], tuple[Rule, ...], Rule, tuple[
         *dates.date_rules(),
         numbers.DECADE,
         numbers.SHORT_DECADE,
+        numbers.SHORT_YEAR,
         dates.ZONE,
         scores.DURATION,
         identifiers.RATIO,

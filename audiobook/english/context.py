@@ -17,9 +17,11 @@ _NOT_NOUNS = set(
     percent thus yes always perhaps across unless besides towards afterwards whereas says sees
     marks brings promises looks seems remains begins ends shows means makes takes gives becomes
     comes gets puts sets keeps starts turns saw brought began proved became marked whose which
-    who what where
+    who what where now away today tomorrow yesterday tonight ago apiece later earlier instead
+    overall too back off out up down again here there ahead behind already yet
     """.split()  # noqa: SIM905  (a word list reads best as words)
 )
+_CONTRACTED = {"it", "that", "what", "there", "here", "he", "she", "who", "where", "let", "how", "when", "why"}
 DETERMINERS = {"a", "an", "the", "its", "their", "his", "her", "our", "your", "this", "that", "each", "every"}
 _IRREGULAR_PLURALS = {"people", "children", "men", "women", "staff", "police", "cattle", "sheep", "fish", "feet"}
 _IRREGULAR_PLURALS |= {"teeth", "mice", "geese", "personnel", "troops", "votes", "data", "crew", "acres"}
@@ -51,10 +53,24 @@ def counts_follow(text: str, end: int) -> bool:
 
 
 def noun_follows(text: str, end: int) -> bool:
+    """A noun (or an adjective before one) next: "outlook", "new", "SSD"."""
     first, _ = next_words(text, end)
+    if 2 <= len(first) <= 5 and first.isupper() and first.isalpha():
+        return True  # an acronym: "a 512GB SSD"
     return bool(first) and first[:1].islower() and first.lower() not in _NOT_NOUNS
+
+
+# A determiner and one describing word before the amount: "a 4-year, $120 million contract",
+# "the company's $5 million loss".
+_DETERMINER_AND_WORD = re.compile(r"\b([A-Za-z]{1,5})\s[A-Za-z0-9][\w'’-]{0,20},?\s$")
 
 
 def after_article(text: str, start: int) -> bool:
     """ "a $2 billion dam", "the 10 km race": the amount describes the noun after it."""
-    return prev_word(text, start) in DETERMINERS and text[max(0, start - 1) : start] == " "
+    if text[max(0, start - 1) : start] != " ":
+        return False
+    prev = prev_word(text, start)
+    if prev in DETERMINERS or (prev.endswith(("'s", "’s")) and prev[:-2] not in _CONTRACTED):
+        return True  # "the 10 km race", "India's Rs 500 note" (not "it's $5 now")
+    found = _DETERMINER_AND_WORD.search(text[max(0, start - 30) : start])
+    return found is not None and found.group(1).lower() in DETERMINERS

@@ -114,6 +114,10 @@ AIRLINER: Rule = (
 )
 
 
+# A code of capitals and five or more digits ("KB5034441") is read digit by digit.
+CODE: Rule = (re.compile(r"\b([A-Z]{1,4})-?(\d{5,12})\b"), lambda m: f"{m.group(1)} {digits(m.group(2))}")
+
+
 def versioned_rule() -> Rule:
     """ "Python 3.12" → "Python 3 point 12": after a product from acronyms.toml [versioned], each
     part of a version is a whole number ("three point twelve", not "three point one two")."""

@@ -17,7 +17,8 @@ _YEAR_VERBS |= {"ended", "proved", "became", "remains", "promises", "looks", "se
 # A four-digit number that could be a year: not part of a longer number, amount or identifier.
 _YEARISH = re.compile(r"(?<![\w.,$€£¥:/#+−-])(1\d\d\d|20\d\d)(?![\w%°$€£:/'’]|[.,]\d|\s?[–-]\s?\d)")
 _YEAR_RANGE = re.compile(
-    r"(?<![\w.,$€£¥:/#+−])(?<!\d-)(1[1-9]\d\d|20\d\d)\s?[–-]\s?(1[1-9]\d\d|20\d\d|\d\d)(?![\w%°]|[.,]\d|\s?[–-]\s?\d)"
+    r"(?<![\w.,$€£¥:/#+−])(?<!\d-)(1[1-9]\d\d|20\d\d)(?:\s?[–-]\s?|(/))(1[1-9]\d\d|20\d\d|\d\d)"
+    r"(?![\w%°/]|[.,]\d|\s?[–-]\s?\d)"
 )
 
 
@@ -51,9 +52,11 @@ def _year_or_count(match: re.Match[str]) -> str:
 
 
 def _year_range(match: re.Match[str]) -> str:
-    first, last = match.group(1), match.group(2)
+    first, slash, last = match.groups()
     a = int(first)
     b = int(last) if len(last) == 4 else a // 100 * 100 + int(last)
+    if slash and b != a + 1:  # "2024/25" is a season; any other slash is not a range of years
+        return match.group(0)
     if b <= a or counts_follow(match.string, match.end()):
         return f"{first} to {last}"
     if len(last) == 4:
@@ -73,6 +76,11 @@ def _decade(match: re.Match[str]) -> str:
     return f"{number_words(century)}-{DECADES[tens]}"
 
 
+# "back in '08" → "back in oh 8"; "the class of '19" → "19".
+SHORT_YEAR: Rule = (
+    re.compile(r"(?<![\w'’])['’]([0-9])([0-9])(?![\w'’%]|[.,]\d)"),
+    lambda m: f"oh {m.group(2)}" if m.group(1) == "0" else m.group(1) + m.group(2),
+)
 DECADE: Rule = (_DECADE, _decade)
 SHORT_DECADE: Rule = (_SHORT_DECADE, lambda m: DECADES[int(m.group(1))])
 YEAR_RANGE: Rule = (_YEAR_RANGE, _year_range)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .context import after_article, noun_follows
+from .context import after_article, counts_follow, noun_follows
 from .money import NUMBER
 from .words import Rule, cardinal, data, decimal_value, hyphenated, ordinal
 
@@ -57,6 +57,8 @@ def unit_rule() -> Rule:
                 return hyphenated(words)
         if match.group("joint") == "-":
             return match.group(0)
+        if unit == "m" and not match.group("joint") and counts_follow(text, match.end()):
+            return f"{num} million"  # "1.2m people"
         name = singular if num == "1" and not scale else plural
         return f"{num}{scale} {name}" + (f" per {per[denominator]}" if denominator else "")
 
