@@ -127,9 +127,18 @@ def weekday_rules() -> list[Rule]:
 _ZONES = {"ET": "Eastern", "EST": "Eastern", "EDT": "Eastern", "PT": "Pacific", "PST": "Pacific"}
 _ZONES |= {"PDT": "Pacific", "CT": "Central", "CST": "Central", "CDT": "Central", "MT": "Mountain"}
 _ZONES |= {"MST": "Mountain", "MDT": "Mountain"}
-_ZONE = re.compile(
-    r"(?:(?<=\d)|(?<=[ap]m)|(?<=[AP]M)|(?<=[ap]\.m\.)|(?<=noon)|(?<=midnight))\s?(ET|EST|EDT|PT|PST|PDT|CT|CST|CDT|MT|MST|MDT)\b"
-)
+_ZONE = re.compile(r"\b(?:ET|EST|EDT|PT|PST|PDT|CT|CST|CDT|MT|MST|MDT)\b")
+_AFTER_TIME = re.compile(r"(?:\d|[ap]m|[AP]M|[ap]\.m\.|noon|midnight)\s?$")
+
+
+def _zone(match: re.Match[str]) -> str:
+    """ "9am PT" → "9am Pacific": a zone only right after a time."""
+    before = match.string[max(0, match.start() - 9) : match.start()]
+    if _AFTER_TIME.search(before) is None:
+        return match.group(0)
+    return ("" if before.endswith(" ") else " ") + _ZONES[match.group(0)]
+
+
 _CLOCK = re.compile(r"(?<![\d.])\b([01]?\d|2[0-3]):([0-5]\d)\b(?!:)(\s?[ap]\.?m\b\.?)?", re.IGNORECASE)
 _HOUR = re.compile(r"(?<![\w:.,])(1[0-2]|0?[1-9])\s?([ap])\.?m\b\.?", re.IGNORECASE)
 
@@ -150,7 +159,7 @@ def _clock(match: re.Match[str]) -> str:
     return words + (_meridiem(meridiem) if meridiem else "")
 
 
-ZONE: Rule = (_ZONE, lambda m: f" {_ZONES[m.group(1)]}")
+ZONE: Rule = (_ZONE, _zone)
 CLOCK: Rule = (_CLOCK, _clock)
 HOUR: Rule = (_HOUR, lambda m: number_words(int(m.group(1))) + _meridiem(m.group(2)))
 # "9 a.m.-5 p.m." (after HOUR and CLOCK have said both times): a range of hours.

@@ -105,13 +105,17 @@ ABOUT: Rule = (re.compile(r"(?<![\w~])~\s?(?=\d)"), "about ")
 
 
 # Boeing's jets are said in pairs of digits: "737 MAX" → "seven thirty-seven MAX".
-AIRLINER: Rule = (
-    re.compile(
-        r"(?:(?<=Boeing\s)|(?<![\w.,-])(?=7[1-8]7(?:\s|-)(?:MAX|Max|Dreamliner|jets?|jetliners?|aircraft|planes?)\b))"
-        r"7([1-8])7(?![\w.,]\d|\d)"
-    ),
-    lambda m: f"seven {m.group(1)}7",
-)
+_JET = re.compile(r"[\s-](?:MAX|Max|Dreamliner|jets?|jetliners?|aircraft|planes?)\b")
+
+
+def _airliner(match: re.Match[str]) -> str:
+    text, start, end = match.string, match.start(), match.end()
+    if text[max(0, start - 7) : start] == "Boeing " or _JET.match(text, end, end + 12):
+        return f"seven {match.group(1)}7"
+    return match.group(0)
+
+
+AIRLINER: Rule = (re.compile(r"(?<![\w.,-])7([1-8])7(?![\w.,]\d|\d)"), _airliner)
 
 
 # A code of capitals and five or more digits ("KB5034441") is read digit by digit.

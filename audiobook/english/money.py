@@ -112,16 +112,25 @@ def _fiscal_year(match: re.Match[str]) -> str:
     return "fiscal " + year_words(int(written) + (2000 if len(written) == 2 else 0))
 
 
-_MOVEMENT = re.compile(
-    r"\b(rose|rise|rises|risen|rising|up|gained|gains|gain|climbed|climbs|jumped|jumps|increased|grew|grows|added"
-    r"|adds|advanced|surged|soared|fell|falls|fall|fallen|falling|down|dropped|drops|lost|loses|declined|declines"
-    r"|slipped|decreased|shed|slid|sank|tumbled|plunged)(\s(?:by\s)?)[+−-](?=\.?\d)"
+_MOVEMENT_VERBS = set(
+    """
+    rose rise rises risen rising up gained gains gain climbed climbs jumped jumps increased grew grows added
+    adds advanced surged soared fell falls fall fallen falling down dropped drops lost loses declined declines
+    slipped decreased shed slid sank tumbled plunged
+    """.split()  # noqa: SIM905  (a word list reads best as words)
 )
+_MOVEMENT = re.compile(r"(?<=[a-z])(\s(?:by\s)?)[+−-](?=\.?\d)")
+_VERB_BEFORE = re.compile(r"\b([a-z]{2,9})$")
+
+
+def _movement(match: re.Match[str]) -> str:
+    verb = _VERB_BEFORE.search(match.string[max(0, match.start() - 10) : match.start()])
+    return match.group(1) if verb and verb.group(1) in _MOVEMENT_VERBS else match.group(0)
 
 
 MONEY: Rule = (_MONEY, _money)
 CENTS: Rule = (_CENTS, r"\1 cents")
-MOVEMENT: Rule = (_MOVEMENT, r"\1\2")  # "rose +2%": the verb already says which way
+MOVEMENT: Rule = (_MOVEMENT, _movement)  # "rose +2%": the verb already says which way
 PENCE: Rule = (_PENCE, _pence)
 QUARTER: Rule = (_QUARTER, _quarter)
 FISCAL_YEAR: Rule = (re.compile(r"\bFY\s?['’]?(\d{4}|\d{2})(?!\w)"), _fiscal_year)

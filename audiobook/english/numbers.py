@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 from .context import DETERMINERS, counts_follow, next_words, noun_follows, prev_word
-from .money import NUMBER
 from .words import DECADES, ONES, Rule, cardinal, number_words, year_words
 
 _STRONG_YEAR = {"in", "since", "by", "until", "till", "before", "after", "during", "throughout", "circa", "c"}
@@ -101,4 +100,4 @@ def _scale_suffix(match: re.Match[str]) -> str:
 
 SCALE_SUFFIX: Rule = (re.compile(r"(?<![\w.,$€£¥])(\d{1,4}(?:\.\d{1,2})?)([KMBT])(?![\w'’]|-\d)"), _scale_suffix)
 # "5.25%-5.5%" → "5.25 to 5.5%": the unit once, as a narrator says a range.
-PERCENT_RANGE: Rule = (re.compile(rf"(?<![\w.])({NUMBER})\s?%\s?[–-]\s?({NUMBER})\s?%"), r"\1 to \2%")
+PERCENT_RANGE: Rule = (re.compile(r"(?<=\d)\s?%\s?[–-]\s?(?=\d[\d,.]{0,24}+\s?%)"), " to ")

@@ -65,9 +65,7 @@ def unit_rule() -> Rule:
     return pattern, said
 
 
-INCHES: Rule = (
-    re.compile(r"(?<![\w.,])(\d{1,3}(?:\.\d{1,2})?)\s?in\.(?=\s(?:of|tall|long|wide|deep|high)\b|,)"),
-    r"\1 inches",
-)
+# "12 in. of rain": inches, never the word "in" (only before words that follow a length).
+INCHES: Rule = (re.compile(r"(?<=\d)\s?in\.(?=\s(?:of|tall|long|wide|deep|high)\b|,)"), " inches")
 SCIENTIFIC: Rule = (_SCIENTIFIC, _scientific)
 POWER: Rule = (_POWER, _power)
