@@ -429,6 +429,15 @@ def test_every_category_has_fifteen_cases():
         ({"words": {"km": "klicks"}}, "It is 5 km away.", "It is 5 klicks away."),
         ({"case_sensitive": {"US": "America's"}}, "The US economy grew.", "The America's economy grew."),
         ({"words": {"Louis": "Lewis"}}, "Louis XIV built it.", "Lewis XIV built it."),
+        ({"case_sensitive": {"NATO": "N A T O"}}, "NATO met.", "N A T O met."),
+        ({"case_sensitive": {"BoE": "Bank of England"}}, "The BoE held.", "The Bank of England held."),
+        ({"case_sensitive": {"Q3": "Q three"}}, "Apple reported Q3 revenue.", "Apple reported Q three revenue."),
+        (
+            {"case_sensitive": {"D-N.Y.": "of New York"}},
+            "Sen. Chuck Schumer, D-N.Y., spoke.",
+            "Senator Chuck Schumer, of New York, spoke.",
+        ),
+        ({"words": {"mpg": "M P G"}}, "It gets 120 mpg.", "It gets 120 M P G."),
     ],
 )
 def test_the_lexicon_wins_over_the_data_files(lexicon, written, said):
