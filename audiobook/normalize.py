@@ -116,7 +116,7 @@ def _is_abbreviation(before: str) -> bool:
     """Whether the word ending ``before`` (a short tail of the text) is an abbreviation or an
     initial; only the tail is looked at, so skipping many of them stays linear."""
     words = before.rstrip(".!?…\"'’”)]").split()
-    last_word = words[-1].lower() if words else ""
+    last_word = re.split(r"[–/-]", words[-1])[-1].lower() if words else ""  # "27-Dec." as "Dec."
     return last_word in _ABBREVIATIONS or len(last_word) == 1
 
 

@@ -63,6 +63,7 @@ def rules(locale: str) -> tuple[tuple[Rule, ...], tuple[Rule, ...], Rule, tuple[
         identifiers.DOTTED,
         scores.TENNIS,
         *dates.date_rules(),
+        dates.cross_month_rule(),
         numbers.DECADE,
         numbers.SHORT_DECADE,
         numbers.SHORT_YEAR,
@@ -97,7 +98,7 @@ def rules(locale: str) -> tuple[tuple[Rule, ...], tuple[Rule, ...], Rule, tuple[
         titles.roman_rule(),
         scripts.TRANSLITERATION,
     )
-    return before, with_digits, units.unit_rule(), after, spelled
+    return before, with_digits, units.unit_rule(), (units.per_unit_rule(), *after), spelled
 
 
 def year_rule() -> Rule:

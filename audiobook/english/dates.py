@@ -112,6 +112,12 @@ def date_rules() -> list[Rule]:
     ]
 
 
+def cross_month_rule() -> Rule:
+    """ "Nov. 27-Dec. 1" (each date already said): "November twenty-seventh to December first"."""
+    months = "|".join(MONTHS)
+    return re.compile(rf"(?<=st|nd|rd|th)\s?[–-]\s?(?=(?:{months})\s)"), " to "
+
+
 def weekday_rules() -> list[Rule]:
     names = "|".join(sorted(_month_table(), key=len, reverse=True))
     weekdays = _weekday_table()

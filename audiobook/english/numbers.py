@@ -86,14 +86,17 @@ YEAR_RANGE: Rule = (_YEAR_RANGE, _year_range)
 YEAR_OR_COUNT: Rule = (_YEARISH, _year_or_count)
 
 
+_PAIRED_SCALE = re.compile(r"(?:,\s|\s(?:and|or|to)\s)\d{1,4}(?:\.\d{1,2})?[KMBT](?![\w'’])")
 _SCALE_LETTERS = {"K": "thousand", "M": "million", "B": "billion", "T": "trillion"}
 
 
 def _scale_suffix(match: re.Match[str]) -> str:
     """ "70B parameters" → "70 billion parameters", "a 1M-token window" → "a 1 million-token window";
     only before a counted noun, so "a 4K TV" stays."""
-    compound = re.match(r"-[a-z]", match.string[match.end() : match.end() + 2]) is not None
-    if not (compound or counts_follow(match.string, match.end())):
+    text, end = match.string, match.end()
+    compound = re.match(r"-[a-z]", text[end : end + 2]) is not None
+    paired = _PAIRED_SCALE.match(text, end, end + 20)  # "8B and 70B versions"
+    if not (compound or counts_follow(text, paired.end() if paired else end)):
         return match.group(0)
     return f"{match.group(1)} {_SCALE_LETTERS[match.group(2)]}"
 

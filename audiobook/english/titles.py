@@ -59,12 +59,12 @@ def title_rules() -> list[Rule]:
 
 
 def _party_state_rule() -> Rule:
-    """ ", D-N.Y.," → ", Democrat of New York,": a politician's party and state after the name."""
+    """ ", D-N.Y.," or " (D-Mass.)" → ", Democrat of New York,": party and state after a name."""
     places = data("places")
     parties, states = places["parties"], places["states"]
     names = "|".join(re.escape(n) for n in sorted(states, key=len, reverse=True))
-    pattern = re.compile(rf"(?<=[A-Za-z]),\s([{''.join(parties)}])-({names})(?=[,;)]|\s[a-z]|$)")
-    return pattern, lambda m: f", {parties[m.group(1)]} of {states[m.group(2)]}"
+    pattern = re.compile(rf"(?<=[A-Za-z])(,\s|\s\()([{''.join(parties)}])-({names})(?=[,;)]|\s[a-z]|$)")
+    return pattern, lambda m: f"{m.group(1)}{parties[m.group(2)]} of {states[m.group(3)]}"
 
 
 # "Loper Bright v. Raimondo": a case name, said "versus".

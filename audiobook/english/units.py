@@ -65,6 +65,13 @@ def unit_rule() -> Rule:
     return pattern, said
 
 
+def per_unit_rule() -> Rule:
+    """ "cells per mL" → "cells per millilitre": a unit written after "per" without a number."""
+    units: dict[str, list[str]] = data("units")["units"]
+    names = "|".join(re.escape(u) for u in sorted(units, key=len, reverse=True) if len(u) > 1)
+    return re.compile(rf"\bper\s({names})(?![\w°/²³])"), lambda m: f"per {units[m.group(1)][0]}"
+
+
 # "12 in. of rain": inches, never the word "in" (only before words that follow a length).
 INCHES: Rule = (re.compile(r"(?<=\d)\s?in\.(?=\s(?:of|tall|long|wide|deep|high)\b|,)"), " inches")
 SCIENTIFIC: Rule = (_SCIENTIFIC, _scientific)
