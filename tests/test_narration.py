@@ -138,6 +138,12 @@ CASES: dict[str, list[tuple[str, str]]] = {
         ("Its Q1 results beat.", "Its first-quarter results beat."),
         ("The model has 70B parameters.", "The model has 70 billion parameters."),
         ("A 1M-token window.", "A 1 million-token window."),
+        ("It was downloaded 500M+ times.", "It was downloaded 500 million-plus times."),
+        ("The forward P/E ratio is 21x.", "The forward P E ratio is 21 times."),
+        (
+            "It flew 142.6 million people in FY2023/24.",
+            "It flew 142.6 million people in fiscal twenty twenty-three twenty-four.",
+        ),
         ("It comes in 8B and 70B versions.", "It comes in 8 billion and 70 billion versions."),
         ("He hit 25 HRs.", "He hit 25 home runs."),
         ("A 4K TV.", "A 4K TV."),
@@ -459,6 +465,13 @@ def test_the_splitter_does_not_break_after_titles():
 
     text = "Gov. Newsom met Lt. Col. Vindman and Sgt. Pepper. Then Rep. Smith left."
     assert split_sentences(text) == ["Gov. Newsom met Lt. Col. Vindman and Sgt. Pepper.", "Then Rep. Smith left."]
+    text = "U.N. Secretary-General Guterres spoke. It ran Nov. 27-Dec. 1 in Las Vegas. It cost Rs. 500. Fine."
+    assert split_sentences(text) == [
+        "U.N. Secretary-General Guterres spoke.",
+        "It ran Nov. 27-Dec. 1 in Las Vegas.",
+        "It cost Rs. 500.",
+        "Fine.",
+    ]
 
 
 def test_a_list_item_ending_in_and_gets_no_stray_period():

@@ -97,7 +97,8 @@ KEY_SYMBOL: Rule = (
 MENTION: Rule = (re.compile(r"(?<![\w.@])@([A-Za-z_]\w{0,30})"), r"at \1")
 HASHTAG: Rule = (re.compile(r"(?<![\w&#])#([A-Za-z]\w{0,40})"), r"hashtag \1")
 WORD_OR_WORD: Rule = (re.compile(r"(?<![\w/.])(?<!\d\s)([a-z]{2,15})/([a-z]{2,15})(?![\w/.])"), r"\1 or \2")
-PROTOCOL_VERSION: Rule = (re.compile(r"\b([A-Z]{2,8})/(\d(?:\.\d)?|[A-Z]{2,8})\b"), r"\1 \2")
+# "HTTP/3", "TCP/IP", "P/E", "I/O": the slash is not said.
+PROTOCOL_VERSION: Rule = (re.compile(r"\b([A-Z]{1,8})/(\d(?:\.\d)?|[A-Z]{1,8})\b"), r"\1 \2")
 COMPARISON: Rule = (re.compile(r"(?<![<>=!-])(<=|>=|≤|≥|<|>)\s?(?=[−+-]?\.?\d)"), _comparison)
 APPROXIMATELY: Rule = (re.compile(r"\s?≈\s?"), " approximately ")
 NOT_EQUAL: Rule = (re.compile(r"\s?≠\s?"), " not equal to ")

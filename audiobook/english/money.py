@@ -108,8 +108,10 @@ def _quarter(match: re.Match[str]) -> str:
 
 
 def _fiscal_year(match: re.Match[str]) -> str:
-    written = match.group(1)
-    return "fiscal " + year_words(int(written) + (2000 if len(written) == 2 else 0))
+    """ "FY25" → "fiscal twenty twenty-five"; "FY2023/24" → "fiscal twenty twenty-three twenty-four"."""
+    written, second = match.group(1), match.group(2)
+    said = "fiscal " + year_words(int(written) + (2000 if len(written) == 2 else 0))
+    return said + (f" {number_words(int(second))}" if second and int(second) >= 10 else "")
 
 
 _MOVEMENT_VERBS = set(
@@ -133,4 +135,4 @@ CENTS: Rule = (_CENTS, r"\1 cents")
 MOVEMENT: Rule = (_MOVEMENT, _movement)  # "rose +2%": the verb already says which way
 PENCE: Rule = (_PENCE, _pence)
 QUARTER: Rule = (_QUARTER, _quarter)
-FISCAL_YEAR: Rule = (re.compile(r"\bFY\s?['’]?(\d{4}|\d{2})(?!\w)"), _fiscal_year)
+FISCAL_YEAR: Rule = (re.compile(r"\bFY\s?['’]?(\d{4}|\d{2})(?:/(\d{2}))?(?![\w/])"), _fiscal_year)

@@ -94,13 +94,14 @@ def _scale_suffix(match: re.Match[str]) -> str:
     """ "70B parameters" → "70 billion parameters", "a 1M-token window" → "a 1 million-token window";
     only before a counted noun, so "a 4K TV" stays."""
     text, end = match.string, match.end()
+    plus = match.group(3)  # "500M+ downloads" → "500 million-plus downloads"
     compound = re.match(r"-[a-z]", text[end : end + 2]) is not None
     paired = _PAIRED_SCALE.match(text, end, end + 20)  # "8B and 70B versions"
     if not (compound or counts_follow(text, paired.end() if paired else end)):
         return match.group(0)
-    return f"{match.group(1)} {_SCALE_LETTERS[match.group(2)]}"
+    return f"{match.group(1)} {_SCALE_LETTERS[match.group(2)]}" + ("-plus" if plus else "")
 
 
-SCALE_SUFFIX: Rule = (re.compile(r"(?<![\w.,$€£¥])(\d{1,4}(?:\.\d{1,2})?)([KMBT])(?![\w'’]|-\d)"), _scale_suffix)
+SCALE_SUFFIX: Rule = (re.compile(r"(?<![\w.,$€£¥])(\d{1,4}(?:\.\d{1,2})?)([KMBT])(\+)?(?![\w'’+]|-\d)"), _scale_suffix)
 # "5.25%-5.5%" → "5.25 to 5.5%": the unit once, as a narrator says a range.
 PERCENT_RANGE: Rule = (re.compile(r"(?<=\d)\s?%\s?[–-]\s?(?=\d[\d,.]{0,24}+\s?%)"), " to ")
