@@ -180,6 +180,9 @@ _NUMBER_WORDS = (
 
 
 def _fraction(match: re.Match[str]) -> str:
+    top, _, bottom = match.group(1).partition("/")
+    if len(top) == 2 and len(bottom) == 2 and int(top) + int(bottom) == 100:
+        return f"{top} {bottom}"  # "a 60/40 split": sixty-forty
     return _FRACTIONS.get(match.group(1), match.group(1).replace("/", " over "))
 
 

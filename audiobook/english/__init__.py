@@ -67,6 +67,7 @@ def rules(locale: str) -> tuple[tuple[Rule, ...], tuple[Rule, ...], Rule, tuple[
         numbers.DECADE,
         numbers.SHORT_DECADE,
         numbers.SHORT_YEAR,
+        numbers.PREFIXED_YEAR,
         dates.ZONE,
         scores.DURATION,
         identifiers.RATIO,
@@ -98,7 +99,8 @@ def rules(locale: str) -> tuple[tuple[Rule, ...], tuple[Rule, ...], Rule, tuple[
         titles.roman_rule(),
         scripts.TRANSLITERATION,
     )
-    return before, with_digits, units.unit_rule(), (units.per_unit_rule(), *after), spelled
+    after = (units.per_unit_rule(), units.PER_TIME, *after)
+    return before, with_digits, units.unit_rule(), after, spelled
 
 
 def year_rule() -> Rule:

@@ -34,7 +34,8 @@ _ISO_DATETIME = re.compile(
     r"(?<![\w.-])(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::\d{2}(?:\.\d{1,9})?)?"
     r"(Z|\s?UTC|\s?GMT|[+-]\d{2}:?\d{2})?)?(?![\w:-])"
 )
-_NUMERIC_DATE = re.compile(r"(?<![\w/.,-])(\d{1,2})([/.])(\d{1,2})\2(\d{4}|\d{2})(?![\w/]|[.,]\d)")
+_NUMERIC_DATE = re.compile(r"(?<![\w/.,-])(\d{1,2})([/.])(\d{1,2})(?:\2(\d{4}|\d{2}))?(?![\w/]|[.,]\d)")
+_DATE_INTRODUCED = re.compile(r"\b(?:on|since|until|by|from)\s$", re.IGNORECASE)
 
 
 def _iso_datetime(day_first: bool) -> Callable[[re.Match[str]], str]:
@@ -59,11 +60,17 @@ def _iso_datetime(day_first: bool) -> Callable[[re.Match[str]], str]:
 def _numeric_date(day_first: bool) -> Callable[[re.Match[str]], str]:
     def said(match: re.Match[str]) -> str:
         a, separator, b, written_year = match.groups()
-        if separator == "." and len(written_year) == 2:
+        if written_year is None:  # "on 11/11": a date only after a word that introduces one
+            if (
+                separator != "/"
+                or _DATE_INTRODUCED.search(match.string[max(0, match.start() - 7) : match.start()]) is None
+            ):
+                return match.group(0)
+        elif separator == "." and len(written_year) == 2:
             return match.group(0)  # 1.2.25 is a version as often as a date
         first, second = int(a), int(b)
-        year = int(written_year)
-        if len(written_year) == 2:
+        year = int(written_year) if written_year else None
+        if year is not None and len(written_year) == 2:
             year += 2000 if year < 70 else 1900
         order = day_first or separator == "."
         if first > 12:

@@ -75,6 +75,11 @@ def _decade(match: re.Match[str]) -> str:
     return f"{number_words(century)}-{DECADES[tens]}"
 
 
+# "by mid-2025", "pre-2020 levels": the year after a prefix.
+PREFIXED_YEAR: Rule = (
+    re.compile(r"\b(mid|pre|post|early|late)-(1[5-9]\d\d|20\d\d)(?![\w–-]|[.,]\d)", re.IGNORECASE),
+    lambda m: f"{m.group(1)}-{year_words(int(m.group(2)))}",
+)
 # "back in '08" → "back in oh 8"; "the class of '19" → "19".
 SHORT_YEAR: Rule = (
     re.compile(r"(?<![\w'’])['’]([0-9])([0-9])(?![\w'’%]|[.,]\d)"),

@@ -40,12 +40,22 @@ def _tennis(match: re.Match[str]) -> str:
     return ", ".join(said)
 
 
+# A capitalised name, not the sentence's first word, then the opening bracket: "the Knicks ("
+_TEAM_BEFORE = re.compile(r"\S\s[A-Z][\w'’.-]{1,20}\s\($")
+
+
 def _record(match: re.Match[str]) -> str:
     """A 12-3-2 record: wins, losses and draws; a 10-2 record: wins and losses."""
     numbers = [n for n in match.groups() if n]
     if len(numbers) == 2:
         first, _ = next_words(match.string, match.end())
-        if first.lower() not in ("record", "records", "mark", "start", "season"):
+        text, start, end = match.string, match.start(), match.end()
+        # "the Knicks (50-32)": a season's record in brackets after a team's name
+        team = _TEAM_BEFORE.search(text[max(0, start - 30) : start])
+        bracketed = team is not None and text[end : end + 1] == ")"
+        if first.lower() not in ("record", "records", "mark", "start", "season") and not (
+            bracketed and int(numbers[0]) + int(numbers[1]) >= 10
+        ):
             return match.group(0)
     return ", ".join(numbers[:-1]) + f" and {numbers[-1]}"
 

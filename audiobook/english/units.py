@@ -72,6 +72,11 @@ def per_unit_rule() -> Rule:
     return re.compile(rf"\bper\s({names})(?![\w°/²³])"), lambda m: f"per {units[m.group(1)][0]}"
 
 
+_PER_TIME = {"month": "a month", "mo": "a month", "year": "a year", "yr": "a year", "day": "a day"}
+_PER_TIME |= {"week": "a week", "wk": "a week", "hour": "an hour", "hr": "an hour", "night": "a night"}
+_PER_TIME |= {"person": "a person", "head": "a head", "share": "a share", "night": "a night"}
+# "$9.99/month", "40 hrs/week": the slash is "a".
+PER_TIME: Rule = (re.compile(rf"(?<=[\w%])\s?/\s?({'|'.join(_PER_TIME)})\b"), lambda m: f" {_PER_TIME[m.group(1)]}")
 # "12 in. of rain": inches, never the word "in" (only before words that follow a length).
 INCHES: Rule = (re.compile(r"(?<=\d)\s?in\.(?=\s(?:of|tall|long|wide|deep|high)\b|,)"), " inches")
 SCIENTIFIC: Rule = (_SCIENTIFIC, _scientific)
