@@ -183,7 +183,11 @@ def _fraction(match: re.Match[str]) -> str:
     top, _, bottom = match.group(1).partition("/")
     if len(top) == 2 and len(bottom) == 2 and int(top) + int(bottom) == 100:
         return f"{top} {bottom}"  # "a 60/40 split": sixty-forty
-    return _FRACTIONS.get(match.group(1), match.group(1).replace("/", " over "))
+    if match.group(1) in _FRACTIONS:
+        return _FRACTIONS[match.group(1)]
+    if bottom in ("5", "10", "100") and int(top) <= int(bottom):
+        return f"{top} out of {bottom}"  # a rating or a share: "10/10", "9/10 doctors"
+    return match.group(1).replace("/", " over ")
 
 
 _SIGN = re.compile(r"(?:(?<=\s)|^)[−-](?=\.?\d)|−(?=\d)")

@@ -70,6 +70,7 @@ def rules(locale: str) -> tuple[tuple[Rule, ...], tuple[Rule, ...], Rule, tuple[
         numbers.PREFIXED_YEAR,
         dates.ZONE,
         scores.DURATION,
+        scores.RACE_TIME,
         identifiers.RATIO,
         dates.CLOCK,
         dates.HOUR,

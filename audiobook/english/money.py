@@ -83,16 +83,20 @@ def _pence(match: re.Match[str]) -> str:
     return f"{amount} {'penny' if amount == '1' else 'pence'}"
 
 
-# "Q3 revenue" → "third-quarter revenue"; "in Q3 2024" → "in the third quarter of 2024".
+# "Q3 revenue" → "third-quarter revenue"; "in Q3 2024" → "in the third quarter of 2024"; "H1".
 _QUARTER = re.compile(
-    r"(?<![\w-])Q([1-4])(?:\s(?P<year>(?:19|20)\d\d)|\s(?:FY|fiscal\s)['’]?(?P<fy>\d{2,4}))?(?![\w-])"
+    r"(?<![\w-])([QH])([1-4])(?:\s(?P<year>(?:19|20)\d\d)|\s(?:FY|fiscal\s)['’]?(?P<fy>\d{2,4}))?(?![\w-])"
 )
 _QUARTER_NAMES = ("first", "second", "third", "fourth")
 _DETERMINERS = DETERMINERS | {"last", "next"}
 
 
 def _quarter(match: re.Match[str]) -> str:
-    name = _QUARTER_NAMES[int(match.group(1)) - 1]
+    """ "Q3 revenue" → "third-quarter revenue", "in H1" → "in the first half"."""
+    period = "quarter" if match.group(1) == "Q" else "half"
+    if period == "half" and match.group(2) not in "12":
+        return match.group(0)
+    name = _QUARTER_NAMES[int(match.group(2)) - 1]
     text = match.string
     year, fiscal = match.group("year"), match.group("fy")
     of_year = f" of {year_words(int(year))}" if year else ""
@@ -100,8 +104,8 @@ def _quarter(match: re.Match[str]) -> str:
         of_year = f" of fiscal {year_words(int(fiscal) + (2000 if len(fiscal) == 2 else 0))}"
     determiner = prev_word(text, match.start()) in _DETERMINERS
     if noun_follows(text, match.end()) and (determiner or not of_year):  # "Q3 revenue", "the Q3 2024 results"
-        return f"{name}-quarter" + (f" {of_year[4:]}" if of_year else "")
-    said = f"{name} quarter{of_year}"
+        return f"{name}-{period}" + (f" {of_year[4:]}" if of_year else "")
+    said = f"{name} {period}{of_year}"
     if determiner:
         return said
     return ("The " if match.start() == 0 else "the ") + said

@@ -91,8 +91,8 @@ YEAR_RANGE: Rule = (_YEAR_RANGE, _year_range)
 YEAR_OR_COUNT: Rule = (_YEARISH, _year_or_count)
 
 
-_PAIRED_SCALE = re.compile(r"(?:,\s|\s(?:and|or|to)\s)\d{1,4}(?:\.\d{1,2})?[KMBT](?![\w'’])")
-_SCALE_LETTERS = {"K": "thousand", "M": "million", "B": "billion", "T": "trillion"}
+_PAIRED_SCALE = re.compile(r"(?:,\s|\s(?:and|or|to)\s)\d{1,4}(?:\.\d{1,2})?[kKMBT](?![\w'’])")
+_SCALE_LETTERS = {"k": "thousand", "K": "thousand", "M": "million", "B": "billion", "T": "trillion"}
 
 
 def _scale_suffix(match: re.Match[str]) -> str:
@@ -107,6 +107,6 @@ def _scale_suffix(match: re.Match[str]) -> str:
     return f"{match.group(1)} {_SCALE_LETTERS[match.group(2)]}" + ("-plus" if plus else "")
 
 
-SCALE_SUFFIX: Rule = (re.compile(r"(?<![\w.,$€£¥])(\d{1,4}(?:\.\d{1,2})?)([KMBT])(\+)?(?![\w'’+]|-\d)"), _scale_suffix)
+SCALE_SUFFIX: Rule = (re.compile(r"(?<![\w.,$€£¥])(\d{1,4}(?:\.\d{1,2})?)([kKMBT])(\+)?(?![\w'’+]|-\d)"), _scale_suffix)
 # "5.25%-5.5%" → "5.25 to 5.5%": the unit once, as a narrator says a range.
 PERCENT_RANGE: Rule = (re.compile(r"(?<=\d)\s?%\s?[–-]\s?(?=\d[\d,.]{0,24}+\s?%)"), " to ")

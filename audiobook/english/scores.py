@@ -78,4 +78,13 @@ def _duration(match: re.Match[str]) -> str:
 TENNIS: Rule = (_SET_SCORES, _tennis)
 RECORD: Rule = (re.compile(r"(?<![\w.-])(\d{1,3})-(\d{1,3})(?:-(\d{1,3}))?(?![\w.-]|-\d)"), _record)
 LEVEL_SCORE: Rule = (re.compile(r"(?<![\w.,-])(\d{1,3})[–-]\1(?![\w.–-]|,\d)"), r"\1 \1")  # "50-50", "a 2-2 draw"
+
+
+def _race_time(match: re.Match[str]) -> str:
+    """ "15:30.02" → "15 minutes 30.02 seconds": minutes, seconds and hundredths, never a clock."""
+    minutes, seconds = int(match.group(1)), f"{int(match.group(2))}.{match.group(3)}"
+    return (f"{minutes} minute{'' if minutes == 1 else 's'} " if minutes else "") + f"{seconds} seconds"
+
+
+RACE_TIME: Rule = (re.compile(r"(?<![\w:.])(\d{1,2}):([0-5]\d)\.(\d{1,3})(?![\d:]|\.\d)"), _race_time)
 DURATION: Rule = (re.compile(r"(?<![\w:.])(\d{1,2}):([0-5]\d):([0-5]\d)(?:\.(\d{1,3}))?(?![\d:])"), _duration)
