@@ -87,14 +87,21 @@ def _pence(match: re.Match[str]) -> str:
 _QUARTER = re.compile(
     r"(?<![\w-])([QH])([1-4])(?:\s(?P<year>(?:19|20)\d\d)|\s(?:FY|fiscal\s)['’]?(?P<fy>\d{2,4}))?(?![\w-])"
 )
+_LABEL_AFTER = re.compile(r"[.:)]?\s[A-Z]|[.:)]?$")
+_BEFORE_HALF = {"in", "the", "its", "their", "during", "for", "by", "since", "until", "of", "first", "second"}
 _QUARTER_NAMES = ("first", "second", "third", "fourth")
 _DETERMINERS = DETERMINERS | {"last", "next"}
 
 
 def _quarter(match: re.Match[str]) -> str:
     """ "Q3 revenue" → "third-quarter revenue", "in H1" → "in the first half"."""
+    text, start, end = match.string, match.start(), match.end()
+    if start == 0 and _LABEL_AFTER.match(text, end):
+        return match.group(0)  # a quiz question's label ("Q1. What…", "Q2 Which…"), not a quarter
     period = "quarter" if match.group(1) == "Q" else "half"
-    if period == "half" and match.group(2) not in "12":
+    # "H2" is hydrogen as often as a half-year: a half only after a word that introduces a period
+    introduced = prev_word(text, start) in _BEFORE_HALF or match.group("year") or match.group("fy")
+    if period == "half" and (match.group(2) not in "12" or not introduced):
         return match.group(0)
     name = _QUARTER_NAMES[int(match.group(2)) - 1]
     text = match.string
