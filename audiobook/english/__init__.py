@@ -68,6 +68,7 @@ def rules(locale: str) -> tuple[tuple[Rule, ...], tuple[Rule, ...], Rule, tuple[
         numbers.SHORT_DECADE,
         numbers.SHORT_YEAR,
         numbers.PREFIXED_YEAR,
+        numbers.YEAR_POSSESSIVE,
         dates.ZONE,
         scores.DURATION,
         scores.RACE_TIME,
@@ -100,7 +101,7 @@ def rules(locale: str) -> tuple[tuple[Rule, ...], tuple[Rule, ...], Rule, tuple[
         titles.roman_rule(),
         scripts.TRANSLITERATION,
     )
-    after = (units.per_unit_rule(), units.PER_TIME, *after)
+    after = (units.per_unit_rule(), units.PER_TIME, units.DEGREE_SCALE, *after)
     return before, with_digits, units.unit_rule(), after, spelled
 
 

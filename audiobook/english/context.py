@@ -18,7 +18,8 @@ _NOT_NOUNS = set(
     marks brings promises looks seems remains begins ends shows means makes takes gives becomes
     comes gets puts sets keeps starts turns saw brought began proved became marked whose which
     who what where now away today tomorrow yesterday tonight ago apiece later earlier instead
-    overall too back off out up down again here there ahead behind already yet
+    overall too back off out up down again here there ahead behind already yet long tall wide deep high
+    thick old apart below above
     """.split()  # noqa: SIM905  (a word list reads best as words)
 )
 _CONTRACTED = {"it", "that", "what", "there", "here", "he", "she", "who", "where", "let", "how", "when", "why"}

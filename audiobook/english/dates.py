@@ -130,7 +130,11 @@ def weekday_rules() -> list[Rule]:
     weekdays = _weekday_table()
     days = "|".join(sorted(weekdays, key=len, reverse=True))
     weekday_range = re.compile(rf"\b({days})\.?\s?(?:[–—-]|\s(?:to|through|thru)\s)\s?({days})(?:\.(?=\s?[\w,(]))?")
-    weekday = re.compile(rf"\b({'|'.join(data('titles')['weekdays'])})\.(?=,?\s(?:{names}|\d))")
+    short = "|".join(data("titles")["weekdays"])
+    # "Wed. 6 March", and without the dot only before a whole date ("Wed 6 March"): "the Sun 5" stays
+    weekday = re.compile(
+        rf"\b({short})(?:\.(?=,?\s(?:{names}|\d))|(?=,?\s(?:\d{{1,2}}(?:st|nd|rd|th)?\s(?:{names})\b|(?:{names})\s\d)))"
+    )
     return [
         (weekday_range, lambda m: f"{weekdays[m.group(1)]} to {weekdays[m.group(2)]}"),
         (weekday, lambda m: weekdays[m.group(1)]),

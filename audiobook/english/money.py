@@ -29,7 +29,7 @@ _MONEY = re.compile(
     rf"(?P<num>{NUMBER})(?:\s?(?:[–-]|to)\s?(?:US\$|[$€£¥₹])?(?P<num2>{NUMBER}))?"
     r"(?:\s?(?P<scale>thousand|million|billion|trillion|bn|mn|tn|[kKmMbB])\b)?"
 )
-_CENTS = re.compile(r"(?<![\w.,])(\d{1,3})\s?¢")
+_CENTS = re.compile(r"(?<![\w.,])(\d{1,3}(?:\.\d{1,2})?)\s?¢")
 
 
 def _money(match: re.Match[str]) -> str:
@@ -85,7 +85,7 @@ def _pence(match: re.Match[str]) -> str:
 
 # "Q3 revenue" → "third-quarter revenue"; "in Q3 2024" → "in the third quarter of 2024"; "H1".
 _QUARTER = re.compile(
-    r"(?<![\w-])([QH])([1-4])(?:\s(?P<year>(?:19|20)\d\d)|\s(?:FY|fiscal\s)['’]?(?P<fy>\d{2,4}))?(?![\w-])"
+    r"(?<![\w-])(?:([QH])([1-4])|(?P<n>[1-4])(?P<p>[QH]))(?:\s(?P<year>(?:19|20)\d\d)|\s(?:FY|fiscal\s)['’]?(?P<fy>\d{2,4}))?(?![\w-])"
 )
 _LABEL_AFTER = re.compile(r"[.:)]?\s[A-Z]|[.:)]?$")
 _BEFORE_HALF = {"in", "the", "its", "their", "during", "for", "by", "since", "until", "of", "first", "second"}
@@ -98,12 +98,13 @@ def _quarter(match: re.Match[str]) -> str:
     text, start, end = match.string, match.start(), match.end()
     if start == 0 and _LABEL_AFTER.match(text, end):
         return match.group(0)  # a quiz question's label ("Q1. What…", "Q2 Which…"), not a quarter
-    period = "quarter" if match.group(1) == "Q" else "half"
+    letter, number = (match.group(1), match.group(2)) if match.group(1) else (match.group("p"), match.group("n"))
+    period = "quarter" if letter == "Q" else "half"
     # "H2" is hydrogen as often as a half-year: a half only after a word that introduces a period
     introduced = prev_word(text, start) in _BEFORE_HALF or match.group("year") or match.group("fy")
-    if period == "half" and (match.group(2) not in "12" or not introduced):
+    if period == "half" and (number not in "12" or not introduced):
         return match.group(0)
-    name = _QUARTER_NAMES[int(match.group(2)) - 1]
+    name = _QUARTER_NAMES[int(number) - 1]
     text = match.string
     year, fiscal = match.group("year"), match.group("fy")
     of_year = f" of {year_words(int(year))}" if year else ""

@@ -80,6 +80,11 @@ PREFIXED_YEAR: Rule = (
     re.compile(r"\b(mid|pre|post|early|late)-(1[5-9]\d\d|20\d\d)(?![\w–-]|[.,]\d)", re.IGNORECASE),
     lambda m: f"{m.group(1)}-{year_words(int(m.group(2)))}",
 )
+# "2023's biggest release": a year, whatever follows.
+YEAR_POSSESSIVE: Rule = (
+    re.compile(r"(?<![\w.,$€£¥:/#+−-])(1[5-9]\d\d|20\d\d)(?=['’]s\b)"),
+    lambda m: year_words(int(m.group(1))),
+)
 # "back in '08" → "back in oh 8"; "the class of '19" → "19".
 SHORT_YEAR: Rule = (
     re.compile(r"(?<![\w'’])['’]([0-9])([0-9])(?![\w'’%]|[.,]\d)"),

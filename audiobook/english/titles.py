@@ -94,8 +94,8 @@ def roman_rule() -> Rule:
 
     def said(match: re.Match[str]) -> str:
         prev, numeral = match.group(1), match.group(2)
-        if not _ROMAN_VALID.fullmatch(numeral):
-            return match.group(0)
+        if not _ROMAN_VALID.fullmatch(numeral) or numeral in ("C", "D", "L", "M"):
+            return match.group(0)  # "Grade C", "Type C", "Vitamin D" are letters, not 100 or 500
         value = roman_value(numeral)
         text = match.string
         if prev in counted or prev.rstrip(".") in counted:

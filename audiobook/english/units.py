@@ -57,8 +57,8 @@ def unit_rule() -> Rule:
                 return hyphenated(words)
         if match.group("joint") == "-":
             return match.group(0)
-        if unit == "m" and not match.group("joint") and counts_follow(text, match.end()):
-            return f"{num} million"  # "1.2m people"
+        if unit == "m" and not match.group("joint") and (counts_follow(text, match.end()) or "million" in text):
+            return f"{num} million"  # "1.2m people", "from 7.77m" in a sentence counting in millions
         name = singular if num == "1" and not scale else plural
         return f"{num}{scale} {name}" + (f" per {per[denominator]}" if denominator else "")
 
@@ -77,6 +77,11 @@ _PER_TIME |= {"week": "a week", "wk": "a week", "hour": "an hour", "hr": "an hou
 _PER_TIME |= {"person": "a person", "head": "a head", "share": "a share", "night": "a night"}
 # "$9.99/month", "40 hrs/week": the slash is "a".
 PER_TIME: Rule = (re.compile(rf"(?<=[\w%])\s?/\s?({'|'.join(_PER_TIME)})\b"), lambda m: f" {_PER_TIME[m.group(1)]}")
+# "25 degrees F below normal" (after ° became "degrees"): the scale's name.
+DEGREE_SCALE: Rule = (
+    re.compile(r"\bdegrees\s([CF])\b(?!\.\w)"),
+    lambda m: "degrees " + ("Celsius" if m.group(1) == "C" else "Fahrenheit"),
+)
 # "12 in. of rain": inches, never the word "in" (only before words that follow a length).
 INCHES: Rule = (re.compile(r"(?<=\d)\s?in\.(?=\s(?:of|tall|long|wide|deep|high)\b|,)"), " inches")
 SCIENTIFIC: Rule = (_SCIENTIFIC, _scientific)
