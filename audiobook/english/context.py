@@ -66,12 +66,17 @@ def noun_follows(text: str, end: int) -> bool:
 _DETERMINER_AND_WORD = re.compile(r"\b([A-Za-z]{1,5})\s[A-Za-z0-9][\w'’-]{0,20},?\s$")
 
 
+def is_determiner(word: str) -> bool:
+    """ "the", "its", or a possessive ("India's", not "it's")."""
+    return word in DETERMINERS or (word.endswith(("'s", "’s")) and word[:-2] not in _CONTRACTED)
+
+
 def after_article(text: str, start: int) -> bool:
     """ "a $2 billion dam", "the 10 km race": the amount describes the noun after it."""
     if text[max(0, start - 1) : start] != " ":
         return False
     prev = prev_word(text, start)
-    if prev in DETERMINERS or (prev.endswith(("'s", "’s")) and prev[:-2] not in _CONTRACTED):
+    if is_determiner(prev):
         return True  # "the 10 km race", "India's Rs 500 note" (not "it's $5 now")
     found = _DETERMINER_AND_WORD.search(text[max(0, start - 30) : start])
     return found is not None and found.group(1).lower() in DETERMINERS

@@ -177,6 +177,13 @@ def _clock(match: re.Match[str]) -> str:
 
 
 ZONE: Rule = (_ZONE, _zone)
+# "0000 GMT", "1430 UTC": a time written as four digits before a zone.
+MILITARY_TIME: Rule = (
+    re.compile(r"(?<![\w.,:])([01]\d|2[0-3])([0-5]\d)(?=\s?(?:GMT|UTC|Z)\b)"),
+    lambda m: (
+        "midnight" if m.group(0) == "0000" else ("noon" if m.group(0) == "1200" else f"{m.group(1)}:{m.group(2)}")
+    ),
+)
 CLOCK: Rule = (_CLOCK, _clock)
 HOUR: Rule = (_HOUR, lambda m: number_words(int(m.group(1))) + _meridiem(m.group(2)))
 # "9 a.m.-5 p.m." (after HOUR and CLOCK have said both times): a range of hours.

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from .context import DETERMINERS, after_article, noun_follows, prev_word
+from .context import DETERMINERS, after_article, is_determiner, noun_follows, prev_word
 from .words import Rule, cardinal, decimal_value, hyphenated, number_words, year_words
 
 _CURRENCIES = {
@@ -110,7 +110,8 @@ def _quarter(match: re.Match[str]) -> str:
     of_year = f" of {year_words(int(year))}" if year else ""
     if fiscal:
         of_year = f" of fiscal {year_words(int(fiscal) + (2000 if len(fiscal) == 2 else 0))}"
-    determiner = prev_word(text, match.start()) in _DETERMINERS
+    previous = prev_word(text, match.start())
+    determiner = previous in _DETERMINERS or is_determiner(previous)  # "the company's Q4 results"
     if noun_follows(text, match.end()) and (determiner or not of_year):  # "Q3 revenue", "the Q3 2024 results"
         return f"{name}-{period}" + (f" {of_year[4:]}" if of_year else "")
     said = f"{name} {period}{of_year}"

@@ -82,6 +82,21 @@ DEGREE_SCALE: Rule = (
     re.compile(r"\bdegrees\s([CF])\b(?!\.\w)"),
     lambda m: "degrees " + ("Celsius" if m.group(1) == "C" else "Fahrenheit"),
 )
+# "a M7.5 quake": a magnitude (only with its decimal: "M3 chip", "M4 motorway" stay).
+MAGNITUDE: Rule = (re.compile(r"(?<![\w.])M(\d\.\d)(?![\w.]|\.\d)"), r"magnitude \1")
+# "a 14.2\" display": inches, outside a quotation only (an even count of quotes before it).
+_INCH_MARK = re.compile(r"(?<![\w.])(\d{1,3}(?:\.\d{1,2})?)[\"″](?=\s[a-z]|[,;.]?(?:\s|$))")
+
+
+def _inch_mark(match: re.Match[str]) -> str:
+    if match.string.count('"', 0, match.start()) % 2:
+        return match.group(0)  # '"It was 5"': the quotation's closing mark
+    if after_article(match.string, match.start()) and noun_follows(match.string, match.end()):
+        return f"{match.group(1)}-inch"  # "a 14.2-inch display"
+    return f"{match.group(1)} inches" if match.group(1) != "1" else "1 inch"
+
+
+INCH_MARK: Rule = (_INCH_MARK, _inch_mark)
 # "12 in. of rain": inches, never the word "in" (only before words that follow a length).
 INCHES: Rule = (re.compile(r"(?<=\d)\s?in\.(?=\s(?:of|tall|long|wide|deep|high)\b|,)"), " inches")
 SCIENTIFIC: Rule = (_SCIENTIFIC, _scientific)
