@@ -57,7 +57,11 @@ def unit_rule() -> Rule:
                 return hyphenated(words)
         if match.group("joint") == "-":
             return match.group(0)
-        if unit == "m" and not match.group("joint") and (counts_follow(text, match.end()) or "million" in text):
+        if (
+            unit == "m"
+            and not match.group("joint")
+            and (counts_follow(text, match.end()) or "million" in text[max(0, match.start() - 200) : match.end() + 200])
+        ):
             return f"{num} million"  # "1.2m people", "from 7.77m" in a sentence counting in millions
         name = singular if num == "1" and not scale else plural
         return f"{num}{scale} {name}" + (f" per {per[denominator]}" if denominator else "")
@@ -89,7 +93,7 @@ _INCH_MARK = re.compile(r"(?<![\w.])(\d{1,3}(?:\.\d{1,2})?)[\"″](?=\s[a-z]|[,;
 
 
 def _inch_mark(match: re.Match[str]) -> str:
-    if match.string.count('"', 0, match.start()) % 2:
+    if match.string.count('"', max(0, match.start() - 300), match.start()) % 2:  # bounded: linear
         return match.group(0)  # '"It was 5"': the quotation's closing mark
     if after_article(match.string, match.start()) and noun_follows(match.string, match.end()):
         return f"{match.group(1)}-inch"  # "a 14.2-inch display"
