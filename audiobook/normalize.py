@@ -116,8 +116,9 @@ def _is_abbreviation(before: str) -> bool:
     """Whether the word ending ``before`` (a short tail of the text) is an abbreviation or an
     initial; only the tail is looked at, so skipping many of them stays linear."""
     words = before.rstrip(".!?…\"'’”)]").split()
-    last_word = words[-1].lower() if words else ""
-    return last_word in _ABBREVIATIONS or len(last_word) == 1
+    last_word = re.split(r"[–/-]", words[-1])[-1].lower() if words else ""  # "27-Dec." as "Dec."
+    initialism = len(last_word) >= 3 and last_word[1::2] == "." * (len(last_word) // 2)  # "u.n", "d.c"
+    return last_word in _ABBREVIATIONS or len(last_word) == 1 or initialism
 
 
 def _split_long(sentence: str, limit: int = MAX_UTTERANCE_CHARS) -> list[str]:
@@ -179,7 +180,14 @@ _NUMBER_WORDS = (
 
 
 def _fraction(match: re.Match[str]) -> str:
-    return _FRACTIONS.get(match.group(1), match.group(1).replace("/", " over "))
+    top, _, bottom = match.group(1).partition("/")
+    if len(top) == 2 and len(bottom) == 2 and int(top) + int(bottom) == 100:
+        return f"{top} {bottom}"  # "a 60/40 split": sixty-forty
+    if match.group(1) in _FRACTIONS:
+        return _FRACTIONS[match.group(1)]
+    if bottom in ("5", "10", "100") and int(top) <= int(bottom):
+        return f"{top} out of {bottom}"  # a rating or a share: "10/10", "9/10 doctors"
+    return match.group(1).replace("/", " over ")
 
 
 _SIGN = re.compile(r"(?:(?<=\s)|^)[−-](?=\.?\d)|−(?=\d)")
@@ -225,7 +233,7 @@ def _run(text: str, rules: Iterable[tuple[re.Pattern[str], str | Callable[[re.Ma
 
 def speak_english(caption: str, locale: str = "") -> str:
     """The narrator's reading of an English sentence; ``locale`` ("us", "gb", …) orders numeric
-    dates (see audiobook/english.py)."""
+    dates (see audiobook/english/__init__.py)."""
     before, numbers, unit, after, spelled = english.rules(locale)
     text = _run(caption, _LINKS)
     text = _run(text, before)

@@ -1,0 +1,112 @@
+"""English spoken forms: numbers, years, dates, money, titles, Roman numerals, units, symbols and
+identifiers said the way a narrator says them (issue 15).
+
+One module per category (numbers, dates, money, units, titles, identifiers, scripts), a shared
+vocabulary (words) and context reader (context); this module puts their rules in order.
+Hand-written, table-driven rules; num2words (imported on first use) spells cardinals and
+ordinals, anyascii (also on first use) transliterates other scripts. The word lists — titles and
+abbreviations, acronyms, units, regnal names — are data files in ``audiobook/data/`` and the
+archive lexicon overrides any of them (normalize.spoken_form shields lexicon words from these rules).
+
+Numeric dates follow the article's locale: ``en-GB``, ``en-AU``, ``en-NZ``, ``en-IE``, ``en-IN``
+and ``en-ZA`` read 4/9/2025 day first ("the fourth of September"), every other English (``en``,
+``en-US``, ``en-CA``) month first ("April ninth"); a first number over 12 is a day anywhere, and a
+dotted date (09.04.2025) is always day first.
+
+Every pattern sees user text, so each runs in linear time (see the note at the top of
+normalize.py): bounded repeats, possessive runs, and context read from short windows.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from . import dates, identifiers, money, numbers, scores, scripts, titles, units
+from .titles import roman_value
+from .words import DAY_FIRST_LOCALES, MONTHS, Rule, cardinal, data, number_words, ordinal, year_words
+
+__all__ = ["MONTHS", "Rule", "cardinal", "data", "number_words", "ordinal", "roman_value", "rules", "year_rule"]
+__all__ += ["year_words"]
+
+
+@cache
+def rules(locale: str) -> tuple[tuple[Rule, ...], tuple[Rule, ...], Rule, tuple[Rule, ...], Rule]:
+    """(before, numbers, units, after, spelled acronyms): numbers and units only run when a digit
+    is present; spelled acronyms only in a sentence not written in capitals. Order matters: a
+    date or phone number is claimed before its digits could be read as a score or a range."""
+    day_first = locale in DAY_FIRST_LOCALES
+    spelled, said = titles.acronym_rules()
+    before: tuple[Rule, ...] = (
+        *scripts.GLOSSES,
+        said,
+        identifiers.KEY_COMBO,
+        identifiers.KEY_SYMBOL,
+        identifiers.MENTION,
+        identifiers.HASHTAG,
+        identifiers.WORD_OR_WORD,
+        identifiers.PROTOCOL_VERSION,
+        *dates.weekday_rules(),
+        *titles.title_rules(),
+        titles.VERSUS,
+        titles.INTERVIEW,
+    )
+    with_digits: tuple[Rule, ...] = (
+        *dates.numeric_date_rules(day_first),
+        identifiers.CVE,
+        identifiers.CODE,
+        identifiers.INTERNATIONAL_PHONE,
+        identifiers.NORTH_AMERICAN_PHONE,
+        identifiers.SHORT_PHONE,
+        identifiers.VERSION,
+        identifiers.versioned_rule(),
+        identifiers.AIRLINER,
+        identifiers.DOTTED,
+        scores.TENNIS,
+        *dates.date_rules(),
+        dates.cross_month_rule(),
+        numbers.DECADE,
+        numbers.SHORT_DECADE,
+        numbers.SHORT_YEAR,
+        numbers.PREFIXED_YEAR,
+        numbers.YEAR_POSSESSIVE,
+        dates.ZONE,
+        dates.MILITARY_TIME,
+        scores.DURATION,
+        scores.RACE_TIME,
+        identifiers.RATIO,
+        dates.CLOCK,
+        dates.HOUR,
+        dates.HOUR_RANGE,
+        money.MOVEMENT,
+        money.QUARTER,
+        money.FISCAL_YEAR,
+        identifiers.TIMES,
+        money.MONEY,
+        numbers.SCALE_SUFFIX,
+        numbers.PERCENT_RANGE,
+        money.CENTS,
+        money.PENCE,
+        units.INCHES,
+        units.MAGNITUDE,
+        units.SCIENTIFIC,
+        units.POWER,
+        identifiers.FEET_INCHES,
+        units.INCH_MARK,
+        scores.RECORD,
+        scores.LEVEL_SCORE,
+        numbers.YEAR_RANGE,
+    )
+    after: tuple[Rule, ...] = (
+        identifiers.COMPARISON,
+        identifiers.APPROXIMATELY,
+        identifiers.NOT_EQUAL,
+        identifiers.ABOUT,
+        titles.roman_rule(),
+        scripts.TRANSLITERATION,
+    )
+    after = (units.per_unit_rule(), units.PER_TIME, units.DEGREE_SCALE, *after)
+    return before, with_digits, units.unit_rule(), after, spelled
+
+
+def year_rule() -> Rule:
+    return numbers.YEAR_OR_COUNT

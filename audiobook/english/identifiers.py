@@ -1,0 +1,131 @@
+"""Identifiers and symbols: phone numbers, versions, addresses, scores and ratios, key combos,
+comparisons."""
+
+from __future__ import annotations
+
+import re
+
+from .context import next_words, prev_word
+from .words import Rule, data, digits, year_words
+
+
+def _ratio(match: re.Match[str]) -> str:
+    a, b = match.group(1), match.group(2)
+    clock = len(b) == 2 and int(b) <= 59 and int(a) <= 23
+    first, _ = next_words(match.string, match.end())
+    ratio = first.lower() in {"ratio", "scale", "odds", "majority", "aspect", "split", "margin", "lead", "win", "vote"}
+    prev = prev_word(match.string, match.start())
+    ratio = ratio or prev in {"ratio", "odds", "of"} or (prev == "by" and not clock)  # "by 14:30" is a time
+    return f"{a} to {b}" if ratio or not clock else match.group(0)
+
+
+_PHONE_CONTEXT = re.compile(
+    r"(?:call|phone|tel|dial|fax|text|number|hotline|line|contact|mobile|cell|at)\W{0,3}$", re.I
+)
+
+
+def _short_phone(match: re.Match[str]) -> str:
+    before = match.string[max(0, match.start() - 12) : match.start()]
+    if match.group(2).startswith("0") or _PHONE_CONTEXT.search(before):
+        return f"{digits(match.group(1))}, {digits(match.group(2))}"
+    return match.group(0)
+
+
+def _international_phone(match: re.Match[str]) -> str:
+    groups = [match.group(1), *re.split(r"[\s.-]", match.group(2).strip(" .-"))]
+    if sum(len(g) for g in groups) < 7:
+        return match.group(0)
+    return "plus " + ", ".join(digits(g) for g in groups if g)
+
+
+def _dotted(match: re.Match[str]) -> str:
+    parts = [p for p in match.groups() if p is not None]
+    if len(parts) == 4 and all(int(p) <= 255 for p in parts):
+        return " dot ".join(parts)
+    return " point ".join(parts)
+
+
+_KEYS = {"ctrl": "control", "cmd": "command", "opt": "option", "alt": "alt", "shift": "shift", "fn": "function"}
+_KEYS |= {"control": "control", "command": "command", "option": "option", "win": "windows", "super": "super"}
+_KEY_COMBO = re.compile(
+    r"\b(?:(?:Ctrl|Control|Cmd|Command|Alt|Option|Opt|Shift|Fn|Win|Super)\s?\+\s?){1,3}+(?:F\d{1,2}|[A-Za-z0-9]|[A-Z][a-z]{1,8})\b"
+)
+
+
+def _key_combo(match: re.Match[str]) -> str:
+    keys = [k.strip() for k in match.group(0).split("+")]
+    return " ".join(_KEYS.get(k.lower(), k) for k in keys)
+
+
+def _comparison(match: re.Match[str]) -> str:
+    symbol = match.group(1)
+    head = match.string[max(0, match.start() - 8) : match.start()].split()
+    after_value = bool(head) and (len(head[-1]) <= 2 or head[-1][-1:].isdigit())  # "p > 0.05", "x>3"
+    if symbol in ("<=", "≤"):
+        return " less than or equal to "
+    if symbol in (">=", "≥"):
+        return " greater than or equal to "
+    if symbol == "<":
+        return " less than "
+    return " greater than " if after_value else " more than "
+
+
+CVE: Rule = (re.compile(r"\bCVE-(\d{4})-(\d{4,7})\b"), lambda m: f"CVE {year_words(int(m.group(1)))}, {m.group(2)}")
+INTERNATIONAL_PHONE: Rule = (
+    re.compile(r"(?<![\w+])\+(\d{1,3})((?:[\s.-]\d{1,5}){2,5}+)(?![\w-])"),
+    _international_phone,
+)
+NORTH_AMERICAN_PHONE: Rule = (
+    re.compile(r"(?<![\w+-])(?:\+?1[\s.-])?(?:\((\d{3})\)\s?|(\d{3})[\s.-])(\d{3})[\s.-](\d{4})(?![\w-])"),
+    lambda m: ", ".join(digits(g) for g in m.groups() if g),
+)
+SHORT_PHONE: Rule = (re.compile(r"(?<![\w.+-])(\d{3})-(\d{4})(?![\w-]|\.\d)"), _short_phone)
+VERSION: Rule = (
+    # "version v3.1" says "version" once
+    re.compile(r"(?:\b([Vv]ersion)[ \t]{1,4})?(?<![\w.])v(\d{1,4}(?:\.\d{1,4}){0,3}+)(?!\w|\.\d)"),
+    lambda m: f"{m.group(1) or 'version'} " + " point ".join(m.group(2).split(".")),
+)
+DOTTED: Rule = (re.compile(r"(?<![\w.])(\d{1,4})\.(\d{1,4})\.(\d{1,4})(?:\.(\d{1,4}))?(?!\w|\.\d)"), _dotted)
+RATIO: Rule = (re.compile(r"(?<![\w:.])(\d{1,3}):(\d{1,3})(?![\d:])"), _ratio)
+TIMES: Rule = (re.compile(r"(?<![\w.])(\d{1,6}(?:\.\d{1,3})?)x(?!\w)"), r"\1 times")
+FEET_INCHES: Rule = (re.compile(r"(?<![\w.])(\d{1,2})['′’]\s?(\d{1,2})(?:\"|″|”|'')"), r"\1 feet \2 inches")
+KEY_COMBO: Rule = (_KEY_COMBO, _key_combo)
+KEY_SYMBOL: Rule = (
+    re.compile(r"([⌘⌥⇧⌃])\s?"),
+    lambda m: {"⌘": "command ", "⌥": "option ", "⇧": "shift ", "⌃": "control "}[m.group(1)],
+)
+MENTION: Rule = (re.compile(r"(?<![\w.@])@([A-Za-z_]\w{0,30})"), r"at \1")
+HASHTAG: Rule = (re.compile(r"(?<![\w&#])#([A-Za-z]\w{0,40})"), r"hashtag \1")
+WORD_OR_WORD: Rule = (re.compile(r"(?<![\w/.])(?<!\d\s)([a-z]{2,15})/([a-z]{2,15})(?![\w/.])"), r"\1 or \2")
+# "HTTP/3", "TCP/IP", "P/E", "I/O": the slash is not said.
+PROTOCOL_VERSION: Rule = (re.compile(r"\b([A-Z]{1,8})/(\d(?:\.\d)?|[A-Z]{1,8})\b"), r"\1 \2")
+COMPARISON: Rule = (re.compile(r"(?<![<>=!-])(<=|>=|≤|≥|<|>)\s?(?=[−+-]?\.?\d)"), _comparison)
+APPROXIMATELY: Rule = (re.compile(r"\s?≈\s?"), " approximately ")
+NOT_EQUAL: Rule = (re.compile(r"\s?≠\s?"), " not equal to ")
+ABOUT: Rule = (re.compile(r"(?<![\w~])~\s?(?=\d)"), "about ")
+
+
+# Boeing's jets are said in pairs of digits: "737 MAX" → "seven thirty-seven MAX".
+_JET = re.compile(r"[\s-](?:MAX|Max|Dreamliner|jets?|jetliners?|aircraft|planes?)\b")
+
+
+def _airliner(match: re.Match[str]) -> str:
+    text, start, end = match.string, match.start(), match.end()
+    if text[max(0, start - 7) : start] == "Boeing " or _JET.match(text, end, end + 12):
+        return f"seven {match.group(1)}7"
+    return match.group(0)
+
+
+AIRLINER: Rule = (re.compile(r"(?<![\w.,-])7([1-8])7(?![\w.,]\d|\d)"), _airliner)
+
+
+# A code of capitals and five or more digits ("KB5034441") is read digit by digit.
+CODE: Rule = (re.compile(r"\b([A-Z]{1,4})-?(\d{5,12})\b"), lambda m: f"{m.group(1)} {digits(m.group(2))}")
+
+
+def versioned_rule() -> Rule:
+    """ "Python 3.12" → "Python 3 point 12": after a product from acronyms.toml [versioned], each
+    part of a version is a whole number ("three point twelve", not "three point one two")."""
+    names = "|".join(re.escape(n) for n in sorted(data("acronyms")["versioned"]["names"], key=len, reverse=True))
+    pattern = re.compile(rf"(?<![\w.-])((?:{names})\s)(\d{{1,4}}(?:\.\d{{1,4}}){{1,3}}+)(?!\w|\.\d)")
+    return pattern, lambda m: m.group(1) + " point ".join(m.group(2).split("."))

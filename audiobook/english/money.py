@@ -1,0 +1,151 @@
+"""Money ("$1.05" → "a dollar five", "a $2 billion dam" → "a two-billion-dollar dam") and finance
+shorthand (fiscal years, "rose +2%")."""
+
+from __future__ import annotations
+
+import re
+
+from .context import DETERMINERS, after_article, is_determiner, noun_follows, prev_word
+from .words import Rule, cardinal, decimal_value, hyphenated, number_words, year_words
+
+_CURRENCIES = {
+    "$": ("dollar", "dollars", "cent", "cents"),
+    "€": ("euro", "euros", "cent", "cents"),
+    "£": ("pound", "pounds", "penny", "pence"),
+    "¥": ("yen", "yen", "", ""),
+    "₹": ("rupee", "rupees", "paisa", "paise"),
+    "CHF": ("franc", "francs", "centime", "centimes"),
+}
+_CODES = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹", "CHF": "CHF", "CAD": "$", "AUD": "$"}
+_CODES |= {"Rs": "₹", "Rs.": "₹"}
+_PREFIXES = {"US": "US", "C": "Canadian", "CA": "Canadian", "A": "Australian", "AU": "Australian"}
+_PREFIXES |= {"NZ": "New Zealand", "HK": "Hong Kong", "S": "Singapore", "CAD": "Canadian", "AUD": "Australian"}
+_SCALE = {"k": "thousand", "m": "million", "mn": "million", "bn": "billion", "b": "billion", "tn": "trillion"}
+_SCALE |= {"thousand": "thousand", "million": "million", "billion": "billion", "trillion": "trillion"}
+# A written amount: thousands separators only in threes, so "$5, or" keeps its comma; bounded.
+NUMBER = r"(?:\d{1,3}(?:,\d{3}){1,8}+|\d{1,24}+)(?:\.\d{1,12}+)?"
+_MONEY = re.compile(
+    rf"(?<![\w$€£¥₹])(?:(?P<pre>US|CA|C|AU|A|NZ|HK|S)?(?P<sym>[$€£¥₹])|(?P<code>USD|EUR|GBP|JPY|INR|CHF|CAD|AUD|Rs\.?)\s?)"
+    rf"(?P<num>{NUMBER})(?:\s?(?:[–-]|to)\s?(?:US\$|[$€£¥₹])?(?P<num2>{NUMBER}))?"
+    r"(?:\s?(?P<scale>thousand|million|billion|trillion|bn|mn|tn|[kKmMbB])\b)?"
+)
+_CENTS = re.compile(r"(?<![\w.,])(\d{1,3}(?:\.\d{1,2})?)\s?¢")
+
+
+def _money(match: re.Match[str]) -> str:
+    code = match.group("code")
+    symbol = _CODES[code] if code else match.group("sym")
+    singular, plural, minor_one, minor = _CURRENCIES[symbol]
+    region = _PREFIXES.get(match.group("pre") or code or "")
+    if region and symbol == "$":
+        singular, plural = f"{region} {singular}", f"{region} {plural}"
+    names = (singular, plural, minor_one, minor)
+    num, num2, scale = match.group("num"), match.group("num2"), match.group("scale")
+    scale_word = f" {_SCALE[scale.lower()]}" if scale else ""
+    text = match.string
+    if after_article(text, match.start()) and noun_follows(text, match.end()):
+        amount, upper = decimal_value(num), decimal_value(num2) if num2 else None
+        if amount is not None:  # "a $2 billion dam" → "a two-billion-dollar dam"
+            said = cardinal(amount) + (f" to {cardinal(upper)}" if upper is not None else "")
+            return hyphenated(f"{said}{scale_word} {singular}")
+    if num2 and not scale and "." in num + num2:  # "$6.10-$6.30": each amount in full
+        return f"{_amount(num, names)} to {_amount(num2, names)}"
+    if num2:
+        return f"{num} to {num2}{scale_word} {plural}"
+    if scale:
+        return f"{num}{scale_word} {plural}"
+    return _amount(num, names)
+
+
+def _amount(num: str, names: tuple[str, str, str, str]) -> str:
+    """ "1.05" dollars → "a dollar five", "0.45" → "45 cents", "14.50" → "14 dollars fifty"."""
+    singular, plural, minor_one, minor = names
+    whole, _, cents = num.partition(".")
+    if cents and len(cents) == 2 and minor:
+        n = int(cents)
+        if int(whole.replace(",", "")) == 0:
+            return f"{n} {minor_one if n == 1 else minor}"
+        if n == 0:
+            return f"{whole} {singular if whole == '1' else plural}"
+        return f"a {singular} {number_words(n)}" if whole == "1" else f"{whole} {plural} {number_words(n)}"
+    return f"{num} {singular if num == '1' else plural}"
+
+
+# Pence written "310p" (British copy); never a video resolution ("1080p", "720p").
+_PENCE = re.compile(r"(?<![\w.,$£])(\d{1,3}(?:\.\d{1,2})?)p(?![\w'’-])")
+_RESOLUTIONS = {"144", "240", "360", "480", "576", "720"}
+
+
+def _pence(match: re.Match[str]) -> str:
+    amount = match.group(1)
+    if amount in _RESOLUTIONS:
+        return match.group(0)
+    return f"{amount} {'penny' if amount == '1' else 'pence'}"
+
+
+# "Q3 revenue" → "third-quarter revenue"; "in Q3 2024" → "in the third quarter of 2024"; "H1".
+_QUARTER = re.compile(
+    r"(?<![\w-])(?:([QH])([1-4])|(?P<n>[1-4])(?P<p>[QH]))(?:\s(?P<year>(?:19|20)\d\d)|\s(?:FY|fiscal\s)['’]?(?P<fy>\d{2,4}))?(?![\w-])"
+)
+_LABEL_AFTER = re.compile(r"[.:)]?\s[A-Z]|[.:)]?$")
+_BEFORE_HALF = {"in", "the", "its", "their", "during", "for", "by", "since", "until", "of", "first", "second"}
+_QUARTER_NAMES = ("first", "second", "third", "fourth")
+_DETERMINERS = DETERMINERS | {"last", "next"}
+
+
+def _quarter(match: re.Match[str]) -> str:
+    """ "Q3 revenue" → "third-quarter revenue", "in H1" → "in the first half"."""
+    text, start, end = match.string, match.start(), match.end()
+    if start == 0 and _LABEL_AFTER.match(text, end):
+        return match.group(0)  # a quiz question's label ("Q1. What…", "Q2 Which…"), not a quarter
+    letter, number = (match.group(1), match.group(2)) if match.group(1) else (match.group("p"), match.group("n"))
+    period = "quarter" if letter == "Q" else "half"
+    # "H2" is hydrogen as often as a half-year: a half only after a word that introduces a period
+    introduced = prev_word(text, start) in _BEFORE_HALF or match.group("year") or match.group("fy")
+    if period == "half" and (number not in "12" or not introduced):
+        return match.group(0)
+    name = _QUARTER_NAMES[int(number) - 1]
+    text = match.string
+    year, fiscal = match.group("year"), match.group("fy")
+    of_year = f" of {year_words(int(year))}" if year else ""
+    if fiscal:
+        of_year = f" of fiscal {year_words(int(fiscal) + (2000 if len(fiscal) == 2 else 0))}"
+    previous = prev_word(text, match.start())
+    determiner = previous in _DETERMINERS or is_determiner(previous)  # "the company's Q4 results"
+    if noun_follows(text, match.end()) and (determiner or not of_year):  # "Q3 revenue", "the Q3 2024 results"
+        return f"{name}-{period}" + (f" {of_year[4:]}" if of_year else "")
+    said = f"{name} {period}{of_year}"
+    if determiner:
+        return said
+    return ("The " if match.start() == 0 else "the ") + said
+
+
+def _fiscal_year(match: re.Match[str]) -> str:
+    """ "FY25" → "fiscal twenty twenty-five"; "FY2023/24" → "fiscal twenty twenty-three twenty-four"."""
+    written, second = match.group(1), match.group(2)
+    said = "fiscal " + year_words(int(written) + (2000 if len(written) == 2 else 0))
+    return said + (f" {number_words(int(second))}" if second and int(second) >= 10 else "")
+
+
+_MOVEMENT_VERBS = set(
+    """
+    rose rise rises risen rising up gained gains gain climbed climbs jumped jumps increased grew grows added
+    adds advanced surged soared fell falls fall fallen falling down dropped drops lost loses declined declines
+    slipped decreased shed slid sank tumbled plunged
+    """.split()  # noqa: SIM905  (a word list reads best as words)
+)
+_MOVEMENT = re.compile(r"(?<=[a-z])(\s(?:by\s)?)[+−-](?=\.?\d)")
+_VERB_BEFORE = re.compile(r"\b([a-z]{2,9})$")
+
+
+def _movement(match: re.Match[str]) -> str:
+    verb = _VERB_BEFORE.search(match.string[max(0, match.start() - 10) : match.start()])
+    return match.group(1) if verb and verb.group(1) in _MOVEMENT_VERBS else match.group(0)
+
+
+MONEY: Rule = (_MONEY, _money)
+CENTS: Rule = (_CENTS, r"\1 cents")
+MOVEMENT: Rule = (_MOVEMENT, _movement)  # "rose +2%": the verb already says which way
+PENCE: Rule = (_PENCE, _pence)
+QUARTER: Rule = (_QUARTER, _quarter)
+FISCAL_YEAR: Rule = (re.compile(r"\bFY\s?['’]?(\d{4}|\d{2})(?:/(\d{2}))?(?![\w/])"), _fiscal_year)

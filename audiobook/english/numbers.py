@@ -1,0 +1,117 @@
+"""Years versus counts ("in 1450" / "1450 workers"), year ranges and decades."""
+
+from __future__ import annotations
+
+import re
+
+from .context import DETERMINERS, counts_follow, next_words, noun_follows, prev_word
+from .words import DECADES, ONES, Rule, cardinal, number_words, year_words
+
+_STRONG_YEAR = {"in", "since", "by", "until", "till", "before", "after", "during", "throughout", "circa", "c"}
+_STRONG_YEAR |= {"around", "from", "through"}
+_YEAR_CONTEXT = _STRONG_YEAR | {"of", "the", "year", "early", "late", "mid", "spring", "summer", "autumn", "fall"}
+_YEAR_CONTEXT |= {"winter", "fiscal", "vintage", "class", "election", "census", "between", "season", "budget"}
+_YEAR_VERBS = {"was", "is", "will", "saw", "brought", "marked", "marks", "sees", "brings", "had", "has", "began"}
+_YEAR_VERBS |= {"ended", "proved", "became", "remains", "promises", "looks", "seems", "could", "would"}
+# A four-digit number that could be a year: not part of a longer number, amount or identifier.
+_YEARISH = re.compile(r"(?<![\w.,$€£¥:/#+−-])(1\d\d\d|20\d\d)(?![\w%°$€£:/'’]|[.,]\d|\s?[–-]\s?\d)")
+_YEAR_RANGE = re.compile(
+    r"(?<![\w.,$€£¥:/#+−])(?<!\d-)(1[1-9]\d\d|20\d\d)(?:\s?[–-]\s?|(/))(1[1-9]\d\d|20\d\d|\d\d)"
+    r"(?![\w%°/]|[.,]\d|\s?[–-]\s?\d)"
+)
+
+
+# The year before this one in a list or pair: "between 2006 and 2018", "in 2010, 2014 or 2018".
+_AFTER_LISTED_YEAR = re.compile(
+    r"\b([A-Za-z]{1,12})\s(?:1\d\d\d|20\d\d)(?:,\s(?:1\d\d\d|20\d\d)){0,4}(?:,\s|,?\s(?:and|or|to|nor)\s)$"
+)
+
+
+def _year_or_count(match: re.Match[str]) -> str:
+    text, written = match.string, match.group(1)
+    n = int(written)
+    prev = prev_word(text, match.start())
+    listed = _AFTER_LISTED_YEAR.search(text[max(0, match.start() - 60) : match.start()])
+    if listed and listed.group(1).lower() in _YEAR_CONTEXT and n >= 1100 and not counts_follow(text, match.end()):
+        return year_words(n)
+    if text[match.start() - 1 : match.start()] == "(" and text[match.end() : match.end() + 1] == ")":
+        return year_words(n) if n >= 1100 else written
+    if counts_follow(text, match.end()) and not (prev in _STRONG_YEAR and n >= 1900):
+        return cardinal(n)
+    if n < 1100 and prev not in _STRONG_YEAR:
+        return written
+    if 1900 <= n < 2100 and prev in DETERMINERS and noun_follows(text, match.end()):
+        return year_words(n)  # "its 2024 outlook", "a 2020 interview" (a plural noun was a count above)
+    if prev in _YEAR_CONTEXT:
+        return year_words(n)
+    first, _ = next_words(text, match.end())
+    if first.lower() in _YEAR_VERBS:
+        return year_words(n)
+    return written
+
+
+def _year_range(match: re.Match[str]) -> str:
+    first, slash, last = match.groups()
+    a = int(first)
+    b = int(last) if len(last) == 4 else a // 100 * 100 + int(last)
+    if slash and b != a + 1:  # "2024/25" is a season; any other slash is not a range of years
+        return match.group(0)
+    if b <= a or counts_follow(match.string, match.end()):
+        return f"{first} to {last}"
+    if len(last) == 4:
+        return f"{year_words(a)} to {year_words(b)}"
+    tail = int(last)
+    return f"{year_words(a)} to {'oh ' + ONES[tail] if tail < 10 else number_words(tail)}"
+
+
+_DECADE = re.compile(r"(?<![\w$€£])(1\d|20)(\d)0['’]?s\b")
+_SHORT_DECADE = re.compile(r"(?<![\w$€£.,])['’]?([2-9])0['’]?s\b")
+
+
+def _decade(match: re.Match[str]) -> str:
+    century, tens = int(match.group(1)), int(match.group(2))
+    if tens == 0:
+        return "two-thousands" if century == 20 else f"{number_words(century)}-hundreds"
+    return f"{number_words(century)}-{DECADES[tens]}"
+
+
+# "by mid-2025", "pre-2020 levels": the year after a prefix.
+PREFIXED_YEAR: Rule = (
+    re.compile(r"\b(mid|pre|post|early|late)-(1[5-9]\d\d|20\d\d)(?![\w–-]|[.,]\d)", re.IGNORECASE),
+    lambda m: f"{m.group(1)}-{year_words(int(m.group(2)))}",
+)
+# "2023's biggest release": a year, whatever follows.
+YEAR_POSSESSIVE: Rule = (
+    re.compile(r"(?<![\w.,$€£¥:/#+−-])(1[5-9]\d\d|20\d\d)(?=['’]s\b)"),
+    lambda m: year_words(int(m.group(1))),
+)
+# "back in '08" → "back in oh 8"; "the class of '19" → "19".
+SHORT_YEAR: Rule = (
+    re.compile(r"(?<![\w'’])['’]([0-9])([0-9])(?![\w'’%]|[.,]\d)"),
+    lambda m: f"oh {m.group(2)}" if m.group(1) == "0" else m.group(1) + m.group(2),
+)
+DECADE: Rule = (_DECADE, _decade)
+SHORT_DECADE: Rule = (_SHORT_DECADE, lambda m: DECADES[int(m.group(1))])
+YEAR_RANGE: Rule = (_YEAR_RANGE, _year_range)
+YEAR_OR_COUNT: Rule = (_YEARISH, _year_or_count)
+
+
+_PAIRED_SCALE = re.compile(r"(?:,\s|\s(?:and|or|to)\s)\d{1,4}(?:\.\d{1,2})?[kKMBT](?![\w'’])")
+_SCALE_LETTERS = {"k": "thousand", "K": "thousand", "M": "million", "B": "billion", "T": "trillion"}
+
+
+def _scale_suffix(match: re.Match[str]) -> str:
+    """ "70B parameters" → "70 billion parameters", "a 1M-token window" → "a 1 million-token window";
+    only before a counted noun, so "a 4K TV" stays."""
+    text, end = match.string, match.end()
+    plus = match.group(3)  # "500M+ downloads" → "500 million-plus downloads"
+    compound = re.match(r"-[a-z]", text[end : end + 2]) is not None
+    paired = _PAIRED_SCALE.match(text, end, end + 20)  # "8B and 70B versions"
+    if not (compound or counts_follow(text, paired.end() if paired else end)):
+        return match.group(0)
+    return f"{match.group(1)} {_SCALE_LETTERS[match.group(2)]}" + ("-plus" if plus else "")
+
+
+SCALE_SUFFIX: Rule = (re.compile(r"(?<![\w.,$€£¥])(\d{1,4}(?:\.\d{1,2})?)([kKMBT])(\+)?(?![\w'’+]|-\d)"), _scale_suffix)
+# "5.25%-5.5%" → "5.25 to 5.5%": the unit once, as a narrator says a range.
+PERCENT_RANGE: Rule = (re.compile(r"(?<=\d)\s?%\s?[–-]\s?(?=\d[\d,.]{0,24}+\s?%)"), " to ")

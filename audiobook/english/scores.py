@@ -1,0 +1,90 @@
+"""Sports and contests: tennis sets and tiebreaks, win–loss records, level scores, race times.
+A plain "3-1" is left to the range rule ("3 to 1"), which is how a score is read in a sentence."""
+
+from __future__ import annotations
+
+import re
+
+from .context import next_words, prev_word
+from .words import Rule
+
+_SET = r"\d{1,2}[–-]\d{1,2}(?:\s?\(\d{1,2}\))?"
+_SET_SCORES = re.compile(rf"(?<![\w.,:–-])(?:{_SET})(?:,\s{_SET}){{0,4}}+(?![\w–-]|[.,]\s?\d)")
+_ONE_SET = re.compile(r"(\d{1,2})[–-](\d{1,2})(?:\s?\((\d{1,2})\))?")
+
+
+def _is_set(a: int, b: int, final: bool) -> bool:
+    high, low = max(a, b), min(a, b)
+    if final and high > 7:  # an advantage final set: "10-8"
+        return high - low == 2
+    return (high == 6 and low <= 4) or (high == 7 and low in (5, 6))
+
+
+def _tennis(match: re.Match[str]) -> str:
+    """ "6-4, 7-6 (4), 6-2" → "6 4, 7 6, 7 4 in the tiebreak, 6 2": set scores are said as pairs,
+    and the bracket (the loser's tiebreak points) as the tiebreak's score."""
+    sets = list(_ONE_SET.finditer(match.group(0)))
+    has_tiebreak = any(s.group(3) for s in sets)
+    if len(sets) < 2 and not has_tiebreak:
+        return match.group(0)
+    said = []
+    for i, found in enumerate(sets):
+        a, b = int(found.group(1)), int(found.group(2))
+        if not _is_set(a, b, final=i == len(sets) - 1) or (found.group(3) and max(a, b) != 7):
+            return match.group(0)
+        words = f"{a} {b}"
+        if found.group(3):
+            loser = int(found.group(3))
+            words += f", {max(7, loser + 2)} {loser} in the tiebreak"
+        said.append(words)
+    return ", ".join(said)
+
+
+# A capitalised name, not the sentence's first word, then the opening bracket: "the Knicks ("
+_TEAM_BEFORE = re.compile(r"\S\s[A-Z][\w'’.-]{1,20}\s\($")
+
+
+def _record(match: re.Match[str]) -> str:
+    """A 12-3-2 record: wins, losses and draws; a 10-2 record: wins and losses."""
+    numbers = [n for n in match.groups() if n]
+    if len(numbers) == 2:
+        first, _ = next_words(match.string, match.end())
+        text, start, end = match.string, match.start(), match.end()
+        # "the Knicks (50-32)": a season's record in brackets after a team's name
+        team = _TEAM_BEFORE.search(text[max(0, start - 30) : start])
+        bracketed = team is not None and text[end : end + 1] == ")"
+        if first.lower() not in ("record", "records", "mark", "start", "season") and not (
+            bracketed and int(numbers[0]) + int(numbers[1]) >= 10
+        ):
+            return match.group(0)
+    return ", ".join(numbers[:-1]) + f" and {numbers[-1]}"
+
+
+def _duration(match: re.Match[str]) -> str:
+    """A race time, 2:01:09 → "2 hours 1 minute 9 seconds"."""
+    hours, minutes, seconds, fraction = match.groups()
+    if prev_word(match.string, match.start()) in ("at", "by", "until", "till", "from"):
+        return f"{hours}:{minutes} and {int(seconds)} seconds"  # a time of day, to the second
+    parts = []
+    for value, unit in ((hours, "hour"), (minutes, "minute")):
+        if int(value):
+            parts.append(f"{int(value)} {unit}{'' if int(value) == 1 else 's'}")
+    seconds_said = str(int(seconds)) + (f".{fraction}" if fraction else "")
+    if seconds_said != "0":
+        parts.append(f"{seconds_said} second{'' if seconds_said == '1' else 's'}")
+    return " ".join(parts) or match.group(0)
+
+
+TENNIS: Rule = (_SET_SCORES, _tennis)
+RECORD: Rule = (re.compile(r"(?<![\w.-])(\d{1,3})-(\d{1,3})(?:-(\d{1,3}))?(?![\w.-]|-\d)"), _record)
+LEVEL_SCORE: Rule = (re.compile(r"(?<![\w.,-])(\d{1,3})[–-]\1(?![\w.–-]|,\d)"), r"\1 \1")  # "50-50", "a 2-2 draw"
+
+
+def _race_time(match: re.Match[str]) -> str:
+    """ "15:30.02" → "15 minutes 30.02 seconds": minutes, seconds and hundredths, never a clock."""
+    minutes, seconds = int(match.group(1)), f"{int(match.group(2))}.{match.group(3)}"
+    return (f"{minutes} minute{'' if minutes == 1 else 's'} " if minutes else "") + f"{seconds} seconds"
+
+
+RACE_TIME: Rule = (re.compile(r"(?<![\w:.])(\d{1,2}):([0-5]\d)\.(\d{1,3})(?![\d:]|\.\d)"), _race_time)
+DURATION: Rule = (re.compile(r"(?<![\w:.])(\d{1,2}):([0-5]\d):([0-5]\d)(?:\.(\d{1,3}))?(?![\d:])"), _duration)

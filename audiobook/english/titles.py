@@ -1,0 +1,133 @@
+"""Titles and abbreviations ("Gov.", "St." as Saint or Street), Roman numerals and acronyms; the
+word lists are audiobook/data/titles.toml, regnal.toml and acronyms.toml."""
+
+from __future__ import annotations
+
+import re
+
+from .context import next_words
+from .words import Rule, cardinal, data, ordinal
+
+_CAPITALISED_FUNCTION_WORDS = {"the", "in", "at", "on", "from", "to", "near", "by", "and", "of", "a", "an", "via"}
+_CAPITALISED_FUNCTION_WORDS |= {"visit", "visited", "for", "with", "outside", "into", "toward", "towards", "off"}
+
+
+def title_rules() -> list[Rule]:
+    titles = data("titles")
+    before, undotted, after, street = (
+        titles["before_name"],
+        titles["before_name_undotted"],
+        titles["after_name"],
+        titles["street"],
+    )
+    words: dict[str, str] = titles["words"]
+
+    def alternation(names: object) -> str:
+        return "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))  # type: ignore[arg-type]
+
+    streetish = re.compile(rf"(?<![\w.])({alternation(street)})(\.?)(?![\w'’]|\.\w)")
+
+    def street_or_name(match: re.Match[str]) -> str:
+        abbreviation, dot = match.group(1), match.group(2)
+        text, start, end = match.string, match.start(), match.end()
+        head = text[max(0, start - 20) : start].split()
+        prev = head[-1] if head else ""
+        capital_next = re.match(r"\s[A-Z]", text[end : end + 2]) is not None
+        after_name = (prev[:1].isupper() and prev.lower().strip(",") not in _CAPITALISED_FUNCTION_WORDS) or bool(
+            re.fullmatch(r"\d{1,4}(?:st|nd|rd|th)", prev)
+        )
+        at_end = end == len(text.rstrip()) and dot
+        if after_name and (dot or not capital_next) and not (abbreviation in ("St", "Dr") and capital_next and not dot):
+            return street[abbreviation] + ("." if at_end else "")
+        if capital_next and abbreviation == "St":
+            return "Saint"
+        if capital_next and abbreviation == "Dr":
+            return "Doctor"
+        return match.group(0)
+
+    return [
+        _party_state_rule(),
+        (re.compile(rf"\b({alternation(before)})\.(?=\s[A-Z])"), lambda m: before[m.group(1)]),
+        (re.compile(rf"\b({alternation(undotted)})(?=\s[A-Z][a-z])"), lambda m: undotted[m.group(1)]),
+        (
+            re.compile(rf"(?<=[A-Za-z])(,?)\s({alternation(after)})\.(?!\w)"),
+            lambda m: f"{m.group(1)} {after[m.group(2)]}" + ("." if m.end() == len(m.string) else ""),
+        ),
+        (streetish, street_or_name),
+        (re.compile(rf"(?<![\w.])(?:{alternation(words)})(?!\w)"), lambda m: words[m.group(0)]),
+    ]
+
+
+def _party_state_rule() -> Rule:
+    """ ", D-N.Y.," or " (D-Mass.)" → ", Democrat of New York,": party and state after a name."""
+    places = data("places")
+    parties, states = places["parties"], places["states"]
+    names = "|".join(re.escape(n) for n in sorted(states, key=len, reverse=True))
+    pattern = re.compile(rf"(?<=[A-Za-z])(,\s|\s\()([{''.join(parties)}])-({names})(?=[,;)]|\s[a-z]|$)")
+    return pattern, lambda m: f"{m.group(1)}{parties[m.group(2)]} of {states[m.group(3)]}"
+
+
+# "Loper Bright v. Raimondo": a case name, said "versus".
+VERSUS: Rule = (re.compile(r"(?<=[A-Za-z.]) v\.? (?=[A-Z])"), " versus ")
+# An interview's "Q:" and "A:" at the start of a sentence.
+INTERVIEW: Rule = (re.compile(r"^([QA]):\s"), lambda m: "Question: " if m.group(1) == "Q" else "Answer: ")
+
+_ROMAN_VALID = re.compile(r"M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})")
+_ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000}
+_I_FOLLOWERS = {"am", "think", "know", "have", "had", "will", "would", "can", "could", "want", "said", "guess"}
+_I_FOLLOWERS |= {"mean", "feel", "believe", "hope", "did", "do", "must", "should", "might", "see", "saw", "love"}
+_I_FOLLOWERS |= {"like", "went", "got", "need", "told", "asked", "wanted", "heard", "found", "also", "never"}
+
+
+def roman_value(numeral: str) -> int:
+    total = 0
+    for ch, nxt in zip(numeral, numeral[1:] + " ", strict=True):
+        value = _ROMAN_VALUES[ch]
+        total += -value if nxt != " " and _ROMAN_VALUES[nxt] > value else value
+    return total
+
+
+def roman_rule() -> Rule:
+    regnal = data("regnal")
+    names, counted = set(regnal["names"]), set(regnal["counted"])
+    pattern = re.compile(r"\b([A-Z][a-z]{1,20}\.?|[A-Z][a-z]{0,3}[A-Z][a-z]{1,10})\s([IVXLCDM]{1,9})(?![\w'’-])")
+
+    def said(match: re.Match[str]) -> str:
+        prev, numeral = match.group(1), match.group(2)
+        if not _ROMAN_VALID.fullmatch(numeral) or numeral in ("C", "D", "L", "M"):
+            return match.group(0)  # "Grade C", "Type C", "Vitamin D" are letters, not 100 or 500
+        value = roman_value(numeral)
+        text = match.string
+        if prev in counted or prev.rstrip(".") in counted:
+            return f"{prev} {cardinal(value).capitalize()}"
+        regnal_name = prev in names
+        if not regnal_name and numeral in ("II", "III", "IV"):
+            head = text[max(0, match.start() - 24) : match.start()].split()
+            regnal_name = bool(head) and head[-1][:1].isupper() and head[-1].isalpha()  # "John Smith III"
+        if not regnal_name:
+            return match.group(0)
+        if numeral == "I":
+            first, _ = next_words(text, match.end())
+            if first.lower() in _I_FOLLOWERS or text[match.end() : match.end() + 1] in ("'", "’"):
+                return match.group(0)
+        return f"{prev} the {ordinal(value).capitalize()}"
+
+    return pattern, said
+
+
+def acronym_rules() -> tuple[Rule, Rule]:
+    acronyms = data("acronyms")
+    spelled = "|".join(sorted(acronyms["spelled"], key=len, reverse=True))
+    said: dict[str, str] = acronyms["said"]
+    said_pattern = "|".join(re.escape(w) for w in sorted(said, key=len, reverse=True))
+
+    def spell(match: re.Match[str]) -> str:
+        word = match.group(0)
+        if word.endswith("s") and word[:-1].isupper() and len(word) > 2:
+            return " ".join(word[:-1]) + "'s"
+        return " ".join(word)
+
+    return (
+        (re.compile(rf"(?<![\w'’.])(?<![A-Z]-)(?:{spelled})(?![\w'’]|\.\w)"), spell),
+        (re.compile(rf"(?<![\w/.])(?:{said_pattern})(?![\w/#+]|\.\w)"), lambda m: said[m.group(0)]),
+    )

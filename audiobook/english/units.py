@@ -1,0 +1,107 @@
+"""Units from audiobook/data/units.toml ("40 km/h", "a 10 km race") and powers of ten."""
+
+from __future__ import annotations
+
+import re
+
+from .context import after_article, counts_follow, noun_follows
+from .money import NUMBER
+from .words import Rule, cardinal, data, decimal_value, hyphenated, ordinal
+
+_SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+")
+_SCIENTIFIC = re.compile(r"(?<![\w.])(\d{1,3}(?:\.\d{1,12})?)[eE]([+−-]?)(\d{1,3})(?![\w.]|\.\d)(\s?M\b)?")
+_POWER = re.compile(
+    r"(?<![\w.])(?:(\d{1,3}(?:\.\d{1,12})?)\s?[×x*·]\s?)?10(?:(?:\^|\*\*)([+−-]?)(\d{1,3})|([⁻⁺]?)([⁰¹²³⁴⁵⁶⁷⁸⁹]{1,3}))"
+    r"(?![\w])(\s?M\b)?"
+)
+
+
+def _power_words(mantissa: str | None, sign: str, exponent: str, molar: str | None) -> str:
+    n = int(exponent)
+    power = f"minus {cardinal(n)}" if sign in ("-", "−", "⁻") else ordinal(n)
+    said = f"ten to the {power}"
+    if mantissa and mantissa not in ("1", "1.0"):
+        said = f"{mantissa} times {said}"
+    return said + (" molar" if molar else "")
+
+
+def _scientific(match: re.Match[str]) -> str:
+    return _power_words(match.group(1), match.group(2), match.group(3), match.group(4))
+
+
+def _power(match: re.Match[str]) -> str:
+    if match.group(3):
+        return _power_words(match.group(1), match.group(2), match.group(3), match.group(6))
+    exponent = match.group(5).translate(_SUPERSCRIPTS)
+    return _power_words(match.group(1), match.group(4).translate(_SUPERSCRIPTS), exponent, match.group(6))
+
+
+def unit_rule() -> Rule:
+    units: dict[str, list[str]] = data("units")["units"]
+    per: dict[str, str] = {k: v[0] for k, v in units.items()} | data("units")["per"]
+    main = "|".join(re.escape(u) for u in sorted(units, key=len, reverse=True))
+    denominators = "|".join(re.escape(u) for u in sorted(per, key=len, reverse=True))
+    pattern = re.compile(
+        rf"(?<![\w.,])(?P<num>{NUMBER})(?P<scale>\s(?:thousand|million|billion))?(?P<joint>-|\s?)(?P<unit>{main})(?:/(?P<per>{denominators}))?(?![\w°/²³])"
+    )
+
+    def said(match: re.Match[str]) -> str:
+        num, unit, denominator = match.group("num"), match.group("unit"), match.group("per")
+        scale = match.group("scale") or ""  # "1.5 million km"
+        singular, plural = units[unit]
+        text = match.string
+        if match.group("joint") == "-" or (after_article(text, match.start()) and noun_follows(text, match.end())):
+            amount = decimal_value(num)
+            if amount is not None:  # "a 10 km race" → "a ten-kilometre race"
+                words = f"{cardinal(amount)}{scale} {singular}" + (f" per {per[denominator]}" if denominator else "")
+                return hyphenated(words)
+        if match.group("joint") == "-":
+            return match.group(0)
+        if (
+            unit == "m"
+            and not match.group("joint")
+            and (counts_follow(text, match.end()) or "million" in text[max(0, match.start() - 200) : match.end() + 200])
+        ):
+            return f"{num} million"  # "1.2m people", "from 7.77m" in a sentence counting in millions
+        name = singular if num == "1" and not scale else plural
+        return f"{num}{scale} {name}" + (f" per {per[denominator]}" if denominator else "")
+
+    return pattern, said
+
+
+def per_unit_rule() -> Rule:
+    """ "cells per mL" → "cells per millilitre": a unit written after "per" without a number."""
+    units: dict[str, list[str]] = data("units")["units"]
+    names = "|".join(re.escape(u) for u in sorted(units, key=len, reverse=True) if len(u) > 1)
+    return re.compile(rf"\bper\s({names})(?![\w°/²³])"), lambda m: f"per {units[m.group(1)][0]}"
+
+
+_PER_TIME = {"month": "a month", "mo": "a month", "year": "a year", "yr": "a year", "day": "a day"}
+_PER_TIME |= {"week": "a week", "wk": "a week", "hour": "an hour", "hr": "an hour", "night": "a night"}
+_PER_TIME |= {"person": "a person", "head": "a head", "share": "a share", "night": "a night"}
+# "$9.99/month", "40 hrs/week": the slash is "a".
+PER_TIME: Rule = (re.compile(rf"(?<=[\w%])\s?/\s?({'|'.join(_PER_TIME)})\b"), lambda m: f" {_PER_TIME[m.group(1)]}")
+# "25 degrees F below normal" (after ° became "degrees"): the scale's name.
+DEGREE_SCALE: Rule = (
+    re.compile(r"\bdegrees\s([CF])\b(?!\.\w)"),
+    lambda m: "degrees " + ("Celsius" if m.group(1) == "C" else "Fahrenheit"),
+)
+# "a M7.5 quake": a magnitude (only with its decimal: "M3 chip", "M4 motorway" stay).
+MAGNITUDE: Rule = (re.compile(r"(?<![\w.])M(\d\.\d)(?![\w.]|\.\d)"), r"magnitude \1")
+# "a 14.2\" display": inches, outside a quotation only (an even count of quotes before it).
+_INCH_MARK = re.compile(r"(?<![\w.])(\d{1,3}(?:\.\d{1,2})?)[\"″](?=\s[a-z]|[,;.]?(?:\s|$))")
+
+
+def _inch_mark(match: re.Match[str]) -> str:
+    if match.string.count('"', max(0, match.start() - 300), match.start()) % 2:  # bounded: linear
+        return match.group(0)  # '"It was 5"': the quotation's closing mark
+    if after_article(match.string, match.start()) and noun_follows(match.string, match.end()):
+        return f"{match.group(1)}-inch"  # "a 14.2-inch display"
+    return f"{match.group(1)} inches" if match.group(1) != "1" else "1 inch"
+
+
+INCH_MARK: Rule = (_INCH_MARK, _inch_mark)
+# "12 in. of rain": inches, never the word "in" (only before words that follow a length).
+INCHES: Rule = (re.compile(r"(?<=\d)\s?in\.(?=\s(?:of|tall|long|wide|deep|high)\b|,)"), " inches")
+SCIENTIFIC: Rule = (_SCIENTIFIC, _scientific)
+POWER: Rule = (_POWER, _power)
