@@ -25,19 +25,18 @@ re-measure the MP3s with ffmpeg's decoder and pyloudnorm.
 
 from __future__ import annotations
 
-import json
 import os
 from bisect import bisect_left
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from math import gcd
-from typing import NamedTuple
 
 import numpy as np
 
 from . import dsp
 from .cache import BlobCache, content_key
+from .encoded_parts import PartEntry, PartSlot, packed, stored_powers
 from .errors import OutputError
 from .formats import OutputFormat, output_format
 from .model import Clip
@@ -252,28 +251,6 @@ def _slope(passes: list[tuple[float, float, float]], ceiling: float) -> float:
     return 1.0
 
 
-class _Entry(NamedTuple):
-    """An encoded part as the cache holds it."""
-
-    frames: int
-    true_peak: float  # of the decoded stream
-    mastered_peak: float  # of the mastered audio
-    powers: np.ndarray
-    stream: bytes
-
-
-@dataclass(frozen=True)
-class _PartSlot:
-    """Where a part mastered one way is (or goes) in the cache, and how many blocks it measures."""
-
-    cache: BlobCache | None
-    key: str
-    blocks: int
-
-    def entry(self, settings: Settings, fmt: OutputFormat) -> _Entry | None:
-        return _part_entry(self.cache.get(self.key), settings, self.blocks, fmt) if self.cache else None
-
-
 def _slot(
     cache: BlobCache | None,
     source: np.ndarray,
@@ -282,7 +259,7 @@ def _slot(
     ceiling_dbtp: float,
     settings: Settings,
     fmt: OutputFormat,
-) -> _PartSlot:
+) -> PartSlot:
     key = content_key(
         MASTERING_VERSION,
         memoryview(source).cast("B"),  # hashed in place: no copy of the part
@@ -290,7 +267,7 @@ def _slot(
     )
     # The blocks the part is measured in (see master_part): a cached entry must hold that many.
     blocks = block_count(source.size, source_rate, source_rate if measurable(source_rate) else settings.sample_rate)
-    return _PartSlot(cache, key, blocks)
+    return PartSlot(cache, key, blocks)
 
 
 def _measured_part(
@@ -329,78 +306,11 @@ def _cached_part(
         part = encode_part(source, source_rate, gain_db, ceiling_dbtp, settings, fmt, figures)
         if cache is None:
             return part, True, lambda stream=part.stream: stream
-        meta = json.dumps(
-            {
-                "frames": part.frames,
-                "true_peak_dbtp": part.true_peak_dbtp,
-                "mastered_peak_dbtp": part.mastered_peak_dbtp,
-                "blocks": int(part.block_powers.size),
-            }
-        ).encode()
-        powers = part.block_powers.astype("<f8").tobytes()
-        cache.put(slot.key, len(meta), meta + powers + part.stream)
-        found = _Entry(part.frames, part.true_peak_dbtp, part.mastered_peak_dbtp, np.frombuffer(powers, "<f8"), b"")
+        powers = part.block_powers.astype("<f8")  # as the cache gives them back
+        cache.put(slot.key, *packed(part.frames, part.true_peak_dbtp, part.mastered_peak_dbtp, powers, part.stream))
+        found = PartEntry(part.frames, part.true_peak_dbtp, part.mastered_peak_dbtp, powers, b"")
     entry = EncodedPart(b"", found.frames, found.true_peak, found.powers, found.mastered_peak)
-    return entry, fresh, _reader(cache, slot.key, settings, slot.blocks, fmt)
-
-
-def _reader(cache: BlobCache, key: str, settings: Settings, blocks: int, fmt: OutputFormat) -> Callable[[], bytes]:
-    def read() -> bytes:
-        found = _part_entry(cache.get(key), settings, blocks, fmt)
-        if found is None:
-            raise OutputError(
-                f"encoded audio vanished from the cache ({cache.folder}) while the {fmt.name.upper()} was written"
-            )
-        return found.stream
-
-    return read
-
-
-def _part_entry(
-    found: tuple[int, bytes] | None, settings: Settings, expected_blocks: int, fmt: OutputFormat
-) -> _Entry | None:
-    """An encoded part's cache entry, or None when it is
-    missing or does not hold together. Its checksum holds, but a crafted entry can carry one: no
-    number in it is used before it is checked against the bytes it describes."""
-    if found is None:
-        return None
-    head, payload = found
-    if not 0 < head <= len(payload):
-        return None
-    try:
-        meta = json.loads(payload[:head])
-    except (ValueError, RecursionError):  # not JSON, not UTF-8, nested without end
-        return None
-    if not isinstance(meta, dict):
-        return None
-    frames, peak, blocks = meta.get("frames"), meta.get("true_peak_dbtp"), meta.get("blocks")
-    mastered_peak = meta.get("mastered_peak_dbtp")
-    if not (_whole(frames) and frames > 0 and blocks == expected_blocks and _finite(peak) and _finite(mastered_peak)):
-        return None
-    stream_start = head + 8 * expected_blocks
-    if stream_start > len(payload):
-        return None
-    powers = _powers(payload[head:stream_start])
-    stream = payload[stream_start:]
-    if powers is None or not fmt.stream_fits(frames, len(stream), settings.sample_rate, settings.bitrate_kbps):
-        return None
-    return _Entry(frames, float(peak), float(mastered_peak), powers, stream)
-
-
-def _powers(data: bytes) -> np.ndarray | None:
-    """Block energies stored as doubles: None unless whole, finite and non-negative."""
-    if len(data) % 8:
-        return None
-    powers = np.frombuffer(data, dtype="<f8")
-    return powers if np.isfinite(powers).all() and not (powers < 0).any() else None
-
-
-def _whole(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _finite(value: object) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and np.isfinite(value)
+    return entry, fresh, slot.reader(settings, fmt)
 
 
 def _source_powers(cache: BlobCache | None, part: np.ndarray, rate: int, measuring_rate: int) -> np.ndarray:
@@ -408,7 +318,7 @@ def _source_powers(cache: BlobCache | None, part: np.ndarray, rate: int, measuri
     at the rate the mastered audio will be measured at."""
     key = content_key(MASTERING_VERSION, "source-blocks", memoryview(part).cast("B"), f"{rate}|{measuring_rate}")
     found = cache.get(key) if cache else None
-    cached = _powers(found[1]) if found else None
+    cached = stored_powers(found[1]) if found else None
     if cached is not None and cached.size == found[0] == block_count(part.size, rate, measuring_rate):
         return cached
     powers = block_powers(resample(part, rate, measuring_rate), measuring_rate)
