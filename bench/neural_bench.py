@@ -8,7 +8,11 @@ voice's own noise settings, no alignments, no determinism rewrite) and encoded b
 product's output settings — nothing else. Against it: `audiobook convert --engine piper` of the
 same article on one thread and on every core, an archive build with --jobs 1 and --jobs N, a
 one-sentence edit, and peak memory at 5,000 and 20,000 words (the slowest part: ~30 minutes of
-speech on one thread; lower the counts with --memory-words for a quick look).
+speech on one thread; lower the counts with --memory-words for a quick look). The floor and the
+two conversions run in turn --repeats times, each with an empty cache, and each ratio is the
+median of the runs' ratios (a shared machine's speed drifts; a pair run back to back does not).
+Last, the sample archive (articles/) is built with Piper and each MP3 measured by ffmpeg's
+ebur128 filter (imageio-ffmpeg's binary): loudness and true peak as a player hears them.
 """
 
 from __future__ import annotations
@@ -17,6 +21,9 @@ import argparse
 import json
 import os
 import platform
+import re
+import statistics
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -65,6 +72,7 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=8)
     parser.add_argument("--words", type=int, default=250)
     parser.add_argument("--memory-words", type=int, nargs=2, default=(5_000, 20_000))
+    parser.add_argument("--repeats", type=int, default=3, help="floor/convert runs, in turn")
     options = parser.parse_args()
     cli = [sys.executable, "-m", "audiobook.cli"]
     piper = ["--engine", "piper"]
@@ -74,10 +82,18 @@ def main() -> None:
     script = json.loads(run([*cli, "script", str(SEED), "--json"])[2])
     sentences = [u["text"] for c in script["chapters"] for u in c["utterances"]]
     (work / "sentences.json").write_text(json.dumps(sentences))
-    floor = json.loads(run([sys.executable, "-c", FLOOR, str(work / "sentences.json")])[2])
-    floor_s = floor["speech"] + floor["encoding"]
-    one_s, one_kb, _ = run([sys.executable, "-c", ONE_THREAD, str(SEED), str(work / "one")])
-    all_s, all_kb, _ = run([*cli, "convert", str(SEED), "-o", str(work / "all"), *piper])
+    trials = []  # (floor, its figures, one thread (s, KB), every core (s, KB)) per repeat
+    for attempt in range(options.repeats):
+        floor = json.loads(run([sys.executable, "-c", FLOOR, str(work / "sentences.json")])[2])
+        os.environ["AUDIOBOOK_CACHE_DIR"] = str(work / f"one-cache{attempt}")
+        one = run([sys.executable, "-c", ONE_THREAD, str(SEED), str(work / f"one{attempt}")])[:2]
+        os.environ["AUDIOBOOK_CACHE_DIR"] = str(work / f"all-cache{attempt}")
+        every = run([*cli, "convert", str(SEED), "-o", str(work / f"all{attempt}"), *piper])[:2]
+        trials.append((floor["speech"] + floor["encoding"], floor, one, every))
+    os.environ["AUDIOBOOK_CACHE_DIR"] = str(work / "default-cache")
+    floor_s, floor, (one_s, one_kb), (all_s, all_kb) = sorted(trials, key=lambda t: t[0])[len(trials) // 2]
+    one_ratio = statistics.median(one[0] / f for f, _, one, _ in trials)
+    all_ratio = statistics.median(every[0] / f for f, _, _, every in trials)
 
     articles = work / "archive"
     write_corpus(articles, options.articles, options.words)
@@ -102,15 +118,16 @@ def main() -> None:
         seconds, peak_kb, _ = run([sys.executable, "-c", ONE_THREAD, str(article), str(work / f"m{words}")])
         memory[words] = (seconds, peak_kb / 1024)
     low, high = options.memory_words
+    samples = sample_loudness(cli, piper, work, cores)
 
     rows = [
         ("floor: Piper + LAME, seed article, one thread", f"{floor_s:.1f} s",
          f"speech {floor['speech']:.1f} s, encoding {floor['encoding']:.2f} s for {floor['seconds']:.0f} s of audio"
          f" (real-time factor {floor['speech'] / floor['seconds']:.3f})"),
         ("`convert --engine piper` of the seed, one thread", f"{one_s:.1f} s",
-         f"{one_s / floor_s:.2f}× the floor (target ≤ 1.15×); peak {one_kb / 1024:.0f} MB"),
+         f"{one_ratio:.2f}× the floor (median of {len(trials)} pairs; target ≤ 1.15×); peak {one_kb / 1024:.0f} MB"),
         (f"the same on {cores} cores (`audiobook convert`)", f"{all_s:.1f} s",
-         f"{all_s / floor_s:.2f}× the floor (target ≤ 0.6×); peak {all_kb / 1024:.0f} MB"),
+         f"{all_ratio:.2f}× the floor (median of {len(trials)} pairs; target ≤ 0.6×); peak {all_kb / 1024:.0f} MB"),
         (f"build, {options.articles} articles × {options.words} words, --jobs 1", f"{serial:.1f} s", ""),
         (f"the same, --jobs {cores}", f"{parallel:.1f} s", f"speed-up {serial / parallel:.2f}× (target ≥ 1.8×)"),
         ("one sentence added to one article, rebuild", f"{edit_s:.1f} s",
@@ -119,12 +136,41 @@ def main() -> None:
         (f"{high:,}-word article, one thread: peak memory", f"{memory[high][1]:.0f} MB",
          f"in {memory[high][0]:.0f} s; {100 * (memory[high][1] / memory[low][1] - 1):+.0f} % "
          f"(targets ≤ 600 MB per worker, flat)"),
+        ("sample archive (articles/), Piper: loudness by ffmpeg ebur128", samples[0], samples[1]),
     ]  # fmt: skip
     header = (
-        f"{cores} cores ({platform.machine()}, Python {platform.python_version()}); one run of each"
-        " (minutes of neural speech per figure); peak resident memory of the whole process."
+        f"{cores} cores ({platform.machine()}, Python {platform.python_version()}); the floor and the"
+        f" seed's conversions: the median of {len(trials)} runs in turn, ratios the median of each"
+        " run's; one run of the rest (minutes of neural speech per figure); peak resident memory of"
+        " the whole process."
     )
     record("neural", header, rows, "figure")
+
+
+def sample_loudness(cli: list[str], piper: list[str], work: Path, cores: int) -> tuple[str, str]:
+    """The sample archive built with Piper, each MP3 read by ffmpeg's ebur128: (range, verdict)."""
+    import imageio_ffmpeg
+
+    ffmpeg = imageio_ffmpeg.get_ffmpeg_exe()
+    out = work / "samples"
+    run([*cli, "build", str(Path(__file__).resolve().parents[1] / "articles"), "-o", str(out), "--jobs", str(cores),
+         "-q", "--cache-dir", str(work / "samples-cache"), *piper])  # fmt: skip
+    figures = []
+    for mp3 in sorted(out.glob("*.mp3")):
+        report = subprocess.run(
+            [ffmpeg, "-hide_banner", "-nostats", "-i", str(mp3), "-af", "ebur128=peak=true", "-f", "null", "-"],
+            capture_output=True, text=True, check=True,
+        ).stderr  # fmt: skip
+        summary = report[report.rindex("Summary:") :]
+        figures.append((float(re.search(r"I:\s+(-?[\d.]+) LUFS", summary).group(1)),
+                        float(re.search(r"Peak:\s+(-?[\d.]+) dBFS", summary).group(1))))  # fmt: skip
+    lufs, peaks = [f[0] for f in figures], [f[1] for f in figures]
+    met = all(abs(x + 16) <= 0.5 for x in lufs) and all(p <= -1.0 for p in peaks)
+    return (
+        f"{min(lufs):.1f} to {max(lufs):.1f} LUFS",
+        f"{len(figures)} articles; true peak {min(peaks):.1f} to {max(peaks):.1f} dBTP"
+        f" (targets −16 ±0.5 LUFS, ≤ −1 dBTP: {'met' if met else 'MISSED'})",
+    )
 
 
 if __name__ == "__main__":

@@ -11,7 +11,8 @@ from scipy.ndimage import minimum_filter1d, uniform_filter1d
 from scipy.signal import lfilter, resample, resample_poly
 
 from audiobook import dsp
-from audiobook.audio import LIMITER_BLOCK, LIMITER_WINDOW_S, integrated_loudness, limit, true_peak_dbtp
+from audiobook.audio import integrated_loudness
+from audiobook.peaks import LIMITER_BLOCK, LIMITER_WINDOW_S, limit, oversampling, true_peak_dbtp
 from audiobook.settings import Settings
 from audiobook.speech import open_engine
 
@@ -85,13 +86,16 @@ def test_upsampling_any_range_alone_equals_that_range_of_the_whole(speech):
 @pytest.mark.parametrize("factor", [1, 2])
 def test_true_peak_on_the_loud_stretches_matches_oversampling_everything(speech, factor):
     audio = dsp.upsample(speech, factor)  # the engine's rate, and the output rate
-    whole = 20 * np.log10(np.abs(ideal_upsample(audio, 4)).max())
+    rate = 22050 * factor
+    assert oversampling(rate) * rate == 176_400  # what a meter sees at 44.1 kHz × 4
+    whole = 20 * np.log10(np.abs(ideal_upsample(audio, oversampling(rate))).max())
     # Interpolated with a 32-tap windowed sinc between the loud samples only.
-    assert abs(true_peak_dbtp(audio, 22050 * factor) - whole) < 0.01
+    assert abs(true_peak_dbtp(audio, rate) - whole) < 0.01
     # Loud samples at the very ends: silence is assumed beyond them.
-    ends = audio[: 22050 * factor].copy()
+    ends = audio[:rate].copy()
     ends[2], ends[-3] = 0.99, -0.98
-    assert abs(true_peak_dbtp(ends, 22050 * factor) - 20 * np.log10(np.abs(ideal_upsample(ends, 4)).max())) < 0.01
+    reference = 20 * np.log10(np.abs(ideal_upsample(ends, oversampling(rate))).max())
+    assert abs(true_peak_dbtp(ends, rate) - reference) < 0.01
 
 
 def test_k_weighting_in_chunks_carries_the_filter_state_exactly():
@@ -142,13 +146,29 @@ def test_limiter_holds_the_ceiling_with_a_smooth_gain_only_near_the_overs(speech
     width = int(rate * LIMITER_WINDOW_S)
     steps = np.abs(np.diff(gain))[audible[1:] & audible[:-1]]
     assert steps.max() <= 1.5 / width
-    # Far from every sample over the ceiling, nothing changes.
-    over = np.flatnonzero(np.abs(speech) > ceiling)
-    reach = 2 * width + 3 * LIMITER_BLOCK
+    # Far from every sample, and every point between two samples, over the ceiling, nothing changes.
+    points = np.abs(ideal_upsample(speech, 8)).reshape(-1, 8).max(axis=1)  # samples n … n + 7/8
+    over = np.flatnonzero((np.abs(speech) > ceiling) | (points > ceiling))
+    reach = 2 * width + 3 * LIMITER_BLOCK + 1
     far = np.ones(speech.size, dtype=bool)
     for i in over:
         far[max(0, i - reach) : i + reach + 1] = False
     assert far.any() and np.array_equal(limited[far], speech[far])
+
+
+def test_limiter_holds_the_true_peaks_between_samples_under_the_ceiling(speech):
+    """A bright signal (speech with a tone a quarter of the rate, sampled off its crests) peaks
+    up to 3 dB above its samples, between them: those peaks are held too."""
+    rate, ceiling = 22050, 0.5
+    t = np.arange(5 * rate)
+    tone = 0.35 * np.sin(2 * np.pi * t / 4 + np.pi / 4)  # sampled at ±0.25 of its 0.35 crests
+    bright = (speech[: t.size] / 6 + tone).astype(np.float32)
+    assert 20 * np.log10(np.abs(ideal_upsample(bright, 8)).max() / np.abs(bright).max()) > 0.5  # peaks between
+    limited = limit(bright, ceiling, rate)
+    ceiling_db = 20 * np.log10(ceiling)
+    assert 20 * np.log10(np.abs(ideal_upsample(limited, 8)).max()) <= ceiling_db + 0.05  # an independent meter
+    assert true_peak_dbtp(limited, rate) <= ceiling_db + 0.05
+    assert true_peak_dbtp(limited, rate) > ceiling_db - 0.5  # limited to the ceiling, not far below it
 
 
 def test_very_short_signals_are_measured_and_resampled():

@@ -158,3 +158,45 @@ def test_one_article_speaks_on_several_threads_with_the_same_bytes(piper):
 
     assert len(script.utterances) >= 7
     assert spoken(2) == spoken(1)
+
+
+BRIGHT = """# Loudness of a neural voice
+
+Piper's speech is brighter than espeak's: much of its energy lies near the top of its band, so its
+true peaks fall between the samples, and LAME raises some of them again by up to two decibels.
+
+## Figures
+
+Six trains left at 06:45, carrying 1,450 passengers; the fare was $39.99, up 12% since 2019.
+Sharp consonants, sibilants and stops: "Stop! Six sharp sticks, sixty-six thick thistles."
+"""
+
+
+def _ebur128(ffmpeg: str, path: Path) -> tuple[float, float]:
+    """Integrated loudness (LUFS) and true peak (dBTP) of a file, by ffmpeg's own ebur128 filter."""
+    import re
+
+    report = subprocess.run(
+        [ffmpeg, "-hide_banner", "-nostats", "-i", str(path), "-af", "ebur128=peak=true", "-f", "null", "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stderr
+    summary = report[report.rindex("Summary:") :]
+    lufs = float(re.search(r"I:\s+(-?[\d.]+) LUFS", summary).group(1))
+    peak = float(re.search(r"Peak:\s+(-?[\d.]+) dBFS", summary).group(1))
+    return lufs, peak
+
+
+def test_neural_speech_meets_loudness_and_true_peak_on_the_decoded_mp3(tmp_path, ffmpeg):
+    """−16 LUFS ±0.5 and ≤ −1 dBTP as ffmpeg's ebur128 meter reads the MP3 (independent of our
+    meter and decoder), and what the conversion reports agrees with it: the loudness within
+    0.15 LU, the true peak a bound within 0.2 dB."""
+    source = tmp_path / "bright.md"
+    source.write_text(BRIGHT, encoding="utf-8")
+    result = convert_article(source, tmp_path / "out", Settings(engine="piper"), cache=ClipCache(tmp_path / "cache"))
+    lufs, peak = _ebur128(ffmpeg, result.mp3)
+    assert abs(lufs - (-16.0)) <= 0.5
+    assert peak <= -1.0
+    assert abs(result.loudness.integrated_lufs - lufs) <= 0.15
+    assert peak - 0.05 <= result.loudness.true_peak_dbtp <= peak + 0.2  # ffmpeg prints one decimal

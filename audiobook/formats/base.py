@@ -84,6 +84,10 @@ class OutputFormat(ABC):
         """One stream from consecutive chunks of float mono audio in [−1, 1) at ``rate``."""
 
     @abstractmethod
+    def decode(self, stream: bytes) -> np.ndarray:
+        """A stream as a player hears it: float32 mono samples at the stream's rate (for its true peak)."""
+
+    @abstractmethod
     def count_frames(self, stream: bytes, rate: int) -> int:
         """The frames of a stream this format's encoder wrote, each checked (`OutputError` if not)."""
 

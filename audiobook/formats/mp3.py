@@ -26,8 +26,10 @@ if TYPE_CHECKING:
 SAMPLES_PER_FRAME = 1152  # MPEG-1 Layer III
 ENCODER_DELAY_SAMPLES = 1105  # LAME's 576 + the decoder's 529; measured with miniaudio and ffmpeg
 # LAME raises true peaks above those of its input (measured per 20 s part of espeak speech, 5
-# articles: at most +0.63 dB at 64 kbps, below 0 from 96 kbps, up to +1.35 dB at 32 kbps). The
-# limiter's ceiling leaves this much room, and the reported true peak adds it: a bound, not a guess.
+# articles: at most +0.63 dB at 64 kbps, below 0 from 96 kbps, up to +1.35 dB at 32 kbps; Piper's
+# brighter speech, limited hard to reach −16 LUFS: up to +2.4 dB at 64 kbps). The limiter's ceiling
+# leaves this much room at first; each encoded part's true peak is then measured on its decoded
+# stream, and a part still over the target is limited lower and encoded again (audio.master).
 ENCODER_HEADROOM_DB = 0.8
 LOW_BITRATE_HEADROOM_DB = 1.6  # below 64 kbps
 # What LAME takes off the K-weighted loudness of espeak speech (measured 0.41–0.45 LU at 64–128
@@ -91,6 +93,13 @@ class Mp3Format(OutputFormat):
 
     def encode(self, chunks: Iterable[np.ndarray], rate: int, bitrate_kbps: int) -> bytes:
         return encode_mp3(chunks, rate, bitrate_kbps)
+
+    def decode(self, stream: bytes) -> np.ndarray:
+        import miniaudio  # its own MP3 decoder (dr_mp3): no ffmpeg
+        import numpy as np
+
+        decoded = miniaudio.decode(stream, output_format=miniaudio.SampleFormat.FLOAT32, nchannels=1)
+        return np.asarray(decoded.samples, dtype=np.float32)
 
     def count_frames(self, stream: bytes, rate: int) -> int:
         return mp3_frames(stream, rate)

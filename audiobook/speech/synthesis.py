@@ -150,10 +150,16 @@ def synthesize_script(
     )
 
 
+# Sentences spoken ahead of the one the loop waits for, at most. With a window of twice the threads,
+# a long sentence (up to 600 characters: ~6 s of Piper's time) left the other thread idle once it
+# had spoken the few after it; 16 clips are a few MB.
+LOOKAHEAD_CLIPS = 16
+
+
 class _LookAhead:
     """Sentences spoken ahead of the loop that checks and caches them, on a few threads, for an
-    engine that allows it; a window of twice the threads bounds the clips held in memory. Those
-    found in the cache when the loop opens are not spoken."""
+    engine that allows it; a window of LOOKAHEAD_CLIPS (at least twice the threads) bounds the
+    clips held in memory. Those found in the cache when the loop opens are not spoken."""
 
     def __init__(self, engine: SpeechEngine, script: Script, cache: ClipCache | None, threads: int | None) -> None:
         self.engine = engine
@@ -169,7 +175,7 @@ class _LookAhead:
                 for text, i in first.items()
                 if not (cache and cache.has(content_key(engine.fingerprint, text)))
             )
-            self.window = 2 * workers
+            self.window = max(LOOKAHEAD_CLIPS, 2 * workers)
             self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="speech")
             self._fill()
 
