@@ -10,8 +10,9 @@ again; pieces not in the cache are encoded by a pool of spawned processes (`--jo
 Placement (`place`): a piece decodes to one frame of priming, its samples, and silence to the
 end of its last frame. The silence between pieces is whole packets of encoded digital silence, as
 many as put the piece's first sample nearest its place in the layout (within half a frame: 23 ms
-at 22,050 Hz); the last article is never placed after its place, so the file ends exactly where
-the layout ends. The M4B's chapters are moved with their article, so they are exact in the file.
+at 22,050 Hz); the last article is never placed after its place (within a frame before it), so
+the file ends exactly where the layout ends. The M4B's chapters are moved with their article, so
+they are exact in the file.
 """
 
 from __future__ import annotations
