@@ -110,18 +110,21 @@ def encode_piece(segment: Segment, key: str, cache_root: str, true_peak_dbtp: fl
     return encoded.samples
 
 
-def _cached(blobs: BlobCache, key: str, samples: int) -> EncodedAudio | None:
+def _cached(blobs: BlobCache, key: str, samples: int, config: bytes) -> EncodedAudio | None:
+    """A piece from the cache, if it is whole and made by this encoder (else it is encoded again)."""
     found = blobs.get(key)
     if found is None or found[0] != samples:
         return None
-    return unpack(found[1], samples)
+    piece = unpack(found[1], samples)
+    return piece if piece and piece.config == config else None
 
 
 def encode_missing(
-    pieces: Sequence[tuple[Segment, str, int]], cache: ClipCache, true_peak_dbtp: float, jobs: int | None
+    pieces: Sequence[tuple[Segment, str, int]], cache: ClipCache, config: bytes, true_peak_dbtp: float, jobs: int | None
 ) -> int:
     """Encode the pieces the cache lacks, in parallel (spawned processes: the engines' rule); how many."""
-    missing = [(segment, key) for segment, key, samples in pieces if _cached(cache.segments, key, samples) is None]
+    blobs = cache.segments
+    missing = [(segment, key) for segment, key, samples in pieces if _cached(blobs, key, samples, config) is None]
     unique = list({key: segment for segment, key in missing}.items())
     workers = max(1, min(jobs or os.cpu_count() or 1, len(unique)))
     if workers == 1:
@@ -130,12 +133,16 @@ def encode_missing(
         return len(unique)
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
         futures = [pool.submit(encode_piece, segment, key, str(cache.root), true_peak_dbtp) for key, segment in unique]
         try:
             for future in futures:
                 future.result()
+        except BrokenProcessPool:
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise OutputError("an AAC encoding worker process stopped (out of memory?); nothing written") from None
         except BaseException:
             pool.shutdown(wait=True, cancel_futures=True)
             raise
@@ -156,17 +163,15 @@ def write_edition_m4b(
             pieces.append((segment, piece_key(segment), samples))
             starts.append(position)
         position += samples
-    encoded = encode_missing(pieces, cache, true_peak_dbtp, jobs)
-    placements, tail = place(starts, [s for _, _, s in pieces], position)
     config, silence = silent_packet()
+    encoded = encode_missing(pieces, cache, config, true_peak_dbtp, jobs)
+    placements, tail = place(starts, [s for _, _, s in pieces], position)
 
     def packets() -> Iterator[bytes]:
         for (_, key, samples), placement in zip(pieces, placements, strict=True):
-            piece = _cached(cache.segments, key, samples)
-            if piece is None:
+            piece = _cached(cache.segments, key, samples, config)
+            if piece is None:  # removed or damaged since it was encoded: another process, a full disk
                 raise OutputError(f"{cache.root}: an encoded piece of the edition went missing; make it again")
-            if piece.config != config:
-                raise OutputError(f"{cache.root}: an encoded piece does not match the encoder; clear the cache")
             yield from [silence] * placement.silent_packets
             yield from piece.packets
         yield from [silence] * tail

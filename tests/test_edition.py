@@ -496,3 +496,30 @@ def test_pieces_are_placed_within_half_an_aac_frame_and_the_file_ends_where_the_
         assert -AAC_FRAME < placements[-1].shift <= 0
         packets = sum(p.silent_packets + packets_for(n) for p, n in zip(placements, lengths, strict=True)) + tail
         assert 0 <= packets * AAC_FRAME - AAC_PRIMING - position < AAC_FRAME
+
+
+def test_a_damaged_or_foreign_aac_piece_in_the_cache_is_encoded_again(made, archive, tmp_path):
+    """Fault injection on the cache: every cached piece damaged (its checksum fails) is encoded
+    again; an entry whose numbers do not fit together (a crafted one, checksum valid) is refused."""
+    import shutil
+
+    from audiobook.edition_m4b import pack, unpack
+    from audiobook.formats.m4b import EncodedAudio
+
+    report, built, _ = made
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    shutil.copytree(built, out)
+    shutil.copytree(archive / "cache", cache)
+    pieces = [p for p in (cache / "segments").rglob("*") if p.is_file()]
+    assert pieces
+    for piece in pieces:
+        data = bytearray(piece.read_bytes())
+        data[len(data) // 2] ^= 0xFF
+        piece.write_bytes(data)
+    again = build_edition(archive / "articles", out, title="Harbour Weekly, damaged", formats=("m4b",), cache_dir=cache)
+    assert again.m4b_encoded == 1 + len(again.articles)
+    assert MP4(out / again.outputs["m4b"]).chapters  # written whole
+    good = EncodedAudio(b"\x13\x88", (b"\x01\x18\x20\x07",) * 2, 1000)
+    assert unpack(pack(good), 1000) == good
+    assert unpack(pack(good), 5000) is None  # two packets cannot hold 5,000 samples
+    assert unpack(pack(good)[:-1], 1000) is None and unpack(b"\xff" * 12, 1000) is None
