@@ -11,7 +11,8 @@
 4. Otherwise its audio is laid out (`edition_audio`): a spoken opening (the edition's title and
    contents, converted like an article, so its sentences come from the clip cache the second
    time), then each article's MP3 frames after a silent gap. The MP3 edition copies those frames
-   (no re-encoding); the M4B decodes them once and encodes AAC (`formats.m4b`).
+   (no re-encoding); the M4B encodes each piece to AAC once, in parallel, cached by its MP3's content, and joins
+   the pieces' packets (`edition_m4b`, `formats.m4b`).
 5. Everything is written together (all or nothing): the audio, Podcasting 2.0 chapters, a WebVTT
    transcript (the articles' cues moved to their place), the player page, the edition manifest;
    then the editions feed (``editions.xml``, beside the articles' ``feed.xml``) lists every edition
@@ -70,6 +71,7 @@ class EditionReport:
     articles_synthesized: int  # sentences the build spoke for articles that were not built yet
     seconds: float
     warnings: tuple[str, ...] = ()  # articles left out because their build failed, each one line
+    m4b_encoded: int = 0  # pieces (opening, articles) encoded to AAC now; the others came from the cache
 
     def as_dict(self) -> dict[str, Any]:
         return {**asdict(self), "chapters": [asdict(c) for c in self.chapters]}
@@ -111,7 +113,20 @@ def build_edition(
     # meanwhile waits, so it cannot replace an article's MP3 while its frames are being copied.
     with build_lock(out_dir, wait_for_lock=True):
         return _edition(
-            archive, out_dir, build, title, since, until, tag, names, order, formats, overrides, cache_dir, started
+            archive,
+            out_dir,
+            build,
+            title,
+            since,
+            until,
+            tag,
+            names,
+            order,
+            formats,
+            overrides,
+            cache_dir,
+            jobs,
+            started,
         )
 
 
@@ -128,6 +143,7 @@ def _edition(
     formats: Sequence[str],
     overrides: dict[str, Any] | None,
     cache_dir: Path | str | None,
+    jobs: int | None,
     started: float,
 ) -> EditionReport:
     settings = load_settings(archive).with_overrides(**(overrides or {}))
@@ -148,6 +164,7 @@ def _edition(
         title,
         repr(settings),
         ",".join(formats),
+        _m4b_settings() if "m4b" in formats else "",
         json.dumps([[e["source"], e["hashes"], e["sizes"]["mp3"], e["title"]] for e in chosen], sort_keys=True),
     )
     spoken_for_articles = sum(a.synthesized for a in build.articles)
@@ -156,11 +173,11 @@ def _edition(
     if previous and previous.get("key") == key and outputs_intact(out_dir, previous):
         return _report(previous, "unchanged", 0, spoken_for_articles, started, warnings)
 
-    entry = _make(out_dir, slug, title, chosen, settings, formats, key, cache_dir)
+    entry, encoded = _make(out_dir, slug, title, chosen, settings, formats, key, cache_dir, jobs)
     if previous:  # a container no longer asked for (--format both, then mp3) goes with the old edition
         remove_outputs(out_dir, previous, keep=set(entry["outputs"].values()))
     publish_editions(out_dir, settings)
-    return _report(entry, "built", entry["synthesized"], spoken_for_articles, started, warnings)
+    return _report(entry, "built", entry["synthesized"], spoken_for_articles, started, warnings, encoded)
 
 
 # --- making it -----------------------------------------------------------------------------------
@@ -175,7 +192,8 @@ def _make(
     formats: Sequence[str],
     key: str,
     cache_dir: Path | str | None,
-) -> dict[str, Any]:
+    jobs: int | None,
+) -> tuple[dict[str, Any], int]:
     from .cover import title_card
 
     rate, bitrate = settings.sample_rate, settings.bitrate_kbps
@@ -205,17 +223,16 @@ def _make(
     names = {kind: f"{slug}{suffix}" for kind, suffix in CONTAINERS.items() if kind in formats}
     names |= {"chapters": f"{slug}.edition.chapters.json", "transcript": f"{slug}.edition.vtt"}
     names |= {"cover": f"{slug}.edition.png", "page": f"{slug}.edition.html"}
-    flat = flat_chapters(layout.chapters)
     files: list[tuple[Path, Any]] = [
         (out_dir / names["chapters"], chapters_json(layout.chapters)),
         (out_dir / names["transcript"], transcript(out_dir, chosen, layout)),
         (out_dir / names["cover"], cover),
         (out_dir / names["page"], page(title, summary, layout, names, settings)),
     ]
-    staged_m4b = None
+    staged_m4b, encoded = None, 0
     try:
         if "m4b" in names:
-            staged_m4b = _encode_m4b(out_dir, names["m4b"], layout, flat, info, settings)
+            staged_m4b, encoded = _encode_m4b(out_dir, names["m4b"], layout, info, settings, cache_dir, jobs)
             files.append((out_dir / names["m4b"], _file_chunks(staged_m4b)))
         if "mp3" in names:
             from .formats.id3 import build_nested_tag
@@ -245,7 +262,7 @@ def _make(
             staged_m4b.unlink(missing_ok=True)
     entry["sizes"] = {kind: (out_dir / name).stat().st_size for kind, name in names.items()}
     write_atomic(out_dir / f"{slug}.edition.json", json.dumps(entry, ensure_ascii=False, indent=2) + "\n")
-    return entry
+    return entry, encoded
 
 
 def _chained(tag: bytes, layout: Layout):
@@ -259,23 +276,36 @@ def _file_chunks(path: Path):
             yield chunk
 
 
-def _encode_m4b(out_dir: Path, name: str, layout: Layout, flat, info: TagInfo, settings: Settings) -> Path:
-    """The M4B, encoded into a hidden file beside its name (a killed build's leftover is removed
-    like the others': ``.*.part``)."""
-    from .formats.m4b import decode_mp3, write_m4b
+def _m4b_settings() -> str:
+    from .formats.m4b import aac_settings
+
+    return aac_settings()
+
+
+def _encode_m4b(
+    out_dir: Path,
+    name: str,
+    layout: Layout,
+    info: TagInfo,
+    settings: Settings,
+    cache_dir: Path | str | None,
+    jobs: int | None,
+) -> tuple[Path, int]:
+    """The M4B, written into a hidden file beside its name (a killed build's leftover is removed
+    like the others': ``.*.part``), and the pieces encoded for it (`edition_m4b`)."""
+    from .edition_m4b import write_edition_m4b
 
     out_dir.mkdir(parents=True, exist_ok=True)
     handle, staged = tempfile.mkstemp(prefix=f".{name}.", suffix=".m4b.part", dir=out_dir)
     os.close(handle)
     path = Path(staged)
-    # Decoded, limited and encoded a few seconds at a time: memory flat in length and number.
-    chunks = (chunk for s in layout.segments for chunk in decode_mp3(s.path or s.data, s.frames * SAMPLES_PER_FRAME))
+    cache = ClipCache(Path(cache_dir) if cache_dir else None)
     try:
-        write_m4b(path, chunks, layout.rate, settings.bitrate_kbps, flat, info, settings.true_peak_dbtp)
+        encoded = write_edition_m4b(path, layout, info, cache, settings.true_peak_dbtp, jobs)
     except BaseException:  # an interrupt too: no half-written file stays behind
         path.unlink(missing_ok=True)
         raise
-    return path
+    return path, encoded
 
 
 def speak_opening(
@@ -326,7 +356,13 @@ def _articles(count: int) -> str:
 
 
 def _report(
-    entry: dict[str, Any], status: str, spoken: int, spoken_for_articles: int, started: float, warnings: tuple = ()
+    entry: dict[str, Any],
+    status: str,
+    spoken: int,
+    spoken_for_articles: int,
+    started: float,
+    warnings: tuple = (),
+    m4b_encoded: int = 0,
 ) -> EditionReport:
     chapters = chapters_of(entry)
     return EditionReport(
@@ -342,6 +378,7 @@ def _report(
         articles_synthesized=spoken_for_articles,
         seconds=time.perf_counter() - started,
         warnings=warnings,
+        m4b_encoded=m4b_encoded,
     )
 
 

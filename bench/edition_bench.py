@@ -4,8 +4,10 @@
 
 Builds the generated archive once (`audiobook build --jobs N`, empty clip cache: the time the
 articles took to build), then times `audiobook edition` as a user runs it (a new process each
-time) from the built archive: MP3, M4B, and an unchanged edition; and the peak resident memory of
-the edition process for all the articles and for half of them (target: flat in their number).
+time) from the built archive: MP3, M4B (first: every article encoded to AAC; then a second
+edition sharing its articles, whose pieces come from the cache), and an unchanged edition; and the
+peak resident memory for all the articles and for half of them (target: flat in their number) —
+for the M4B, of the edition process and of its largest encoding worker.
 """
 
 from __future__ import annotations
@@ -35,16 +37,24 @@ except SystemExit as exc:
     if exc.code:
         raise
 print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)
 """
 
 
 def run(*arguments: str) -> tuple[float, float]:
     """Wall time (s) and peak memory (MB) of one `audiobook` process."""
+    seconds, memory, _ = run_with_workers(*arguments)
+    return seconds, memory
+
+
+def run_with_workers(*arguments: str) -> tuple[float, float, float]:
+    """Wall time (s), peak memory (MB) of one `audiobook` process and of its largest worker."""
     started = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-c", RUN_AND_MEASURE, *arguments], check=True, capture_output=True, text=True
     )
-    return time.perf_counter() - started, int(done.stderr.strip().splitlines()[-1]) / 1024
+    own, workers = (int(line) / 1024 for line in done.stderr.strip().splitlines()[-2:])
+    return time.perf_counter() - started, own, workers
 
 
 def main() -> None:
@@ -66,8 +76,16 @@ def main() -> None:
         mp3_s, mp3_mb = run("edition", *common, "--title", "All, MP3")
         unchanged_s, _ = run("edition", *common, "--title", "All, MP3")
         _, mp3_half_mb = run("edition", *common, "--title", "Half, MP3", *half)
-        m4b_s, m4b_mb = run("edition", *common, "--title", "All, M4B", "--format", "m4b")
-        _, m4b_half_mb = run("edition", *common, "--title", "Half, M4B", "--format", "m4b", *half)
+        # Half the articles first, from a copy of the cache (no AAC piece in either yet): memory for
+        # half and for all, each encoding every article it holds.
+        cold = work / "cache-cold"
+        shutil.copytree(cache, cold)
+        cold_half = [str(articles), "-o", str(out), "--cache-dir", str(cold)]
+        _, m4b_half_mb, m4b_half_worker_mb = run_with_workers(
+            "edition", *cold_half, "--title", "Half, M4B", "--format", "m4b", *half
+        )
+        m4b_s, m4b_mb, m4b_worker_mb = run_with_workers("edition", *common, "--title", "All, M4B", "--format", "m4b")
+        shared_s, _ = run("edition", *common, "--title", "Half, M4B, shared", "--format", "m4b", *half)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -77,7 +95,8 @@ def main() -> None:
     rows = [
         (f"build of the archive, --jobs {cores}", f"{build_s:.1f} s", "the time the articles took to build"),
         ("edition, MP3 (frames copied)", f"{mp3_s:.2f} s", share(mp3_s)),
-        ("edition, M4B (decode + AAC encode)", f"{m4b_s:.2f} s", share(m4b_s)),
+        ("edition, M4B, first (every article encoded to AAC)", f"{m4b_s:.2f} s", share(m4b_s)),
+        ("edition, M4B sharing its articles with an earlier one", f"{shared_s:.2f} s", share(shared_s)),
         ("edition unchanged (not made again)", f"{unchanged_s:.2f} s", share(unchanged_s)),
         (
             "peak memory, MP3 edition: all / half the articles",
@@ -88,6 +107,11 @@ def main() -> None:
             "peak memory, M4B edition: all / half the articles",
             f"{m4b_mb:.0f} / {m4b_half_mb:.0f} MB",
             f"{100 * (m4b_mb / m4b_half_mb - 1):+.0f} % for twice the articles (target: flat)",
+        ),
+        (
+            "peak memory, largest M4B encoding worker: all / half",
+            f"{m4b_worker_mb:.0f} / {m4b_half_worker_mb:.0f} MB",
+            f"{100 * (m4b_worker_mb / m4b_half_worker_mb - 1):+.0f} % for twice the articles (target: flat)",
         ),
     ]
     header = (

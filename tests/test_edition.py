@@ -437,3 +437,89 @@ def test_front_matter_tags_are_a_list_or_comma_separated_and_anything_else_is_on
     path.write_text("---\ntitle: T\ntags: {sea: 1}\n---\nText here.\n", encoding="utf-8")
     with pytest.raises(InputError, match="front matter 'tags' must be a list"):
         read_article(path)
+
+
+def test_a_second_m4b_edition_encodes_only_its_opening_and_its_joined_chapters_hold(made, archive, tmp_path, ffmpeg):
+    """The articles' AAC pieces are cached by their MP3's content: an edition of articles another
+    edition already encoded (other title, other choice) encodes only its own opening, and the
+    joined file's chapters (both readers) and audio are where the articles start."""
+    import shutil
+
+    report, built, manifest = made
+    assert report.m4b_encoded == 1 + len(report.articles)  # first M4B: every piece
+    out = tmp_path / "out"
+    shutil.copytree(built, out)
+    second = build_edition(
+        archive / "articles", out, title="Sea Extra", tag="sea", formats=("m4b",), cache_dir=archive / "cache"
+    )
+    assert second.articles == ("lighthouse.md", "ferries.md") and second.m4b_encoded == 1
+    m4b = out / second.outputs["m4b"]
+    expected = [(s.start_ms, s.title) for s in _flat(second)]
+    for found in (
+        [(start, title) for start, _, title in ffmpeg_chapters(ffmpeg, m4b)],
+        [(round(c.start * 1000), c.title) for c in MP4(m4b).chapters],
+    ):
+        assert [title for _, title in found] == [title for _, title in expected]
+        assert all(abs(start - want) <= 50 for (start, _), (want, _) in zip(found, expected, strict=True))
+    joined = ffmpeg_samples(ffmpeg, m4b)
+    assert abs(joined.size * 1000 / RATE - second.duration_ms) <= 50
+    for chapter, source in zip(second.chapters[1:], second.articles, strict=True):
+        own = ffmpeg_samples(ffmpeg, out / manifest[source]["outputs"]["mp3"])
+        expected_at = chapter.start_ms * RATE // 1000 + RATE
+        window = joined[expected_at - RATE : expected_at + 2 * RATE]
+        found = int(np.argmax(correlate(window, own[RATE : 2 * RATE], mode="valid", method="fft"))) + expected_at - RATE
+        assert abs(found - expected_at) * 1000 / RATE <= 50, (source, found - expected_at)
+    again = build_edition(
+        archive / "articles", out, title="Sea Extra, again", tag="sea", formats=("m4b",), cache_dir=archive / "cache"
+    )
+    assert again.m4b_encoded == 1  # the new title's opening only
+
+
+def test_pieces_are_placed_within_half_an_aac_frame_and_the_file_ends_where_the_layout_ends():
+    """Pure placement arithmetic over awkward lengths: every piece lands within half a frame of
+    its place (the last within a frame before it, never after), and the packets add up to the layout's length."""
+    from audiobook.edition_m4b import place
+    from audiobook.formats.m4b import AAC_FRAME, AAC_PRIMING, packets_for
+
+    rng = np.random.default_rng(3)
+    for _ in range(200):
+        lengths = [int(n) for n in rng.integers(1, 400_000, size=int(rng.integers(1, 8)))]
+        gaps = [int(g) for g in rng.integers(33_000, 40_000, size=len(lengths))]
+        starts, position = [], 0
+        for length, gap in zip(lengths, gaps, strict=True):
+            position += gap if starts else 0
+            starts.append(position)
+            position += length
+        placements, tail = place(starts, lengths, position)
+        assert placements[0].silent_packets == 0 and placements[0].shift == 0
+        assert all(-AAC_FRAME / 2 <= p.shift <= AAC_FRAME / 2 for p in placements[:-1])
+        assert -AAC_FRAME < placements[-1].shift <= 0
+        packets = sum(p.silent_packets + packets_for(n) for p, n in zip(placements, lengths, strict=True)) + tail
+        assert 0 <= packets * AAC_FRAME - AAC_PRIMING - position < AAC_FRAME
+
+
+def test_a_damaged_or_foreign_aac_piece_in_the_cache_is_encoded_again(made, archive, tmp_path):
+    """Fault injection on the cache: every cached piece damaged (its checksum fails) is encoded
+    again; an entry whose numbers do not fit together (a crafted one, checksum valid) is refused."""
+    import shutil
+
+    from audiobook.edition_m4b import pack, unpack
+    from audiobook.formats.m4b import EncodedAudio
+
+    report, built, _ = made
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    shutil.copytree(built, out)
+    shutil.copytree(archive / "cache", cache)
+    pieces = [p for p in (cache / "segments").rglob("*") if p.is_file()]
+    assert pieces
+    for piece in pieces:
+        data = bytearray(piece.read_bytes())
+        data[len(data) // 2] ^= 0xFF
+        piece.write_bytes(data)
+    again = build_edition(archive / "articles", out, title="Harbour Weekly, damaged", formats=("m4b",), cache_dir=cache)
+    assert again.m4b_encoded == 1 + len(again.articles)
+    assert MP4(out / again.outputs["m4b"]).chapters  # written whole
+    good = EncodedAudio(b"\x13\x88", (b"\x01\x18\x20\x07",) * 2, 1000)
+    assert unpack(pack(good), 1000) == good
+    assert unpack(pack(good), 5000) is None  # two packets cannot hold 5,000 samples
+    assert unpack(pack(good)[:-1], 1000) is None and unpack(b"\xff" * 12, 1000) is None
