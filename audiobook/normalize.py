@@ -173,6 +173,8 @@ _ABBREVIATION_WORDS = (
     (re.compile(r"\bPh\.\s?D\.?"), "P H D"),
 )
 _NUMBER_WORDS = (
+    # "No. 23-1145": a docket or file number, its parts read apart and never as a range
+    (re.compile(r"\bNo\.\s?(\d{1,4})-(\d{3,7})(?![\w-])"), r"number \1, \2"),
     (re.compile(r"\bNo\.\s?(?=\d)"), "number "),
     (re.compile(r"\bNos\.\s?(?=\d)"), "numbers "),
     (re.compile(r"(?<!\w)#(?=\d)"), "number "),

@@ -192,3 +192,14 @@ HOUR_RANGE: Rule = (re.compile(r"(?<=[ap]\.m\.)\s?[–-]\s?(?=[a-z]|\d)"), " to 
 
 def numeric_date_rules(day_first: bool) -> tuple[Rule, ...]:
     return (_ISO_DATETIME, _iso_datetime(day_first)), (_NUMERIC_DATE, _numeric_date(day_first))
+
+
+def _offset(match: re.Match[str]) -> str:
+    base, sign, amount = match.groups()
+    if base == "T" and sign != "+" and ":" not in amount:
+        return match.group(0)  # "T-34", "T-1000" are names; "T-8:30" and "T+10" are countdowns
+    return f"{base} {'plus' if sign == '+' else 'minus'} {amount}"
+
+
+# "UTC+5:30", "GMT-5", "T+8:30": the sign is said, the time then read as a clock.
+OFFSET: Rule = (re.compile(r"\b(UTC|GMT|T)\s?([+−-])\s?(\d{1,2}(?::[0-5]\d)?)(?![\d:])"), _offset)

@@ -129,3 +129,19 @@ def versioned_rule() -> Rule:
     names = "|".join(re.escape(n) for n in sorted(data("acronyms")["versioned"]["names"], key=len, reverse=True))
     pattern = re.compile(rf"(?<![\w.-])((?:{names})\s)(\d{{1,4}}(?:\.\d{{1,4}}){{1,3}}+)(?!\w|\.\d)")
     return pattern, lambda m: m.group(1) + " point ".join(m.group(2).split("."))
+
+
+def _version_pair(match: re.Match[str]) -> str:
+    """ "Python 3.12 is faster than 3.11": once a version of a product was said, a number with the
+    same major part joined to it ("than", "and", "vs") is a version too."""
+    word, major, minor = match.groups()
+    window = match.string[max(0, match.start() - 120) : match.start()]
+    if re.search(rf"(?<![\w.]){major} point \d", window) is None:
+        return match.group(0)
+    return f"{word} {major} point {minor}"
+
+
+VERSION_PAIR: Rule = (
+    re.compile(r"\b(than|and|or|to|from|versus|vs\.?|over|nor|with)\s(\d{1,4})\.(\d{1,4})(?![\w%]|\.\d)"),
+    _version_pair,
+)

@@ -45,6 +45,8 @@ def _money(match: re.Match[str]) -> str:
     text = match.string
     if after_article(text, match.start()) and noun_follows(text, match.end()):
         amount, upper = decimal_value(num), decimal_value(num2) if num2 else None
+        if "." in num and not (num2 or scale) and minor:
+            return _attributive(num, names)  # "the $1.18 consensus" → "the one dollar eighteen consensus"
         if amount is not None:  # "a $2 billion dam" → "a two-billion-dollar dam"
             said = cardinal(amount) + (f" to {cardinal(upper)}" if upper is not None else "")
             return hyphenated(f"{said}{scale_word} {singular}")
@@ -55,6 +57,18 @@ def _money(match: re.Match[str]) -> str:
     if scale:
         return f"{num}{scale_word} {plural}"
     return _amount(num, names)
+
+
+def _attributive(num: str, names: tuple[str, str, str, str]) -> str:
+    """An amount with cents before a noun: "one dollar eighteen", "forty-five-cent", "five-dollar"."""
+    singular, _, minor_one, minor = names
+    whole_text, _, cents_text = num.partition(".")
+    whole, cents = int(whole_text.replace(",", "")), int(cents_text.ljust(2, "0")[:2])
+    if not cents:
+        return hyphenated(f"{cardinal(whole)} {singular}")
+    if not whole:
+        return hyphenated(f"{number_words(cents)} {minor_one}")
+    return f"{cardinal(whole)} {singular} {number_words(cents)}"
 
 
 def _amount(num: str, names: tuple[str, str, str, str]) -> str:
@@ -149,3 +163,8 @@ MOVEMENT: Rule = (_MOVEMENT, _movement)  # "rose +2%": the verb already says whi
 PENCE: Rule = (_PENCE, _pence)
 QUARTER: Rule = (_QUARTER, _quarter)
 FISCAL_YEAR: Rule = (re.compile(r"\bFY\s?['’]?(\d{4}|\d{2})(?:/(\d{2}))?(?![\w/])"), _fiscal_year)
+# "a 3-yr/$15M deal" → "a 3-year, $15M deal" (the money rule then says the amount); "10-yr".
+CONTRACT_YEARS: Rule = (
+    re.compile(r"(?<=\d)-(?:yrs?|years?)(?:\s?/\s?(?=(?:US)?[$€£]\d))?(?![\w/-])"),
+    lambda m: "-year, " if "/" in m.group(0) else "-year",
+)
