@@ -8,6 +8,9 @@ import re
 from .context import next_words
 from .words import Rule, cardinal, data, ordinal
 
+# A name the archive lexicon says how to say reaches these rules hidden as one private-use
+# character (lexicon.shield): after a title it is a name like any other ("Dr. Nguyen").
+HIDDEN_WORD = "\ue000-\uf8ff"
 _CAPITALISED_FUNCTION_WORDS = {"the", "in", "at", "on", "from", "to", "near", "by", "and", "of", "a", "an", "via"}
 _CAPITALISED_FUNCTION_WORDS |= {"visit", "visited", "for", "with", "outside", "into", "toward", "towards", "off"}
 
@@ -32,8 +35,9 @@ def title_rules() -> list[Rule]:
         text, start, end = match.string, match.start(), match.end()
         head = text[max(0, start - 20) : start].split()
         prev = head[-1] if head else ""
-        capital_next = re.match(r"\s[A-Z]", text[end : end + 2]) is not None
-        after_name = (prev[:1].isupper() and prev.lower().strip(",") not in _CAPITALISED_FUNCTION_WORDS) or bool(
+        capital_next = re.match(rf"\s[A-Z{HIDDEN_WORD}]", text[end : end + 2]) is not None
+        named = prev[:1].isupper() or "\ue000" <= prev[:1] <= "\uf8ff"  # a name, or one the lexicon hid
+        after_name = (named and prev.lower().strip(",") not in _CAPITALISED_FUNCTION_WORDS) or bool(
             re.fullmatch(r"\d{1,4}(?:st|nd|rd|th)", prev)
         )
         at_end = end == len(text.rstrip()) and dot
@@ -45,16 +49,23 @@ def title_rules() -> list[Rule]:
             return "Doctor"
         return match.group(0)
 
+    def said_word(match: re.Match[str]) -> str:
+        ends_sentence = match.group(0).endswith(".") and match.end() == len(match.string)
+        return words[match.group(0)] + ("." if ends_sentence else "")  # "before the 9th Cir."
+
     return [
         _party_state_rule(),
-        (re.compile(rf"\b({alternation(before)})\.(?=\s[A-Z])"), lambda m: before[m.group(1)]),
-        (re.compile(rf"\b({alternation(undotted)})(?=\s[A-Z][a-z])"), lambda m: undotted[m.group(1)]),
+        (re.compile(rf"\b({alternation(before)})\.(?=\s[A-Z{HIDDEN_WORD}])"), lambda m: before[m.group(1)]),
+        (
+            re.compile(rf"\b({alternation(undotted)})(?=\s(?:[A-Z][a-z]|[{HIDDEN_WORD}]))"),
+            lambda m: undotted[m.group(1)],
+        ),
         (
             re.compile(rf"(?<=[A-Za-z])(,?)\s({alternation(after)})\.(?!\w)"),
             lambda m: f"{m.group(1)} {after[m.group(2)]}" + ("." if m.end() == len(m.string) else ""),
         ),
         (streetish, street_or_name),
-        (re.compile(rf"(?<![\w.])(?:{alternation(words)})(?!\w)"), lambda m: words[m.group(0)]),
+        (re.compile(rf"(?<![\w.])(?:{alternation(words)})(?!\w)"), said_word),
     ]
 
 
