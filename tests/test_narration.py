@@ -58,6 +58,9 @@ CASES: dict[str, list[tuple[str, str]]] = {
         ("She ran 3000 metres.", "She ran 3000 metres."),
     ],
     "dates": [
+        ("The summit begins at 14:00 CET.", "The summit begins at fourteen hundred C E T."),
+        ("Doors open at 9:00 sharp.", "Doors open at nine o'clock sharp."),
+        ("The clock reset at 00:00.", "The clock reset at zero hundred."),
         ("India is at UTC+5:30.", "India is at U T C plus five thirty."),
         ("New York is at GMT-5 now.", "New York is at G M T minus 5 now."),
         ("Launch is at T+8:30.", "Launch is at T plus eight thirty."),
@@ -95,6 +98,13 @@ CASES: dict[str, list[tuple[str, str]]] = {
         ("The poll ran Oct. 7-10.", "The poll ran October seventh to tenth."),
     ],
     "money": [
+        ("Gold hit $2,195.15/oz on Thursday.", "Gold hit 2,195 dollars fifteen an ounce on Thursday."),
+        ("Gas averaged $3.49/gal.", "Gas averaged 3 dollars forty-nine a gallon."),
+        (
+            "The Dodgers' 10-year, $700 million deal stands.",
+            "The Dodgers' 10-year, seven-hundred-million-dollar deal stands.",
+        ),
+        ("The Dodgers paid $700 million.", "The Dodgers paid 700 million dollars."),
         ("It costs $1.05.", "It costs a dollar five."),
         ("Only €0.45 each.", "Only 45 cents each."),
         ("A stamp is £0.85.", "A stamp is 85 pence."),
@@ -246,6 +256,15 @@ CASES: dict[str, list[tuple[str, str]]] = {
         ("It has USB Type C ports.", "It has U S B Type C ports."),
     ],
     "units": [
+        ("Police found a .45-caliber handgun.", "Police found a 45-caliber handgun."),
+        ("He owned a .22 rifle.", "He owned a 22 rifle."),
+        ("It lasted 11.2 mo vs 5.6 mo.", "It lasted 11.2 months versus 5.6 months."),
+        ("It was 150/95 mm Hg on admission.", "It was 150 over 95 millimetres of mercury on admission."),
+        ("He threw for 305 yds and 2 TDs.", "He threw for 305 yards and 2 touchdowns."),
+        ("Totals of 8-12 in. are expected.", "Totals of 8 to 12 inches are expected."),
+        ("It has 1,150 sq. ft. of space.", "It has 1,150 square feet of space."),
+        ("The house has 1,150 sq. ft.", "The house has 1,150 square feet."),
+        ("He let 5 in. Then he left.", "He let 5 in. Then he left."),
         (
             "The risk fell (HR 0.80; 95% CI, 0.71 to 0.91).",
             "The risk fell (hazard ratio 0.80; 95 percent confidence interval, 0.71 to 0.91).",
@@ -306,6 +325,10 @@ CASES: dict[str, list[tuple[str, str]]] = {
         ("It is 10^-3 of that.", "It is ten to the minus three of that."),
     ],
     "symbols": [
+        ("The result held (p = .003).", "The result held (p equals point 0 0 3)."),
+        ("It was significant at p<.05.", "It was significant at p less than point 0 5."),
+        ("It cut the rate by .5 points.", "It cut the rate by point 5 points."),
+        ("C# and .NET are here.", "C sharp and dot net are here."),
         ("Keep it ≥ 5.", "Keep it greater than or equal to 5."),
         ("Use x ≠ y.", "Use x not equal to y."),
         ("If p > 0.05 we stop.", "If p greater than 0.05 we stop."),
@@ -329,6 +352,9 @@ CASES: dict[str, list[tuple[str, str]]] = {
         ("Press Ctrl+Shift+T now.", "Press control shift T now."),
     ],
     "identifiers": [
+        ("The RTX 4090 draws 450W.", "The RTX 40 90 draws 450 watts."),
+        ("The GTX 1080 and RX 7900 compete.", "The GTX 10 80 and RX 79 hundred compete."),
+        ("The Snapdragon 8 Gen 3 is fast.", "The Snapdragon 8 Gen 3 is fast."),
         ("Python 3.12 is faster than 3.11 here.", "Python 3 point 12 is faster than 3 point 11 here."),
         ("Python 3.12 and 3.13 differ.", "Python 3 point 12 and 3 point 13 differ."),
         ("Sales were 3.11 million, up from 3.05 million.", "Sales were 3.11 million, up from 3.05 million."),
@@ -399,6 +425,8 @@ CASES: dict[str, list[tuple[str, str]]] = {
         ("Scores 6-4, 6-3.5 here.", "Scores 6 to 4, 6 to 3.5 here."),
     ],
     "acronyms": [
+        ("The BOJ raised rates.", "The B O J raised rates."),
+        ("HOA fees rose at LAX.", "H O A fees rose at L A X."),
         ("A judge issued a TRO on Friday.", "A judge issued a T R O on Friday."),
         ("The UK and the USA agree.", "The UK and the U S A agree."),
         ("Put it in the ICU.", "Put it in the I C U."),

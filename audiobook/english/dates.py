@@ -167,7 +167,9 @@ def _meridiem(written: str) -> str:
 def _clock(match: re.Match[str]) -> str:
     hour, minute, meridiem = int(match.group(1)), int(match.group(2)), match.group(3)
     said_hour = number_words(hour) if hour else "zero"
-    if minute == 0:
+    if minute == 0 and not meridiem and (hour > 12 or match.group(1) == "00"):
+        words = f"{said_hour} hundred"  # "14:00 CET", "00:00": a 24-hour clock on the hour
+    elif minute == 0:
         words = f"{said_hour} o'clock" if not meridiem else said_hour
     elif minute < 10:
         words = f"{said_hour} oh {ONES[minute]}"

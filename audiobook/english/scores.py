@@ -100,7 +100,8 @@ def _average(match: re.Match[str]) -> str:
 
 
 # Three digits after a bare point: no narrator says "point three one two" for an average.
-AVERAGE: Rule = (re.compile(r"(?<![\w.,$€£¥])\.(\d)(\d\d)(?![\d%]|\.\d)"), _average)
+# Not a statistic: "p = .003", "r<.05" keep their point.
+AVERAGE: Rule = (re.compile(r"(?<![\w.,$€£¥=<>≤≥±−+-])(?<![=<>≤≥]\s)\.(\d)(\d\d)(?![\d%]|\.\d)"), _average)
 
 
 def _overtime(match: re.Match[str]) -> str:

@@ -22,3 +22,9 @@ STATISTIC: Rule = (
     ),
     lambda m: _RATIOS[m.group(1) or m.group(2)] + (" of " if m.group(3) else ""),  # "HR=0.76": "hazard ratio of"
 )
+# A decimal written without its zero that is not an average (".05", "p = .003"): espeak says
+# "dot"; a reader says "point" and each digit.
+BARE_DECIMAL: Rule = (
+    re.compile(r"(?<![\w.,$€£¥])\.(\d{1,12})(?!\d|\.\d)"),
+    lambda m: "point " + " ".join(m.group(1)),
+)

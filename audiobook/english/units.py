@@ -64,7 +64,8 @@ def unit_rule() -> Rule:
         ):
             return f"{num} million"  # "1.2m people", "from 7.77m" in a sentence counting in millions
         name = singular if num == "1" and not scale else plural
-        return f"{num}{scale} {name}" + (f" per {per[denominator]}" if denominator else "")
+        full_stop = "." if unit.endswith(".") and match.end() == len(text) else ""  # "… 1,150 sq. ft."
+        return f"{num}{scale} {name}" + (f" per {per[denominator]}" if denominator else "") + full_stop
 
     return pattern, said
 
@@ -79,6 +80,10 @@ def per_unit_rule() -> Rule:
 _PER_TIME = {"month": "a month", "mo": "a month", "year": "a year", "yr": "a year", "day": "a day"}
 _PER_TIME |= {"week": "a week", "wk": "a week", "hour": "an hour", "hr": "an hour", "night": "a night"}
 _PER_TIME |= {"person": "a person", "head": "a head", "share": "a share", "night": "a night"}
+# Prices per quantity: "$2,195.15/oz", "$3.49/gal", "$82/bbl".
+_PER_TIME |= {"oz": "an ounce", "lb": "a pound", "kg": "a kilo", "gal": "a gallon", "bbl": "a barrel"}
+_PER_TIME |= {"barrel": "a barrel", "tonne": "a tonne", "ton": "a ton", "MWh": "a megawatt hour"}
+_PER_TIME |= {"kWh": "a kilowatt hour", "sq ft": "a square foot"}
 # "$9.99/month", "40 hrs/week": the slash is "a".
 PER_TIME: Rule = (re.compile(rf"(?<=[\w%])\s?/\s?({'|'.join(_PER_TIME)})\b"), lambda m: f" {_PER_TIME[m.group(1)]}")
 # "25 degrees F below normal" (after ° became "degrees"): the scale's name.
@@ -101,7 +106,13 @@ def _inch_mark(match: re.Match[str]) -> str:
 
 
 INCH_MARK: Rule = (_INCH_MARK, _inch_mark)
-# "12 in. of rain": inches, never the word "in" (only before words that follow a length).
-INCHES: Rule = (re.compile(r"(?<=\d)\s?in\.(?=\s(?:of|tall|long|wide|deep|high)\b|,)"), " inches")
+# "12 in. of rain", "8-12 in. are expected": inches, never the word "in" (a dotted "in." after a
+# number and before more of the sentence).
+INCHES: Rule = (re.compile(r"(?<=\d)\s?in\.(?=\s[a-z]|,)"), " inches")
 SCIENTIFIC: Rule = (_SCIENTIFIC, _scientific)
 POWER: Rule = (_POWER, _power)
+# ".45-caliber", "a .22 rifle": a calibre is said as a whole number ("forty-five").
+CALIBRE: Rule = (
+    re.compile(r"(?<![\w.,$€£¥])\.(\d\d)(?=[\s-](?:caliber|calibre|cal\.|Magnum|rifle|pistol|handgun|revolver)\b)"),
+    r"\1",
+)
