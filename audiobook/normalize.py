@@ -176,6 +176,8 @@ _NUMBER_WORDS = (
     # "No. 23-1145": a docket or file number, its parts read apart and never as a range
     (re.compile(r"\bNo\.\s?(\d{1,4})-(\d{3,7})(?![\w-])"), r"number \1, \2"),
     (re.compile(r"\bNo\.\s?(?=\d)"), "number "),
+    # "H.R. 7521": a House bill, its four digits said in pairs like a year ("seventy-five twenty-one")
+    (re.compile(r"\bH\.\s?R\.\s(\d\d)([1-9]\d)\b"), r"H R \1 \2"),
     (re.compile(r"\bNos\.\s?(?=\d)"), "numbers "),
     (re.compile(r"(?<!\w)#(?=\d)"), "number "),
 )

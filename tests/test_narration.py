@@ -19,6 +19,9 @@ from audiobook.model import Article, Block
 
 CASES: dict[str, list[tuple[str, str]]] = {
     "counts_years": [
+        ("Early turnout topped 1.2m in Georgia.", "Early turnout topped 1.2 million in Georgia."),
+        ("The wave topped 1.2m high.", "The wave topped 1.2 metres high."),
+        ("The wall is 1.2m tall.", "The wall is 1.2 metres tall."),
         ("Until 1900 nothing.", "Until nineteen hundred nothing."),
         ("From 1905 on.", "From nineteen oh five on."),
         ("The class of 1999 met.", "The class of nineteen ninety-nine met."),
@@ -142,6 +145,9 @@ CASES: dict[str, list[tuple[str, str]]] = {
         ("Brent rose $1.37, or 1.6%.", "Brent rose a dollar thirty-seven, or 1.6 percent."),
     ],
     "finance": [
+        ("Microsoft posted FQ3 EPS of $2.94.", "Microsoft posted fiscal third-quarter E P S of 2 dollars ninety-four."),
+        ("It beat estimates by 2c.", "It beat estimates by 2 cents."),
+        ("A 1c coin and a 2C rise.", "A 1 cent coin and a 2C rise."),
         ("He signed a 3-yr/$15M extension.", "He signed a 3-year, fifteen-million-dollar extension."),
         ("The 10-yr yield rose.", "The 10-year yield rose."),
         (
@@ -195,6 +201,8 @@ CASES: dict[str, list[tuple[str, str]]] = {
         ("The BoE held rates.", "The B o E held rates."),
     ],
     "titles": [
+        ("The bill, H.R. 7521, passed.", "The bill, H R 75 21, passed."),
+        ("He reached the QF in Paris.", "He reached the quarterfinal in Paris."),
         ("Mt. Everest is high.", "Mount Everest is high."),
         ("Ft. Worth is in Texas.", "Fort Worth is in Texas."),
         ("Sunset Blvd. is long.", "Sunset Boulevard is long."),
@@ -256,6 +264,11 @@ CASES: dict[str, list[tuple[str, str]]] = {
         ("It has USB Type C ports.", "It has U S B Type C ports."),
     ],
     "units": [
+        ("Highs range from 68°-75°F.", "Highs range from 68 to 75 degrees Fahrenheit."),
+        ("Lows of -5°-0°C are due.", "Lows of minus 5 to 0 degrees Celsius are due."),
+        ("The 2BR/2BA unit rents fast.", "The 2-bedroom, 2-bath unit rents fast."),
+        ("It has 5 BR, 3 BA.", "It has 5 bedrooms, 3 baths."),
+        ("The BR line is late.", "The BR line is late."),
         ("Police found a .45-caliber handgun.", "Police found a 45-caliber handgun."),
         ("He owned a .22 rifle.", "He owned a 22 rifle."),
         ("It lasted 11.2 mo vs 5.6 mo.", "It lasted 11.2 months versus 5.6 months."),
@@ -425,6 +438,8 @@ CASES: dict[str, list[tuple[str, str]]] = {
         ("Scores 6-4, 6-3.5 here.", "Scores 6 to 4, 6 to 3.5 here."),
     ],
     "acronyms": [
+        ("He posted a 2.63 ERA.", "He posted a 2.63 E R A."),
+        ("Core PCE slowed.", "Core P C E slowed."),
         ("The BOJ raised rates.", "The B O J raised rates."),
         ("HOA fees rose at LAX.", "H O A fees rose at L A X."),
         ("A judge issued a TRO on Friday.", "A judge issued a T R O on Friday."),

@@ -99,7 +99,7 @@ def _pence(match: re.Match[str]) -> str:
 
 # "Q3 revenue" → "third-quarter revenue"; "in Q3 2024" → "in the third quarter of 2024"; "H1".
 _QUARTER = re.compile(
-    r"(?<![\w-])(?:([QH])([1-4])|(?P<n>[1-4])(?P<p>[QH]))(?:\s(?P<year>(?:19|20)\d\d)|\s(?:FY|fiscal\s)['’]?(?P<fy>\d{2,4}))?(?![\w-])"
+    r"(?<![\w-])(?P<f>F)?(?:([QH])([1-4])|(?P<n>[1-4])(?P<p>[QH]))(?:\s(?P<year>(?:19|20)\d\d)|\s(?:FY|fiscal\s)['’]?(?P<fy>\d{2,4}))?(?![\w-])"
 )
 _LABEL_AFTER = re.compile(r"[.:)]?\s[A-Z]|[.:)]?$")
 _BEFORE_HALF = {"in", "the", "its", "their", "during", "for", "by", "since", "until", "of", "first", "second"}
@@ -112,13 +112,13 @@ def _quarter(match: re.Match[str]) -> str:
     text, start, end = match.string, match.start(), match.end()
     if start == 0 and _LABEL_AFTER.match(text, end):
         return match.group(0)  # a quiz question's label ("Q1. What…", "Q2 Which…"), not a quarter
-    letter, number = (match.group(1), match.group(2)) if match.group(1) else (match.group("p"), match.group("n"))
+    letter, number = (match.group(2), match.group(3)) if match.group(2) else (match.group("p"), match.group("n"))
     period = "quarter" if letter == "Q" else "half"
     # "H2" is hydrogen as often as a half-year: a half only after a word that introduces a period
     introduced = prev_word(text, start) in _BEFORE_HALF or match.group("year") or match.group("fy")
     if period == "half" and (number not in "12" or not introduced):
         return match.group(0)
-    name = _QUARTER_NAMES[int(number) - 1]
+    name = ("fiscal " if match.group("f") else "") + _QUARTER_NAMES[int(number) - 1]  # "FQ3"
     text = match.string
     year, fiscal = match.group("year"), match.group("fy")
     of_year = f" of {year_words(int(year))}" if year else ""
@@ -159,6 +159,11 @@ def _movement(match: re.Match[str]) -> str:
 
 MONEY: Rule = (_MONEY, _money)
 CENTS: Rule = (_CENTS, r"\1 cents")
+# "beat by 2c", "20c a share": a lower-case c after a small whole number is cents ("2C" is Celsius).
+LETTER_CENTS: Rule = (
+    re.compile(r"(?<![\w.,$€£-])(\d{1,2})c(?![\w'’+#-])"),
+    lambda m: f"{m.group(1)} {'cent' if m.group(1) == '1' else 'cents'}",
+)
 MOVEMENT: Rule = (_MOVEMENT, _movement)  # "rose +2%": the verb already says which way
 PENCE: Rule = (_PENCE, _pence)
 QUARTER: Rule = (_QUARTER, _quarter)

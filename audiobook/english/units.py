@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .context import after_article, counts_follow, noun_follows
+from .context import after_article, counts_follow, next_words, noun_follows, prev_word
 from .money import NUMBER
 from .words import Rule, cardinal, data, decimal_value, hyphenated, ordinal
 
@@ -36,6 +36,18 @@ def _power(match: re.Match[str]) -> str:
     return _power_words(match.group(1), match.group(4).translate(_SUPERSCRIPTS), exponent, match.group(6))
 
 
+# A total that is reached or passed ("turnout topped 1.2m", "sales surpassed 3.5m") is a count in
+# millions; a length is followed by what it measures ("topped 1.2m tall", "1.2m of snow").
+_TOTAL_VERBS = {"topped", "tops", "surpassed", "surpasses", "exceeded", "exceeds", "passed", "hit", "hits", "nearly"}
+_TOTAL_VERBS |= {"almost", "roughly", "some", "approximately", "totalled", "totaled", "totals", "numbered"}
+_DIMENSIONS = {"tall", "high", "long", "wide", "deep", "thick", "of", "above", "below", "under", "away"}
+
+
+def _counted_total(text: str, start: int, end: int) -> bool:
+    first, _ = next_words(text, end)
+    return prev_word(text, start) in _TOTAL_VERBS and first.lower() not in _DIMENSIONS
+
+
 def unit_rule() -> Rule:
     units: dict[str, list[str]] = data("units")["units"]
     per: dict[str, str] = {k: v[0] for k, v in units.items()} | data("units")["per"]
@@ -60,7 +72,11 @@ def unit_rule() -> Rule:
         if (
             unit == "m"
             and not match.group("joint")
-            and (counts_follow(text, match.end()) or "million" in text[max(0, match.start() - 200) : match.end() + 200])
+            and (
+                counts_follow(text, match.end())
+                or "million" in text[max(0, match.start() - 200) : match.end() + 200]
+                or _counted_total(text, match.start(), match.end())
+            )
         ):
             return f"{num} million"  # "1.2m people", "from 7.77m" in a sentence counting in millions
         name = singular if num == "1" and not scale else plural
@@ -115,4 +131,25 @@ POWER: Rule = (_POWER, _power)
 CALIBRE: Rule = (
     re.compile(r"(?<![\w.,$€£¥])\.(\d\d)(?=[\s-](?:caliber|calibre|cal\.|Magnum|rifle|pistol|handgun|revolver)\b)"),
     r"\1",
+)
+# "68°-75°F": a range of degrees is said once, "68 to 75 degrees Fahrenheit".
+DEGREE_RANGE: Rule = (re.compile(r"(?<=\d)°\s?[–-]\s?(?=[−-]?\d{1,3}(?:\.\d)?\s?°)"), " to ")
+
+
+def _rooms(match: re.Match[str]) -> str:
+    """ "a 2BR/2BA unit" → "a 2-bedroom, 2-bath unit"; "it has 3BR" → "it has 3 bedrooms"."""
+    beds, baths = match.group(1), match.group(2) or match.group(3)
+    describes = noun_follows(match.string, match.end())
+    said = []
+    for count, name in ((beds, "bedroom"), (baths, "bath")):
+        if count:
+            said.append(f"{count}-{name}" if describes else f"{count} {name}{'' if count == '1' else 's'}")
+    return ", ".join(said)
+
+
+# Listings: "2BR/2BA", "3 bd / 2.5 ba", "4BR".
+_BATHS = r"(\d{1,2}(?:\.5)?)\s?(?:BA|ba|bth)"
+ROOMS: Rule = (
+    re.compile(rf"(?<![\w.])(?:(\d{{1,2}})\s?(?:BR|BD|bd|br|bdrm)(?:(?:\s?/\s?|,\s|\s){_BATHS})?|{_BATHS})(?![\w/])"),
+    _rooms,
 )
