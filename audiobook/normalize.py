@@ -235,11 +235,13 @@ def _run(text: str, rules: Iterable[tuple[re.Pattern[str], str | Callable[[re.Ma
     return text
 
 
-def speak_english(caption: str, locale: str = "") -> str:
+def speak_english(caption: str, locale: str = "", answering: bool = False) -> str:
     """The narrator's reading of an English sentence; ``locale`` ("us", "gb", …) orders numeric
-    dates (see audiobook/english/__init__.py)."""
+    dates (see audiobook/english/__init__.py); ``answering``: an interview's "A:" follows a "Q:"."""
     before, numbers, unit, after, spelled = english.rules(locale)
     text = _run(caption, _LINKS)
+    if answering:
+        text = _run(text, (english.titles.ANSWER,))
     text = _run(text, before)
     if _HAS_DIGIT.search(text):
         text = _run(text, numbers)
@@ -259,15 +261,16 @@ def speak_english(caption: str, locale: str = "") -> str:
 _PLACEHOLDER = re.compile("[\ue000-\uf8ff]")
 
 
-def spoken_form(caption: str, language: str, lexicon: Lexicon | None = None) -> str:
+def spoken_form(caption: str, language: str, lexicon: Lexicon | None = None, answering: bool = False) -> str:
     """The text to give the engine for a cleaned sentence. Words of ``lexicon`` are said as it
-    says, whatever the rules would make of them (lexicon entries win over the data files)."""
+    says, whatever the rules would make of them (lexicon entries win over the data files).
+    ``answering``: a "Q:" was said just before, so a leading "A:" is the interview's "Answer:"."""
     said: list[str] = []
     if lexicon is not None:
         caption, said = lexicon.shield(caption)
     base, _, region = language.lower().partition("-")
     if base == "en":
-        text = speak_english(caption, region)
+        text = speak_english(caption, region, answering)
     else:  # Other languages: the engine's own reading, minus markup remnants it would read out.
         text = _SPACES.sub(" ", _MARKUP_REMNANTS.sub(" ", caption)).strip()
     if lexicon is not None:

@@ -235,7 +235,9 @@ CASES: dict[str, list[tuple[str, str]]] = {
         ("The (R) label stays.", "The (R) label stays."),
         ("Loper Bright v. Raimondo was decided.", "Loper Bright versus Raimondo was decided."),
         ("Q: Why now?", "Question: Why now?"),
-        ("A: Because it was time.", "Answer: Because it was time."),
+        ("Q: Why now? A: Because it was time.", "Question: Why now? Answer: Because it was time."),
+        ("A: Because it was time.", "A: Because it was time."),
+        ("A: Apples. B: Pears.", "A: Apples. B: Pears."),
     ],
     "roman": [
         ("Queen Elizabeth I ruled.", "Queen Elizabeth the First ruled."),
@@ -605,6 +607,28 @@ def test_the_splitter_does_not_break_after_titles():
         "It cost Rs. 500.",
         "Fine.",
     ]
+
+
+def test_an_answer_follows_its_question_and_a_lettered_list_stays_lettered():
+    """An interview's "A:" is "Answer:" only shortly after a "Q:" line (each line its own
+    paragraph, as a transcript is written); a legend's "A: …" items are letters, not answers."""
+    lines = ("Q: When did you start?", "A: In 2009, right after college.", "A: Apples grow on the slope.")
+    interview = Article(
+        source=Path("case.md"),
+        kind="markdown",
+        title="Case",
+        intro=tuple(Block("paragraph", line) for line in lines[:2]),
+    )
+    said = [u.text for u in build_script(interview).chapters[0].utterances[1:]]
+    assert said == ["Question: When did you start?", "Answer: In two thousand nine, right after college."]
+    legend = Article(
+        source=Path("case.md"),
+        kind="markdown",
+        title="Case",
+        intro=(Block("paragraph", "The map has two zones."), Block("list", items=(lines[2], "B: Pears by the river"))),
+    )
+    said = [u.text for u in build_script(legend).chapters[0].utterances[1:]]
+    assert said[1:] == ["A: Apples grow on the slope.", "B: Pears by the river."]
 
 
 def test_a_list_item_ending_in_and_gets_no_stray_period():

@@ -80,8 +80,10 @@ def _party_state_rule() -> Rule:
 
 # "Loper Bright v. Raimondo": a case name, said "versus".
 VERSUS: Rule = (re.compile(r"(?<=[A-Za-z.]) v\.? (?=[A-Z])"), " versus ")
-# An interview's "Q:" and "A:" at the start of a sentence.
-INTERVIEW: Rule = (re.compile(r"^([QA]):\s"), lambda m: "Question: " if m.group(1) == "Q" else "Answer: ")
+# An interview's "Q:" at the start of a sentence; its "A:" is an answer only right after a "Q:"
+# (normalize.spoken_form's ``answering``): "A: Paris" in a list or a legend stays a letter.
+INTERVIEW: Rule = (re.compile(r"^Q:\s"), "Question: ")
+ANSWER: Rule = (re.compile(r"^A:\s"), "Answer: ")
 
 _ROMAN_VALID = re.compile(r"M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})")
 _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000}
