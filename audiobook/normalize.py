@@ -88,7 +88,7 @@ _ABBREVIATIONS = {
     *_TITLES["no_break"]["words"],
     *(
         name.lower()
-        for table in ("before_name", "after_name", "street", "weekdays", "months")
+        for table in ("before_name", "after_name", "before_number", "street", "weekdays", "months")
         for name in _TITLES[table]
     ),
 }

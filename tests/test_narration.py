@@ -19,6 +19,8 @@ from audiobook.model import Article, Block
 
 CASES: dict[str, list[tuple[str, str]]] = {
     "counts_years": [
+        ("Its total reached 260.28M.", "Its total reached 260.28 million."),
+        ("A 4K TV is cheap.", "A 4K T V is cheap."),
         ("Early turnout topped 1.2m in Georgia.", "Early turnout topped 1.2 million in Georgia."),
         ("The wave topped 1.2m high.", "The wave topped 1.2 metres high."),
         ("The wall is 1.2m tall.", "The wall is 1.2 metres tall."),
@@ -61,6 +63,11 @@ CASES: dict[str, list[tuple[str, str]]] = {
         ("She ran 3000 metres.", "She ran 3000 metres."),
     ],
     "dates": [
+        (
+            "It leaves at 07h43 and arrives at 21h05.",
+            "It leaves at seven forty-three and arrives at twenty-one oh five.",
+        ),
+        ("The 4h30 flight is long.", "The 4h30 flight is long."),
         ("The summit begins at 14:00 CET.", "The summit begins at fourteen hundred C E T."),
         ("Doors open at 9:00 sharp.", "Doors open at nine o'clock sharp."),
         ("The clock reset at 00:00.", "The clock reset at zero hundred."),
@@ -145,6 +152,7 @@ CASES: dict[str, list[tuple[str, str]]] = {
         ("Brent rose $1.37, or 1.6%.", "Brent rose a dollar thirty-seven, or 1.6 percent."),
     ],
     "finance": [
+        ("Applications rose 7.1% w/w.", "Applications rose 7.1 percent week on week."),
         ("Microsoft posted FQ3 EPS of $2.94.", "Microsoft posted fiscal third-quarter E P S of 2 dollars ninety-four."),
         ("It beat estimates by 2c.", "It beat estimates by 2 cents."),
         ("A 1c coin and a 2C rise.", "A 1 cent coin and a 2C rise."),
@@ -201,6 +209,9 @@ CASES: dict[str, list[tuple[str, str]]] = {
         ("The BoE held rates.", "The B o E held rates."),
     ],
     "titles": [
+        ("The measure, Prop. 1, passed.", "The measure, Proposition 1, passed."),
+        ("See Fig. 3 and Art. 5.", "See Figure 3 and Article 5."),
+        ("The prop. was heavy.", "The prop. was heavy."),
         ("The bill, H.R. 7521, passed.", "The bill, H R 75 21, passed."),
         ("He reached the QF in Paris.", "He reached the quarterfinal in Paris."),
         ("Mt. Everest is high.", "Mount Everest is high."),
@@ -240,6 +251,8 @@ CASES: dict[str, list[tuple[str, str]]] = {
         ("A: Apples. B: Pears.", "A: Apples. B: Pears."),
     ],
     "roman": [
+        ("The dose is given IV every week.", "The dose is given I V every week."),
+        ("Phase IV trials began.", "Phase Four trials began."),
         ("Queen Elizabeth I ruled.", "Queen Elizabeth the First ruled."),
         ("Apollo XI landed.", "Apollo Eleven landed."),
         ("Title IX applies.", "Title Nine applies."),
@@ -266,6 +279,7 @@ CASES: dict[str, list[tuple[str, str]]] = {
         ("It has USB Type C ports.", "It has U S B Type C ports."),
     ],
     "units": [
+        ("It has 1,850 sqft of space.", "It has 1,850 square feet of space."),
         ("Highs range from 68°-75°F.", "Highs range from 68 to 75 degrees Fahrenheit."),
         ("Lows of -5°-0°C are due.", "Lows of minus 5 to 0 degrees Celsius are due."),
         ("The 2BR/2BA unit rents fast.", "The 2-bedroom, 2-bath unit rents fast."),
@@ -403,6 +417,9 @@ CASES: dict[str, list[tuple[str, str]]] = {
         ("The price is 86.12 today.", "The price is 86.12 today."),
     ],
     "scores": [
+        ("They won on a 20-pt swing.", "They won on a twenty-point swing."),
+        ("He threw for 1 TD and ran for 2 TDs.", "He threw for 1 touchdown and ran for 2 touchdowns."),
+        ("The TD Garden was loud.", "The TD Garden was loud."),
         ("He is batting .312 on the season.", "He is batting three twelve on the season."),
         ("He hit .300 with 12 homers.", "He hit three hundred with 12 homers."),
         ("She hit .305 in May.", "She hit three oh five in May."),

@@ -80,6 +80,7 @@ def rules(locale: str) -> tuple[tuple[Rule, ...], tuple[Rule, ...], Rule, tuple[
         scores.DURATION,
         scores.RACE_TIME,
         identifiers.RATIO,
+        dates.H_CLOCK,
         dates.CLOCK,
         dates.HOUR,
         dates.HOUR_RANGE,

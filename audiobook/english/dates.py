@@ -187,6 +187,8 @@ MILITARY_TIME: Rule = (
     ),
 )
 CLOCK: Rule = (_CLOCK, _clock)
+# "07h43", "21h00": a European timetable's hour and minutes, read as a clock.
+H_CLOCK: Rule = (re.compile(r"(?<![\w.,:])([01]\d|2[0-3])h([0-5]\d)(?!\w)"), r"\1:\2")
 HOUR: Rule = (_HOUR, lambda m: number_words(int(m.group(1))) + _meridiem(m.group(2)))
 # "9 a.m.-5 p.m." (after HOUR and CLOCK have said both times): a range of hours.
 HOUR_RANGE: Rule = (re.compile(r"(?<=[ap]\.m\.)\s?[–-]\s?(?=[a-z]|\d)"), " to ")

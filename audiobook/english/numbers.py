@@ -107,7 +107,8 @@ def _scale_suffix(match: re.Match[str]) -> str:
     plus = match.group(3)  # "500M+ downloads" → "500 million-plus downloads"
     compound = re.match(r"-[a-z]", text[end : end + 2]) is not None
     paired = _PAIRED_SCALE.match(text, end, end + 20)  # "8B and 70B versions"
-    if not (compound or counts_follow(text, paired.end() if paired else end)):
+    decimal = "." in match.group(1) and match.group(2) in "MBK"  # "to 260.28M": no other reading
+    if not (compound or decimal or counts_follow(text, paired.end() if paired else end)):
         return match.group(0)
     return f"{match.group(1)} {_SCALE_LETTERS[match.group(2)]}" + ("-plus" if plus else "")
 

@@ -24,6 +24,7 @@ def title_rules() -> list[Rule]:
         titles["street"],
     )
     words: dict[str, str] = titles["words"]
+    numbered: dict[str, str] = titles["before_number"]
 
     def alternation(names: object) -> str:
         return "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))  # type: ignore[arg-type]
@@ -64,6 +65,7 @@ def title_rules() -> list[Rule]:
             re.compile(rf"(?<=[A-Za-z])(,?)\s({alternation(after)})\.(?!\w)"),
             lambda m: f"{m.group(1)} {after[m.group(2)]}" + ("." if m.end() == len(m.string) else ""),
         ),
+        (re.compile(rf"\b({alternation(numbered)})\.\s?(?=\d)"), lambda m: numbered[m.group(1)] + " "),
         (streetish, street_or_name),
         (re.compile(rf"(?<![\w.])(?:{alternation(words)})(?!\w)"), said_word),
     ]
