@@ -176,8 +176,11 @@ _NUMBER_WORDS = (
     # "No. 23-1145": a docket or file number, its parts read apart and never as a range
     (re.compile(r"\bNo\.\s?(\d{1,4})-(\d{3,7})(?![\w-])"), r"number \1, \2"),
     (re.compile(r"\bNo\.\s?(?=\d)"), "number "),
-    # "H.R. 7521": a House bill, its four digits said in pairs like a year ("seventy-five twenty-one")
-    (re.compile(r"\bH\.\s?R\.\s(\d\d)([1-9]\d)\b"), r"H R \1 \2"),
+    # "H.R. 7521", "SB 1047": a bill, its four digits said in pairs like a year ("ten forty-seven")
+    (
+        re.compile(r"\b(H\.\s?R\.|S\.\s?B\.|H\.\s?B\.|A\.\s?B\.|SB|HB|AB)\s(\d\d)([1-9]\d)\b"),
+        lambda m: f"{' '.join(ch for ch in m.group(1) if ch.isalpha())} {m.group(2)} {m.group(3)}",
+    ),
     (re.compile(r"\bNos\.\s?(?=\d)"), "numbers "),
     (re.compile(r"(?<!\w)#(?=\d)"), "number "),
 )

@@ -63,6 +63,9 @@ CASES: dict[str, list[tuple[str, str]]] = {
         ("She ran 3000 metres.", "She ran 3000 metres."),
     ],
     "dates": [
+        ("Investors price in 3 cuts by Dec., per CME.", "Investors price in 3 cuts by December, per CME."),
+        ("It ran from Sept. to Nov.", "It ran from September to November."),
+        ("The Dec. 5 vote passed.", "The December fifth vote passed."),
         (
             "It leaves at 07h43 and arrives at 21h05.",
             "It leaves at seven forty-three and arrives at twenty-one oh five.",
@@ -108,6 +111,9 @@ CASES: dict[str, list[tuple[str, str]]] = {
         ("The poll ran Oct. 7-10.", "The poll ran October seventh to tenth."),
     ],
     "money": [
+        ("It guided to revenue of $16.4B-$16.8B.", "It guided to revenue of 16.4 to 16.8 billion dollars."),
+        ("It expects $500M-$1.2B in sales.", "It expects 500 million to 1.2 billion dollars in sales."),
+        ("Tickets cost $5-$8 each.", "Tickets cost 5 to 8 dollars each."),
         ("Gold hit $2,195.15/oz on Thursday.", "Gold hit 2,195 dollars fifteen an ounce on Thursday."),
         ("Gas averaged $3.49/gal.", "Gas averaged 3 dollars forty-nine a gallon."),
         (
@@ -209,6 +215,7 @@ CASES: dict[str, list[tuple[str, str]]] = {
         ("The BoE held rates.", "The B o E held rates."),
     ],
     "titles": [
+        ("The governor signed SB 1047 on Friday.", "The governor signed S B 10 47 on Friday."),
         ("The measure, Prop. 1, passed.", "The measure, Proposition 1, passed."),
         ("See Fig. 3 and Art. 5.", "See Figure 3 and Article 5."),
         ("The prop. was heavy.", "The prop. was heavy."),
@@ -279,6 +286,7 @@ CASES: dict[str, list[tuple[str, str]]] = {
         ("It has USB Type C ports.", "It has U S B Type C ports."),
     ],
     "units": [
+        ("The 1,100-sq-ft condo sold.", "The one-thousand-one-hundred-square-foot condo sold."),
         ("It has 1,850 sqft of space.", "It has 1,850 square feet of space."),
         ("Highs range from 68°-75°F.", "Highs range from 68 to 75 degrees Fahrenheit."),
         ("Lows of -5°-0°C are due.", "Lows of minus 5 to 0 degrees Celsius are due."),
@@ -417,6 +425,9 @@ CASES: dict[str, list[tuple[str, str]]] = {
         ("The price is 86.12 today.", "The price is 86.12 today."),
     ],
     "scores": [
+        ("He had 10 reb, 8 ast and 5 blk.", "He had 10 rebounds, 8 assists and 5 blocks."),
+        ("Judge hit his 58th HR of the year.", "Judge hit his 58th home run of the year."),
+        ("The U.S. won the 4x100m relay.", "The U.S. won the 4 by 100 metres relay."),
         ("They won on a 20-pt swing.", "They won on a twenty-point swing."),
         ("He threw for 1 TD and ran for 2 TDs.", "He threw for 1 touchdown and ran for 2 touchdowns."),
         ("The TD Garden was loud.", "The TD Garden was loud."),

@@ -52,6 +52,7 @@ def rules(locale: str) -> tuple[tuple[Rule, ...], tuple[Rule, ...], Rule, tuple[
         titles.INTERVIEW,
         statistics.STATISTIC,
         scores.OVERTIME,
+        scores.ORDINAL_HOME_RUN,
     )
     with_digits: tuple[Rule, ...] = (
         *dates.numeric_date_rules(day_first),
@@ -87,6 +88,7 @@ def rules(locale: str) -> tuple[tuple[Rule, ...], tuple[Rule, ...], Rule, tuple[
         money.MOVEMENT,
         money.QUARTER,
         money.FISCAL_YEAR,
+        scores.RELAY,
         identifiers.TIMES,
         money.CONTRACT_YEARS,
         money.MONEY,
@@ -116,6 +118,7 @@ def rules(locale: str) -> tuple[tuple[Rule, ...], tuple[Rule, ...], Rule, tuple[
         identifiers.APPROXIMATELY,
         identifiers.NOT_EQUAL,
         identifiers.ABOUT,
+        dates.month_alone_rule(),
         titles.roman_rule(),
         scripts.TRANSLITERATION,
     )

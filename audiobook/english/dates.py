@@ -119,6 +119,14 @@ def date_rules() -> list[Rule]:
     ]
 
 
+def month_alone_rule() -> Rule:
+    """ "by Dec.", "in Sept. and Oct.": a dotted month abbreviation without a day is the month."""
+    months = {k: v for k, v in _month_table().items() if k != v and k not in ("Mar", "May", "Jun")}
+    names = "|".join(sorted(months, key=len, reverse=True))
+    pattern = re.compile(rf"\b({names})\.(?=[\s,;)]|$)")
+    return pattern, lambda m: months[m.group(1)] + ("." if m.end() == len(m.string) else "")
+
+
 def cross_month_rule() -> Rule:
     """ "Nov. 27-Dec. 1" (each date already said): "November twenty-seventh to December first"."""
     months = "|".join(MONTHS)

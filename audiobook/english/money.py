@@ -26,7 +26,7 @@ _SCALE |= {"thousand": "thousand", "million": "million", "billion": "billion", "
 NUMBER = r"(?:\d{1,3}(?:,\d{3}){1,8}+|\d{1,24}+)(?:\.\d{1,12}+)?"
 _MONEY = re.compile(
     rf"(?<![\w$€£¥₹])(?:(?P<pre>US|CA|C|AU|A|NZ|HK|S)?(?P<sym>[$€£¥₹])|(?P<code>USD|EUR|GBP|JPY|INR|CHF|CAD|AUD|Rs\.?)\s?)"
-    rf"(?P<num>{NUMBER})(?:\s?(?:[–-]|to)\s?(?:US\$|[$€£¥₹])?(?P<num2>{NUMBER}))?"
+    rf"(?P<num>{NUMBER})(?:(?:\s?(?P<scale0>thousand|million|billion|bn|mn|[kKmMbB]))?\s?(?:[–-]|to)\s?(?:US\$|[$€£¥₹])?(?P<num2>{NUMBER}))?"
     r"(?:\s?(?P<scale>thousand|million|billion|trillion|bn|mn|tn|[kKmMbB])\b)?"
 )
 _CENTS = re.compile(r"(?<![\w.,])(\d{1,3}(?:\.\d{1,2})?)\s?¢")
@@ -41,6 +41,10 @@ def _money(match: re.Match[str]) -> str:
         singular, plural = f"{region} {singular}", f"{region} {plural}"
     names = (singular, plural, minor_one, minor)
     num, num2, scale = match.group("num"), match.group("num2"), match.group("scale")
+    scale0 = match.group("scale0")  # "$16.4B-$16.8B": the scale written on both ends is said once
+    if scale0 and _SCALE[scale0.lower()] != _SCALE[(scale or scale0).lower()]:
+        num = f"{num} {_SCALE[scale0.lower()]}"  # "$500M-$1.2B": "500 million to 1.2 billion dollars"
+    scale = scale or scale0
     scale_word = f" {_SCALE[scale.lower()]}" if scale else ""
     text = match.string
     if after_article(text, match.start()) and noun_follows(text, match.end()):

@@ -119,3 +119,7 @@ def _overtime(match: re.Match[str]) -> str:
 OVERTIME: Rule = (re.compile(r"(?<![\w-])([2-4])?OT(?![\w-])"), _overtime)
 # "0.227s clear", "in 9.58s": a decimal with an "s" is seconds (a whole number could be a decade).
 DECIMAL_SECONDS: Rule = (re.compile(r"(?<![\w.,])(\d{1,3}\.\d{1,3})s(?![\w'’])"), r"\1 seconds")
+# "his 58th HR": a home run, after an ordinal (after a count the unit list says it: "2 HR").
+ORDINAL_HOME_RUN: Rule = (re.compile(r"(?<=\d(?:st|nd|rd|th) )HR\b"), "home run")
+# "the 4x100m relay": four by one hundred metres.
+RELAY: Rule = (re.compile(r"(?<![\w.])(\d)\s?[x×]\s?(\d{2,3})\s?m\b"), r"\1 by \2 metres")
