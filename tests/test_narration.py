@@ -19,6 +19,9 @@ from audiobook.model import Article, Block
 
 CASES: dict[str, list[tuple[str, str]]] = {
     "counts_years": [
+        ("It expects growth for 2025.", "It expects growth for twenty twenty-five."),
+        ("It sold for 2000 dollars.", "It sold for two thousand dollars."),
+        ("The median rate is 4.6% at end-2024.", "The median rate is 4.6 percent at end-twenty twenty-four."),
         ("Its total reached 260.28M.", "Its total reached 260.28 million."),
         ("A 4K TV is cheap.", "A 4K T V is cheap."),
         ("Early turnout topped 1.2m in Georgia.", "Early turnout topped 1.2 million in Georgia."),
@@ -215,6 +218,9 @@ CASES: dict[str, list[tuple[str, str]]] = {
         ("The BoE held rates.", "The B o E held rates."),
     ],
     "titles": [
+        ("The Lt. Gov. will serve until Jan. 1.", "The Lieutenant Governor will serve until January first."),
+        ("The Knicks face the 76ers in Rd. 1.", "The Knicks face the 76ers in Round 1."),
+        ("Turn onto Abbey Rd. now.", "Turn onto Abbey Road now."),
         ("The governor signed SB 1047 on Friday.", "The governor signed S B 10 47 on Friday."),
         ("The measure, Prop. 1, passed.", "The measure, Proposition 1, passed."),
         ("See Fig. 3 and Art. 5.", "See Figure 3 and Article 5."),
@@ -286,6 +292,11 @@ CASES: dict[str, list[tuple[str, str]]] = {
         ("It has USB Type C ports.", "It has U S B Type C ports."),
     ],
     "units": [
+        ("He got 0.5 mg/kg/day of prednisone.", "He got 0.5 milligrams per kilogram per day of prednisone."),
+        ("The iPad comes in 11\" and 13\" sizes.", "The iPad comes in 11-inch and 13-inch sizes."),
+        ("Expect 1-2\" of rain, locally 3\".", "Expect 1 to 2 inches of rain, locally 3 inches."),
+        ("The 3/2 bungalow sold.", "The 3-bed, 2-bath bungalow sold."),
+        ("Mix 3/2 parts.", "Mix 3 over 2 parts."),
         ("The 1,100-sq-ft condo sold.", "The one-thousand-one-hundred-square-foot condo sold."),
         ("It has 1,850 sqft of space.", "It has 1,850 square feet of space."),
         ("Highs range from 68°-75°F.", "Highs range from 68 to 75 degrees Fahrenheit."),
@@ -389,6 +400,8 @@ CASES: dict[str, list[tuple[str, str]]] = {
         ("Press Ctrl+Shift+T now.", "Press control shift T now."),
     ],
     "identifiers": [
+        ("Python 3.13 drops modules deprecated in 3.12.", "Python 3 point 13 drops modules deprecated in 3 point 12."),
+        ("Python 3.13 ships in 3.25 months.", "Python 3 point 13 ships in 3.25 months."),
         ("The RTX 4090 draws 450W.", "The RTX 40 90 draws 450 watts."),
         ("The GTX 1080 and RX 7900 compete.", "The GTX 10 80 and RX 79 hundred compete."),
         ("The Snapdragon 8 Gen 3 is fast.", "The Snapdragon 8 Gen 3 is fast."),
@@ -425,6 +438,8 @@ CASES: dict[str, list[tuple[str, str]]] = {
         ("The price is 86.12 today.", "The price is 86.12 today."),
     ],
     "scores": [
+        ("The Eurostar takes 2h16m to Paris.", "The Eurostar takes 2 hours 16 minutes to Paris."),
+        ("It runs 1h 30min.", "It runs 1 hour 30 minutes."),
         ("He had 10 reb, 8 ast and 5 blk.", "He had 10 rebounds, 8 assists and 5 blocks."),
         ("Judge hit his 58th HR of the year.", "Judge hit his 58th home run of the year."),
         ("The U.S. won the 4x100m relay.", "The U.S. won the 4 by 100 metres relay."),

@@ -89,6 +89,8 @@ def rules(locale: str) -> tuple[tuple[Rule, ...], tuple[Rule, ...], Rule, tuple[
         money.QUARTER,
         money.FISCAL_YEAR,
         scores.RELAY,
+        scores.HOURS_MINUTES,
+        units.ROOMS_SLASH,
         identifiers.TIMES,
         money.CONTRACT_YEARS,
         money.MONEY,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from .context import next_words, prev_word
+from .context import counts_follow, next_words, prev_word
 from .words import Rule, data, digits, year_words
 
 
@@ -136,13 +136,13 @@ def _version_pair(match: re.Match[str]) -> str:
     same major part joined to it ("than", "and", "vs") is a version too."""
     word, major, minor = match.groups()
     window = match.string[max(0, match.start() - 120) : match.start()]
-    if re.search(rf"(?<![\w.]){major} point \d", window) is None:
-        return match.group(0)
+    if re.search(rf"(?<![\w.]){major} point \d", window) is None or counts_follow(match.string, match.end()):
+        return match.group(0)  # no version before it, or a quantity ("in 3.25 months")
     return f"{word} {major} point {minor}"
 
 
 VERSION_PAIR: Rule = (
-    re.compile(r"\b(than|and|or|to|from|versus|vs\.?|over|nor|with)\s(\d{1,4})\.(\d{1,4})(?![\w%]|\.\d)"),
+    re.compile(r"\b(than|and|or|to|from|versus|vs\.?|over|nor|with|in|since|before|after)\s(\d{1,4})\.(\d{1,4})(?![\w%]|\.\d)"),
     _version_pair,
 )
 

@@ -42,7 +42,7 @@ def _year_or_count(match: re.Match[str]) -> str:
         return written
     if 1900 <= n < 2100 and prev in DETERMINERS and noun_follows(text, match.end()):
         return year_words(n)  # "its 2024 outlook", "a 2020 interview" (a plural noun was a count above)
-    if prev in _YEAR_CONTEXT:
+    if prev in _YEAR_CONTEXT or (prev == "for" and 2010 <= n < 2100):  # "guidance for 2025"
         return year_words(n)
     first, _ = next_words(text, match.end())
     if first.lower() in _YEAR_VERBS:
@@ -77,7 +77,7 @@ def _decade(match: re.Match[str]) -> str:
 
 # "by mid-2025", "pre-2020 levels": the year after a prefix.
 PREFIXED_YEAR: Rule = (
-    re.compile(r"\b(mid|pre|post|early|late)-(1[5-9]\d\d|20\d\d)(?![\w–-]|[.,]\d)", re.IGNORECASE),
+    re.compile(r"\b(mid|pre|post|early|late|end|start)-(1[5-9]\d\d|20\d\d)(?![\w–-]|[.,]\d)", re.IGNORECASE),
     lambda m: f"{m.group(1)}-{year_words(int(m.group(2)))}",
 )
 # "2023's biggest release": a year, whatever follows.

@@ -123,3 +123,13 @@ DECIMAL_SECONDS: Rule = (re.compile(r"(?<![\w.,])(\d{1,3}\.\d{1,3})s(?![\w'’])
 ORDINAL_HOME_RUN: Rule = (re.compile(r"(?<=\d(?:st|nd|rd|th) )HR\b"), "home run")
 # "the 4x100m relay": four by one hundred metres.
 RELAY: Rule = (re.compile(r"(?<![\w.])(\d)\s?[x×]\s?(\d{2,3})\s?m\b"), r"\1 by \2 metres")
+
+
+def _hours_minutes(match: re.Match[str]) -> str:
+    hours, minutes = int(match.group(1)), int(match.group(2))
+    said = f"{hours} hour{'' if hours == 1 else 's'}"
+    return said + (f" {minutes} minute{'' if minutes == 1 else 's'}" if minutes else "")
+
+
+# "2h16m", "1h 30min": a duration in hours and minutes.
+HOURS_MINUTES: Rule = (re.compile(r"(?<![\w.])(\d{1,3})h\s?([0-5]?\d)(?:m|min|mins)\b"), _hours_minutes)

@@ -57,6 +57,11 @@ def title_rules() -> list[Rule]:
     return [
         _party_state_rule(),
         (re.compile(rf"\b({alternation(before)})\.(?=\s[A-Z{HIDDEN_WORD}])"), lambda m: before[m.group(1)]),
+        # a title after a title is part of it, whatever follows: "the Lt. Gov. will serve"
+        (
+            re.compile(rf"\b((?:{alternation(set(before.values()))})\s)({alternation(before)})\.(?!\w)"),
+            lambda m: m.group(1) + before[m.group(2)],
+        ),
         (
             re.compile(rf"\b({alternation(undotted)})(?=\s(?:[A-Z][a-z]|[{HIDDEN_WORD}]))"),
             lambda m: undotted[m.group(1)],

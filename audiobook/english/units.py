@@ -48,24 +48,30 @@ def _counted_total(text: str, start: int, end: int) -> bool:
     return prev_word(text, start) in _TOTAL_VERBS and first.lower() not in _DIMENSIONS
 
 
+_SECOND_PER = {"day": "day", "d": "day", "h": "hour", "hr": "hour", "min": "minute", "week": "week", "wk": "week"}
+
+
 def unit_rule() -> Rule:
     units: dict[str, list[str]] = data("units")["units"]
     per: dict[str, str] = {k: v[0] for k, v in units.items()} | data("units")["per"]
     main = "|".join(re.escape(u) for u in sorted(units, key=len, reverse=True))
     denominators = "|".join(re.escape(u) for u in sorted(per, key=len, reverse=True))
     pattern = re.compile(
-        rf"(?<![\w.,])(?P<num>{NUMBER})(?P<scale>\s(?:thousand|million|billion))?(?P<joint>-|\s?)(?P<unit>{main})(?:/(?P<per>{denominators}))?(?![\w°/²³])"
+        rf"(?<![\w.,])(?P<num>{NUMBER})(?P<scale>\s(?:thousand|million|billion))?(?P<joint>-|\s?)(?P<unit>{main})(?:/(?P<per>{denominators})(?:/(?P<per2>day|d|h|hr|min|week|wk))?)?(?![\w°/²³])"
     )
 
     def said(match: re.Match[str]) -> str:
         num, unit, denominator = match.group("num"), match.group("unit"), match.group("per")
         scale = match.group("scale") or ""  # "1.5 million km"
+        per_words = f" per {per[denominator]}" if denominator else ""
+        if match.group("per2"):  # "0.5 mg/kg/day": milligrams per kilogram per day
+            per_words += f" per {_SECOND_PER[match.group('per2')]}"
         singular, plural = units[unit]
         text = match.string
         if match.group("joint") == "-" or (after_article(text, match.start()) and noun_follows(text, match.end())):
             amount = decimal_value(num)
             if amount is not None:  # "a 10 km race" → "a ten-kilometre race"
-                words = f"{cardinal(amount)}{scale} {singular}" + (f" per {per[denominator]}" if denominator else "")
+                words = f"{cardinal(amount)}{scale} {singular}" + per_words
                 return hyphenated(words)
         if match.group("joint") == "-":
             return match.group(0)
@@ -81,7 +87,7 @@ def unit_rule() -> Rule:
             return f"{num} million"  # "1.2m people", "from 7.77m" in a sentence counting in millions
         name = singular if num == "1" and not scale else plural
         full_stop = "." if unit.endswith(".") and match.end() == len(text) else ""  # "… 1,150 sq. ft."
-        return f"{num}{scale} {name}" + (f" per {per[denominator]}" if denominator else "") + full_stop
+        return f"{num}{scale} {name}" + per_words + full_stop
 
     return pattern, said
 
@@ -113,10 +119,19 @@ MAGNITUDE: Rule = (re.compile(r"(?<![\w.])M(\d\.\d)(?![\w.]|\.\d)"), r"magnitude
 _INCH_MARK = re.compile(r"(?<![\w.])(\d{1,3}(?:\.\d{1,2})?)[\"″](?=\s[a-z]|[,;.]?(?:\s|$))")
 
 
+_AFTER_DIGIT = re.compile(r'(?<=\d)"')
+_PAIRED_INCHES = re.compile(r'\s(?:and|or|to)\s\d{1,3}(?:\.\d{1,2})?"')
+_AFTER_PAIRED = re.compile(r'\d"\s(?:and|or|to)\s$')
+
+
 def _inch_mark(match: re.Match[str]) -> str:
-    if match.string.count('"', max(0, match.start() - 300), match.start()) % 2:  # bounded: linear
+    window = match.string[max(0, match.start() - 300) : match.start()]  # bounded: linear
+    if (window.count('"') - len(_AFTER_DIGIT.findall(window))) % 2:  # inch marks are no quotation
         return match.group(0)  # '"It was 5"': the quotation's closing mark
-    if after_article(match.string, match.start()) and noun_follows(match.string, match.end()):
+    text, end = match.string, match.end()
+    paired = _PAIRED_INCHES.match(text, end, end + 24)  # "in 11\" and 13\" sizes": both describe
+    describes = noun_follows(text, paired.end() if paired else end)
+    if describes and (paired or _AFTER_PAIRED.search(window[-16:]) or after_article(text, match.start())):
         return f"{match.group(1)}-inch"  # "a 14.2-inch display"
     return f"{match.group(1)} inches" if match.group(1) != "1" else "1 inch"
 
@@ -152,4 +167,12 @@ _BATHS = r"(\d{1,2}(?:\.5)?)\s?(?:BA|ba|bth)"
 ROOMS: Rule = (
     re.compile(rf"(?<![\w.])(?:(\d{{1,2}})\s?(?:BR|BD|bd|br|bdrm)(?:(?:\s?/\s?|,\s|\s){_BATHS})?|{_BATHS})(?![\w/])"),
     _rooms,
+)
+# "a 3/2 bungalow": in a listing, three bedrooms and two baths.
+ROOMS_SLASH: Rule = (
+    re.compile(
+        r"(?<![\w/.])([1-9])/([1-9](?:\.5)?)(?=\s(?:bungalow|home|house|condo|ranch|townhome|townhouse|unit|apartment"
+        r"|duplex|cottage|colonial|rental)\b)"
+    ),
+    r"\1-bed, \2-bath",
 )
