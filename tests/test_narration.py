@@ -19,6 +19,8 @@ from audiobook.model import Article, Block
 
 CASES: dict[str, list[tuple[str, str]]] = {
     "counts_years": [
+        ("The breach exposed data on 2.9bn people.", "The breach exposed data on 2.9 billion people."),
+        ("It has 1.5mn users.", "It has 1.5 million users."),
         ("It expects growth for 2025.", "It expects growth for twenty twenty-five."),
         ("It sold for 2000 dollars.", "It sold for two thousand dollars."),
         ("The median rate is 4.6% at end-2024.", "The median rate is 4.6 percent at end-twenty twenty-four."),
@@ -218,6 +220,8 @@ CASES: dict[str, list[tuple[str, str]]] = {
         ("The BoE held rates.", "The B o E held rates."),
     ],
     "titles": [
+        ("Arrive early for int'l flights.", "Arrive early for international flights."),
+        ("The Nat'l Guard arrived.", "The National Guard arrived."),
         ("The Lt. Gov. will serve until Jan. 1.", "The Lieutenant Governor will serve until January first."),
         ("The Knicks face the 76ers in Rd. 1.", "The Knicks face the 76ers in Round 1."),
         ("Turn onto Abbey Rd. now.", "Turn onto Abbey Road now."),
@@ -400,6 +404,8 @@ CASES: dict[str, list[tuple[str, str]]] = {
         ("Press Ctrl+Shift+T now.", "Press control shift T now."),
     ],
     "identifiers": [
+        ("Arguments begin in Courtroom 1507.", "Arguments begin in Courtroom 15 oh 7."),
+        ("Board at Gate 1210 or Room 12.", "Board at Gate 12 10 or Room 12."),
         ("Python 3.13 drops modules deprecated in 3.12.", "Python 3 point 13 drops modules deprecated in 3 point 12."),
         ("Python 3.13 ships in 3.25 months.", "Python 3 point 13 ships in 3.25 months."),
         ("The RTX 4090 draws 450W.", "The RTX 40 90 draws 450 watts."),
@@ -483,6 +489,7 @@ CASES: dict[str, list[tuple[str, str]]] = {
         ("Scores 6-4, 6-3.5 here.", "Scores 6 to 4, 6 to 3.5 here."),
     ],
     "acronyms": [
+        ("OKC won 127-104.", "O K C won 127 to 104."),
         ("He posted a 2.63 ERA.", "He posted a 2.63 E R A."),
         ("Core PCE slowed.", "Core P C E slowed."),
         ("The BOJ raised rates.", "The B O J raised rates."),

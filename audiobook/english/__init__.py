@@ -67,6 +67,7 @@ def rules(locale: str) -> tuple[tuple[Rule, ...], tuple[Rule, ...], Rule, tuple[
         identifiers.VERSION_PAIR,
         identifiers.AIRLINER,
         identifiers.paired_rule(),
+        identifiers.ROOM_NUMBER,
         identifiers.DOTTED,
         scores.TENNIS,
         *dates.date_rules(),

@@ -158,3 +158,10 @@ def paired_rule() -> Rule:
     names = "|".join(re.escape(n) for n in sorted(data("acronyms")["paired"]["names"], key=len, reverse=True))
     pattern = re.compile(rf"(?<![\w.-])((?:{names})\s)([1-9]\d)(\d\d)(?![\w.,]\d|\d)")
     return pattern, lambda m: f"{m.group(1)}{m.group(2)} {_pair(m.group(3))}"
+
+
+# "Courtroom 1507", "Gate 1210": a four-digit room or gate number is said in pairs ("fifteen oh seven").
+ROOM_NUMBER: Rule = (
+    re.compile(r"\b((?:Room|Courtroom|Suite|Gate|Studio|Hall|Office|Ward|Apartment|Unit|Platform)\s)([1-9]\d)(\d\d)\b(?![.,]\d)"),
+    lambda m: f"{m.group(1)}{m.group(2)} {_pair(m.group(3))}",
+)
