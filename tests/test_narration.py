@@ -116,6 +116,8 @@ CASES: dict[str, list[tuple[str, str]]] = {
         ("The poll ran Oct. 7-10.", "The poll ran October seventh to tenth."),
     ],
     "money": [
+        ("He must pay $148M to 2 election workers.", "He must pay 148 million dollars to 2 election workers."),
+        ("It rose from $5M to $6M.", "It rose from 5 to 6 million dollars."),
         ("It guided to revenue of $16.4B-$16.8B.", "It guided to revenue of 16.4 to 16.8 billion dollars."),
         ("It expects $500M-$1.2B in sales.", "It expects 500 million to 1.2 billion dollars in sales."),
         ("Tickets cost $5-$8 each.", "Tickets cost 5 to 8 dollars each."),
@@ -220,6 +222,9 @@ CASES: dict[str, list[tuple[str, str]]] = {
         ("The BoE held rates.", "The B o E held rates."),
     ],
     "titles": [
+        ("Gov. Greg Abbott (R) signed it.", "Governor Greg Abbott, Republican, signed it."),
+        ("Sen. Jon Tester (D), who trails, spoke.", "Senator Jon Tester, Democrat, who trails, spoke."),
+        ("See Figure (D) below.", "See Figure (D) below."),
         ("Arrive early for int'l flights.", "Arrive early for international flights."),
         ("The Nat'l Guard arrived.", "The National Guard arrived."),
         ("The Lt. Gov. will serve until Jan. 1.", "The Lieutenant Governor will serve until January first."),
@@ -296,6 +301,8 @@ CASES: dict[str, list[tuple[str, str]]] = {
         ("It has USB Type C ports.", "It has U S B Type C ports."),
     ],
     "units": [
+        ("The daily intake is 1,000 IU of vitamin D.", "The daily intake is 1,000 international units of vitamin D."),
+        ("The pressure dropped 54 mb in a day.", "The pressure dropped 54 millibars in a day."),
         ("He got 0.5 mg/kg/day of prednisone.", "He got 0.5 milligrams per kilogram per day of prednisone."),
         ("The iPad comes in 11\" and 13\" sizes.", "The iPad comes in 11-inch and 13-inch sizes."),
         ("Expect 1-2\" of rain, locally 3\".", "Expect 1 to 2 inches of rain, locally 3 inches."),
@@ -444,6 +451,7 @@ CASES: dict[str, list[tuple[str, str]]] = {
         ("The price is 86.12 today.", "The price is 86.12 today."),
     ],
     "scores": [
+        ("Mbappé scored in the 89th min to make it 3-2.", "Mbappé scored in the 89th minute to make it 3 to 2."),
         ("The Eurostar takes 2h16m to Paris.", "The Eurostar takes 2 hours 16 minutes to Paris."),
         ("It runs 1h 30min.", "It runs 1 hour 30 minutes."),
         ("He had 10 reb, 8 ast and 5 blk.", "He had 10 rebounds, 8 assists and 5 blocks."),

@@ -53,6 +53,7 @@ def rules(locale: str) -> tuple[tuple[Rule, ...], tuple[Rule, ...], Rule, tuple[
         statistics.STATISTIC,
         scores.OVERTIME,
         scores.ORDINAL_HOME_RUN,
+        scores.ORDINAL_MINUTE,
     )
     with_digits: tuple[Rule, ...] = (
         *dates.numeric_date_rules(day_first),

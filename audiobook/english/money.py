@@ -26,7 +26,7 @@ _SCALE |= {"thousand": "thousand", "million": "million", "billion": "billion", "
 NUMBER = r"(?:\d{1,3}(?:,\d{3}){1,8}+|\d{1,24}+)(?:\.\d{1,12}+)?"
 _MONEY = re.compile(
     rf"(?<![\w$€£¥₹])(?:(?P<pre>US|CA|C|AU|A|NZ|HK|S)?(?P<sym>[$€£¥₹])|(?P<code>USD|EUR|GBP|JPY|INR|CHF|CAD|AUD|Rs\.?)\s?)"
-    rf"(?P<num>{NUMBER})(?:(?:\s?(?P<scale0>thousand|million|billion|bn|mn|[kKmMbB]))?\s?(?:[–-]|to)\s?(?:US\$|[$€£¥₹])?(?P<num2>{NUMBER}))?"
+    rf"(?P<num>{NUMBER})(?:(?:\s?(?P<scale0>thousand|million|billion|bn|mn|[kKmMbB])(?=\s?(?:[–-]|to)\s?(?:US\$|[$€£¥₹])))?\s?(?:[–-]|to)\s?(?:US\$|[$€£¥₹])?(?P<num2>{NUMBER}))?"
     r"(?:\s?(?P<scale>thousand|million|billion|trillion|bn|mn|tn|[kKmMbB])\b)?"
 )
 _CENTS = re.compile(r"(?<![\w.,])(\d{1,3}(?:\.\d{1,2})?)\s?¢")

@@ -121,6 +121,8 @@ OVERTIME: Rule = (re.compile(r"(?<![\w-])([2-4])?OT(?![\w-])"), _overtime)
 DECIMAL_SECONDS: Rule = (re.compile(r"(?<![\w.,])(\d{1,3}\.\d{1,3})s(?![\w'’])"), r"\1 seconds")
 # "his 58th HR": a home run, after an ordinal (after a count the unit list says it: "2 HR").
 ORDINAL_HOME_RUN: Rule = (re.compile(r"(?<=\d(?:st|nd|rd|th) )HR\b"), "home run")
+# "in the 89th min": the minute of a match.
+ORDINAL_MINUTE: Rule = (re.compile(r"(?<=\d(?:st|nd|rd|th) )min\b\.?"), "minute")
 # "the 4x100m relay": four by one hundred metres.
 RELAY: Rule = (re.compile(r"(?<![\w.])(\d)\s?[x×]\s?(\d{2,3})\s?m\b"), r"\1 by \2 metres")
 

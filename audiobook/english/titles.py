@@ -56,6 +56,7 @@ def title_rules() -> list[Rule]:
 
     return [
         _party_state_rule(),
+        _party_alone_rule(),
         (re.compile(rf"\b({alternation(before)})\.(?=\s[A-Z{HIDDEN_WORD}])"), lambda m: before[m.group(1)]),
         # a title after a title is part of it, whatever follows: "the Lt. Gov. will serve"
         (
@@ -74,6 +75,25 @@ def title_rules() -> list[Rule]:
         (streetish, street_or_name),
         (re.compile(rf"(?<![\w.])(?:{alternation(words)})(?!\w)"), said_word),
     ]
+
+
+def _party_alone_rule() -> Rule:
+    """ "Gov. Greg Abbott (R) signed": the party's letter in brackets after a first and last name
+    (not a label: "Figure (D)", "Plan (B)")."""
+    parties = data("places")["parties"]
+    name = r"[A-Z][\w'’-]{1,20}"
+    pattern = re.compile(rf"\b({name}\s({name}))\s\(([{''.join(parties)}])\)(?=([\s,;.]))")
+
+    def said(match: re.Match[str]) -> str:
+        if match.group(2) in _LABELS:
+            return match.group(0)
+        return f"{match.group(1)}, {parties[match.group(3)]}" + ("" if match.group(4) in ",;." else ",")
+
+    return pattern, said
+
+
+_LABELS = {"Figure", "Fig", "Table", "Panel", "Part", "Section", "Appendix", "Exhibit", "Column", "Option", "Plan"}
+_LABELS |= {"Type", "Class", "Grade", "Group", "Step", "Item", "Box", "Schedule", "Annex", "Chart"}
 
 
 def _party_state_rule() -> Rule:
