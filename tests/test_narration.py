@@ -68,6 +68,8 @@ CASES: dict[str, list[tuple[str, str]]] = {
         ("She ran 3000 metres.", "She ran 3000 metres."),
     ],
     "dates": [
+        ("Highs could top 115°F by Thu.", "Highs could top 115 degrees Fahrenheit by Thursday."),
+        ("It runs Wed. 6 March and Fri.", "It runs Wednesday the sixth of March and Friday."),
         ("Investors price in 3 cuts by Dec., per CME.", "Investors price in 3 cuts by December, per CME."),
         ("It ran from Sept. to Nov.", "It ran from September to November."),
         ("The Dec. 5 vote passed.", "The December fifth vote passed."),
@@ -116,6 +118,8 @@ CASES: dict[str, list[tuple[str, str]]] = {
         ("The poll ran Oct. 7-10.", "The poll ran October seventh to tenth."),
     ],
     "money": [
+        ("The market cap crossed $3T on Wednesday.", "The market cap crossed 3 trillion dollars on Wednesday."),
+        ("Gas fell to $1.61 per MMBtu.", "Gas fell to a dollar sixty-one per million B T U."),
         ("He must pay $148M to 2 election workers.", "He must pay 148 million dollars to 2 election workers."),
         ("It rose from $5M to $6M.", "It rose from 5 to 6 million dollars."),
         ("It guided to revenue of $16.4B-$16.8B.", "It guided to revenue of 16.4 to 16.8 billion dollars."),
@@ -301,6 +305,7 @@ CASES: dict[str, list[tuple[str, str]]] = {
         ("It has USB Type C ports.", "It has U S B Type C ports."),
     ],
     "units": [
+        ("It delivers 20 PFLOPS of compute.", "It delivers 20 petaflops of compute."),
         ("The daily intake is 1,000 IU of vitamin D.", "The daily intake is 1,000 international units of vitamin D."),
         ("The pressure dropped 54 mb in a day.", "The pressure dropped 54 millibars in a day."),
         ("He got 0.5 mg/kg/day of prednisone.", "He got 0.5 milligrams per kilogram per day of prednisone."),

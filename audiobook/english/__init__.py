@@ -122,7 +122,7 @@ def rules(locale: str) -> tuple[tuple[Rule, ...], tuple[Rule, ...], Rule, tuple[
         identifiers.APPROXIMATELY,
         identifiers.NOT_EQUAL,
         identifiers.ABOUT,
-        dates.month_alone_rule(),
+        dates.month_or_weekday_alone_rule(),
         titles.roman_rule(),
         scripts.TRANSLITERATION,
     )

@@ -119,9 +119,11 @@ def date_rules() -> list[Rule]:
     ]
 
 
-def month_alone_rule() -> Rule:
-    """ "by Dec.", "in Sept. and Oct.": a dotted month abbreviation without a day is the month."""
+def month_or_weekday_alone_rule() -> Rule:
+    """ "by Dec.", "in Sept. and Oct.", "by Thu.": a dotted month or weekday abbreviation without a
+    date is the month or the day."""
     months = {k: v for k, v in _month_table().items() if k != v and k not in ("Mar", "May", "Jun")}
+    months |= {k: v for k, v in _weekday_table().items() if k != v and k != "Sun"}  # "by Thu."; the Sun. paper
     names = "|".join(sorted(months, key=len, reverse=True))
     pattern = re.compile(rf"\b({names})\.(?=[\s,;)]|$)")
     return pattern, lambda m: months[m.group(1)] + ("." if m.end() == len(m.string) else "")
