@@ -165,7 +165,7 @@ _FRACTIONS = {
     "1/5": "one fifth",
     "1/10": "one tenth",
 }
-_FRACTION = re.compile(r"(?<![\d/])(\d{1,12}/\d{1,12})(?![\d/])")
+_FRACTION = re.compile(r"(?<![\d/])((?:\d{1,3}\.(?=\d{1,2}/(?:5|10)\b))?\d{1,12}/\d{1,12})(?![\d/])")
 _ABBREVIATION_WORDS = (
     (re.compile(r"\bvs\.?(?=\s)", re.IGNORECASE), "versus"),
     (re.compile(r"\bi\.e\.,?", re.IGNORECASE), "that is,"),
@@ -188,6 +188,8 @@ _NUMBER_WORDS = (
 
 def _fraction(match: re.Match[str]) -> str:
     top, _, bottom = match.group(1).partition("/")
+    if "." in top:
+        return f"{top} out of {bottom}"  # a rating: "2.1/5"
     if len(top) == 2 and len(bottom) == 2 and int(top) + int(bottom) == 100:
         return f"{top} {bottom}"  # "a 60/40 split": sixty-forty
     if match.group(1) in _FRACTIONS:

@@ -169,6 +169,7 @@ CASES: dict[str, list[tuple[str, str]]] = {
         ("Brent rose $1.37, or 1.6%.", "Brent rose a dollar thirty-seven, or 1.6 percent."),
     ],
     "finance": [
+        ("It reiterated its FY outlook.", "It reiterated its fiscal year outlook."),
         ("Applications rose 7.1% w/w.", "Applications rose 7.1 percent week on week."),
         ("Microsoft posted FQ3 EPS of $2.94.", "Microsoft posted fiscal third-quarter E P S of 2 dollars ninety-four."),
         ("It beat estimates by 2c.", "It beat estimates by 2 cents."),
@@ -305,6 +306,12 @@ CASES: dict[str, list[tuple[str, str]]] = {
         ("It has USB Type C ports.", "It has U S B Type C ports."),
     ],
     "units": [
+        (
+            "Texas saw 4-6 in. of rain, with totals near 10 in.",
+            "Texas saw 4 to 6 inches of rain, with totals near 10 inches.",
+        ),
+        ("They let 5 in.", "They let 5 in."),
+        ("The 2-bd, 1-ba condo sold.", "The 2-bedroom, 1-bath condo sold."),
         ("It delivers 20 PFLOPS of compute.", "It delivers 20 petaflops of compute."),
         ("The daily intake is 1,000 IU of vitamin D.", "The daily intake is 1,000 international units of vitamin D."),
         ("The pressure dropped 54 mb in a day.", "The pressure dropped 54 millibars in a day."),
@@ -389,6 +396,8 @@ CASES: dict[str, list[tuple[str, str]]] = {
         ("It is 10^-3 of that.", "It is ten to the minus three of that."),
     ],
     "symbols": [
+        ("The rating dropped to 2.1/5 after the update.", "The rating dropped to 2.1 out of 5 after the update."),
+        ("It scored 9/10 and took 1/2 the votes.", "It scored 9 out of 10 and took one half the votes."),
         ("The result held (p = .003).", "The result held (p equals point 0 0 3)."),
         ("It was significant at p<.05.", "It was significant at p less than point 0 5."),
         ("It cut the rate by .5 points.", "It cut the rate by point 5 points."),

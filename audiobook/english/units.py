@@ -139,7 +139,19 @@ def _inch_mark(match: re.Match[str]) -> str:
 INCH_MARK: Rule = (_INCH_MARK, _inch_mark)
 # "12 in. of rain", "8-12 in. are expected": inches, never the word "in" (a dotted "in." after a
 # number and before more of the sentence).
-INCHES: Rule = (re.compile(r"(?<=\d)\s?in\.(?=\s[a-z]|,)"), " inches")
+INCHES: Rule = (re.compile(r"(?<=\d)\s?in\.(?=\s[a-z]|,|$)"), lambda m: _inches_at_end(m))
+
+
+def _inches_at_end(match: re.Match[str]) -> str:
+    """ "totals near 10 in." at a sentence end: inches when the sentence measures rain, snow or
+    inches already ("they let 5 in." stays)."""
+    if match.end() < len(match.string):
+        return " inches"
+    before = match.string[max(0, match.start() - 200) : match.start()]
+    return " inches." if _MEASURED.search(before) else match.group(0)
+
+
+_MEASURED = re.compile(r"\b(?:inch(?:es)?|rain(?:fall)?|snow(?:fall)?|hail|in\.)", re.IGNORECASE)
 SCIENTIFIC: Rule = (_SCIENTIFIC, _scientific)
 POWER: Rule = (_POWER, _power)
 # ".45-caliber", "a .22 rifle": a calibre is said as a whole number ("forty-five").
@@ -163,9 +175,9 @@ def _rooms(match: re.Match[str]) -> str:
 
 
 # Listings: "2BR/2BA", "3 bd / 2.5 ba", "4BR".
-_BATHS = r"(\d{1,2}(?:\.5)?)\s?(?:BA|ba|bth)"
+_BATHS = r"(\d{1,2}(?:\.5)?)[\s-]?(?:BA|ba|bth)"
 ROOMS: Rule = (
-    re.compile(rf"(?<![\w.])(?:(\d{{1,2}})\s?(?:BR|BD|bd|br|bdrm)(?:(?:\s?/\s?|,\s|\s){_BATHS})?|{_BATHS})(?![\w/])"),
+    re.compile(rf"(?<![\w.])(?:(\d{{1,2}})[\s-]?(?:BR|BD|bd|br|bdrm)(?:(?:\s?/\s?|,\s|\s){_BATHS})?|{_BATHS})(?![\w/])"),
     _rooms,
 )
 # "a 3/2 bungalow": in a listing, three bedrooms and two baths.
