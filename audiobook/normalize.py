@@ -88,7 +88,7 @@ _ABBREVIATIONS = {
     *_TITLES["no_break"]["words"],
     *(
         name.lower()
-        for table in ("before_name", "after_name", "street", "weekdays", "months")
+        for table in ("before_name", "after_name", "before_number", "street", "weekdays", "months")
         for name in _TITLES[table]
     ),
 }
@@ -165,7 +165,7 @@ _FRACTIONS = {
     "1/5": "one fifth",
     "1/10": "one tenth",
 }
-_FRACTION = re.compile(r"(?<![\d/])(\d{1,12}/\d{1,12})(?![\d/])")
+_FRACTION = re.compile(r"(?<![\d/])((?:\d{1,3}\.(?=\d{1,2}/(?:5|10)\b))?\d{1,12}/\d{1,12})(?![\d/])")
 _ABBREVIATION_WORDS = (
     (re.compile(r"\bvs\.?(?=\s)", re.IGNORECASE), "versus"),
     (re.compile(r"\bi\.e\.,?", re.IGNORECASE), "that is,"),
@@ -173,7 +173,14 @@ _ABBREVIATION_WORDS = (
     (re.compile(r"\bPh\.\s?D\.?"), "P H D"),
 )
 _NUMBER_WORDS = (
+    # "No. 23-1145": a docket or file number, its parts read apart and never as a range
+    (re.compile(r"\bNo\.\s?(\d{1,4})-(\d{3,7})(?![\w-])"), r"number \1, \2"),
     (re.compile(r"\bNo\.\s?(?=\d)"), "number "),
+    # "H.R. 7521", "SB 1047": a bill, its four digits said in pairs like a year ("ten forty-seven")
+    (
+        re.compile(r"\b(H\.\s?R\.|S\.\s?B\.|H\.\s?B\.|A\.\s?B\.|SB|HB|AB)\s(\d\d)([1-9]\d)\b"),
+        lambda m: f"{' '.join(ch for ch in m.group(1) if ch.isalpha())} {m.group(2)} {m.group(3)}",
+    ),
     (re.compile(r"\bNos\.\s?(?=\d)"), "numbers "),
     (re.compile(r"(?<!\w)#(?=\d)"), "number "),
 )
@@ -181,6 +188,8 @@ _NUMBER_WORDS = (
 
 def _fraction(match: re.Match[str]) -> str:
     top, _, bottom = match.group(1).partition("/")
+    if "." in top:
+        return f"{top} out of {bottom}"  # a rating: "2.1/5"
     if len(top) == 2 and len(bottom) == 2 and int(top) + int(bottom) == 100:
         return f"{top} {bottom}"  # "a 60/40 split": sixty-forty
     if match.group(1) in _FRACTIONS:
@@ -231,11 +240,13 @@ def _run(text: str, rules: Iterable[tuple[re.Pattern[str], str | Callable[[re.Ma
     return text
 
 
-def speak_english(caption: str, locale: str = "") -> str:
+def speak_english(caption: str, locale: str = "", answering: bool = False) -> str:
     """The narrator's reading of an English sentence; ``locale`` ("us", "gb", …) orders numeric
-    dates (see audiobook/english/__init__.py)."""
+    dates (see audiobook/english/__init__.py); ``answering``: an interview's "A:" follows a "Q:"."""
     before, numbers, unit, after, spelled = english.rules(locale)
     text = _run(caption, _LINKS)
+    if answering:
+        text = _run(text, (english.titles.ANSWER,))
     text = _run(text, before)
     if _HAS_DIGIT.search(text):
         text = _run(text, numbers)
@@ -255,15 +266,16 @@ def speak_english(caption: str, locale: str = "") -> str:
 _PLACEHOLDER = re.compile("[\ue000-\uf8ff]")
 
 
-def spoken_form(caption: str, language: str, lexicon: Lexicon | None = None) -> str:
+def spoken_form(caption: str, language: str, lexicon: Lexicon | None = None, answering: bool = False) -> str:
     """The text to give the engine for a cleaned sentence. Words of ``lexicon`` are said as it
-    says, whatever the rules would make of them (lexicon entries win over the data files)."""
+    says, whatever the rules would make of them (lexicon entries win over the data files).
+    ``answering``: a "Q:" was said just before, so a leading "A:" is the interview's "Answer:"."""
     said: list[str] = []
     if lexicon is not None:
         caption, said = lexicon.shield(caption)
     base, _, region = language.lower().partition("-")
     if base == "en":
-        text = speak_english(caption, region)
+        text = speak_english(caption, region, answering)
     else:  # Other languages: the engine's own reading, minus markup remnants it would read out.
         text = _SPACES.sub(" ", _MARKUP_REMNANTS.sub(" ", caption)).strip()
     if lexicon is not None:

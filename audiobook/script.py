@@ -65,6 +65,9 @@ def _byline(article: Article) -> str:
     return " ".join(parts)
 
 
+_ANSWER_WITHIN = 8  # sentences: a question's answer follows it closely
+
+
 class _Writer:
     """Accumulates utterances for the chapter being written; pauses attach to the last one."""
 
@@ -76,10 +79,17 @@ class _Writer:
         self.lexicon = lexicon
         self.pending: list[Utterance] = []
         self.words = 0
+        self.sentences = 0
+        self.question_at = -99  # the sentence number of the last interview "Q:"
 
     def _say(self, caption: str, pause_ms: int) -> bool:
         """Append the utterance(s) for one sentence; False if there is nothing to say."""
-        spoken = spoken_form(caption, self.language, self.lexicon)
+        # "A:" is an interview's answer only a few sentences after a "Q:" (never a list's "A: …")
+        self.sentences += 1
+        if caption.startswith("Q:"):
+            self.question_at = self.sentences
+        answering = caption.startswith("A:") and self.sentences - self.question_at <= _ANSWER_WITHIN
+        spoken = spoken_form(caption, self.language, self.lexicon, answering)
         if not _speakable(spoken):
             return False
         self.words += len(spoken.split())

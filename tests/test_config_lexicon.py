@@ -70,7 +70,7 @@ def test_archive_settings_are_loaded(archive):
 
 def test_lexicon_whole_words_case_rules_and_front_matter(archive):
     lines = spoken(archive)
-    assert "Dr. Win met the sequel team." in lines
+    assert "Doctor Win met the sequel team." in lines
     assert "Sql is not sequel." in lines  # case-sensitive entry leaves other spellings alone
     assert "Crop: Kail; Yield: 2 kilograms." in lines  # table read row by row, capital kept
 
@@ -88,7 +88,7 @@ def test_defaults_without_config(tmp_path):
     (tmp_path / "a.md").write_text(ARTICLE, encoding="utf-8")
     lines = spoken(tmp_path)
     assert "Hold a meeting." in lines and "Gardens grow people." in lines
-    assert "Dr. Win met the SQL team." in lines
+    assert "Doctor Win met the SQL team." in lines
     assert not any("code example" in line or "chart" in line for line in lines)
     assert "A footnote follows." in lines and not any("footnote text" in line for line in lines)
 

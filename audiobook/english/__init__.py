@@ -1,7 +1,8 @@
 """English spoken forms: numbers, years, dates, money, titles, Roman numerals, units, symbols and
 identifiers said the way a narrator says them (issue 15).
 
-One module per category (numbers, dates, money, units, titles, identifiers, scripts), a shared
+One module per category (numbers, dates, money, units, titles, identifiers, scores, statistics,
+scripts), a shared
 vocabulary (words) and context reader (context); this module puts their rules in order.
 Hand-written, table-driven rules; num2words (imported on first use) spells cardinals and
 ordinals, anyascii (also on first use) transliterates other scripts. The word lists — titles and
@@ -21,7 +22,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from . import dates, identifiers, money, numbers, scores, scripts, titles, units
+from . import dates, identifiers, money, numbers, scores, scripts, statistics, titles, units
 from .titles import roman_value
 from .words import DAY_FIRST_LOCALES, MONTHS, Rule, cardinal, data, number_words, ordinal, year_words
 
@@ -49,9 +50,14 @@ def rules(locale: str) -> tuple[tuple[Rule, ...], tuple[Rule, ...], Rule, tuple[
         *titles.title_rules(),
         titles.VERSUS,
         titles.INTERVIEW,
+        statistics.STATISTIC,
+        scores.OVERTIME,
+        scores.ORDINAL_HOME_RUN,
+        scores.ORDINAL_MINUTE,
     )
     with_digits: tuple[Rule, ...] = (
         *dates.numeric_date_rules(day_first),
+        dates.OFFSET,
         identifiers.CVE,
         identifiers.CODE,
         identifiers.INTERNATIONAL_PHONE,
@@ -59,7 +65,10 @@ def rules(locale: str) -> tuple[tuple[Rule, ...], tuple[Rule, ...], Rule, tuple[
         identifiers.SHORT_PHONE,
         identifiers.VERSION,
         identifiers.versioned_rule(),
+        identifiers.VERSION_PAIR,
         identifiers.AIRLINER,
+        identifiers.paired_rule(),
+        identifiers.ROOM_NUMBER,
         identifiers.DOTTED,
         scores.TENNIS,
         *dates.date_rules(),
@@ -74,18 +83,30 @@ def rules(locale: str) -> tuple[tuple[Rule, ...], tuple[Rule, ...], Rule, tuple[
         scores.DURATION,
         scores.RACE_TIME,
         identifiers.RATIO,
+        dates.H_CLOCK,
         dates.CLOCK,
         dates.HOUR,
         dates.HOUR_RANGE,
         money.MOVEMENT,
         money.QUARTER,
         money.FISCAL_YEAR,
+        scores.RELAY,
+        scores.HOURS_MINUTES,
+        units.ROOMS_SLASH,
         identifiers.TIMES,
+        money.CONTRACT_YEARS,
         money.MONEY,
+        money.LETTER_CENTS,
+        units.CALIBRE,
+        scores.AVERAGE,
+        statistics.BARE_DECIMAL,
+        scores.DECIMAL_SECONDS,
         numbers.SCALE_SUFFIX,
         numbers.PERCENT_RANGE,
         money.CENTS,
         money.PENCE,
+        units.DEGREE_RANGE,
+        units.ROOMS,
         units.INCHES,
         units.MAGNITUDE,
         units.SCIENTIFIC,
@@ -101,6 +122,7 @@ def rules(locale: str) -> tuple[tuple[Rule, ...], tuple[Rule, ...], Rule, tuple[
         identifiers.APPROXIMATELY,
         identifiers.NOT_EQUAL,
         identifiers.ABOUT,
+        dates.month_or_weekday_alone_rule(),
         titles.roman_rule(),
         scripts.TRANSLITERATION,
     )

@@ -62,12 +62,14 @@ def noun_follows(text: str, end: int) -> bool:
 
 
 # A determiner and one describing word before the amount: "a 4-year, $120 million contract",
-# "the company's $5 million loss".
-_DETERMINER_AND_WORD = re.compile(r"\b([A-Za-z]{1,5})\s[A-Za-z0-9][\w'’-]{0,20},?\s$")
+# "the Dodgers' 10-year, $700 million deal".
+_DETERMINER_AND_WORD = re.compile(r"\b([A-Za-z]{1,20}(?:'s|’s|s'|s’)?)\s[A-Za-z0-9][\w'’-]{0,20},?\s$")
 
 
 def is_determiner(word: str) -> bool:
     """ "the", "its", or a possessive ("India's", not "it's")."""
+    if word.endswith(("s'", "s’")) and len(word) > 3:
+        return True  # "the Dodgers' 10-year, $700 million deal"
     return word in DETERMINERS or (word.endswith(("'s", "’s")) and word[:-2] not in _CONTRACTED)
 
 
@@ -79,4 +81,4 @@ def after_article(text: str, start: int) -> bool:
     if is_determiner(prev):
         return True  # "the 10 km race", "India's Rs 500 note" (not "it's $5 now")
     found = _DETERMINER_AND_WORD.search(text[max(0, start - 30) : start])
-    return found is not None and found.group(1).lower() in DETERMINERS
+    return found is not None and is_determiner(found.group(1).lower())

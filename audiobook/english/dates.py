@@ -119,6 +119,16 @@ def date_rules() -> list[Rule]:
     ]
 
 
+def month_or_weekday_alone_rule() -> Rule:
+    """ "by Dec.", "in Sept. and Oct.", "by Thu.": a dotted month or weekday abbreviation without a
+    date is the month or the day."""
+    months = {k: v for k, v in _month_table().items() if k != v and k not in ("Mar", "May", "Jun")}
+    months |= {k: v for k, v in _weekday_table().items() if k != v and k != "Sun"}  # "by Thu."; the Sun. paper
+    names = "|".join(sorted(months, key=len, reverse=True))
+    pattern = re.compile(rf"\b({names})\.(?=[\s,;)]|$)")
+    return pattern, lambda m: months[m.group(1)] + ("." if m.end() == len(m.string) else "")
+
+
 def cross_month_rule() -> Rule:
     """ "Nov. 27-Dec. 1" (each date already said): "November twenty-seventh to December first"."""
     months = "|".join(MONTHS)
@@ -167,7 +177,9 @@ def _meridiem(written: str) -> str:
 def _clock(match: re.Match[str]) -> str:
     hour, minute, meridiem = int(match.group(1)), int(match.group(2)), match.group(3)
     said_hour = number_words(hour) if hour else "zero"
-    if minute == 0:
+    if minute == 0 and not meridiem and (hour > 12 or match.group(1) == "00"):
+        words = f"{said_hour} hundred"  # "14:00 CET", "00:00": a 24-hour clock on the hour
+    elif minute == 0:
         words = f"{said_hour} o'clock" if not meridiem else said_hour
     elif minute < 10:
         words = f"{said_hour} oh {ONES[minute]}"
@@ -185,6 +197,8 @@ MILITARY_TIME: Rule = (
     ),
 )
 CLOCK: Rule = (_CLOCK, _clock)
+# "07h43", "21h00": a European timetable's hour and minutes, read as a clock.
+H_CLOCK: Rule = (re.compile(r"(?<![\w.,:])([01]\d|2[0-3])h([0-5]\d)(?!\w)"), r"\1:\2")
 HOUR: Rule = (_HOUR, lambda m: number_words(int(m.group(1))) + _meridiem(m.group(2)))
 # "9 a.m.-5 p.m." (after HOUR and CLOCK have said both times): a range of hours.
 HOUR_RANGE: Rule = (re.compile(r"(?<=[ap]\.m\.)\s?[–-]\s?(?=[a-z]|\d)"), " to ")
@@ -192,3 +206,14 @@ HOUR_RANGE: Rule = (re.compile(r"(?<=[ap]\.m\.)\s?[–-]\s?(?=[a-z]|\d)"), " to 
 
 def numeric_date_rules(day_first: bool) -> tuple[Rule, ...]:
     return (_ISO_DATETIME, _iso_datetime(day_first)), (_NUMERIC_DATE, _numeric_date(day_first))
+
+
+def _offset(match: re.Match[str]) -> str:
+    base, sign, amount = match.groups()
+    if base == "T" and sign != "+" and ":" not in amount:
+        return match.group(0)  # "T-34", "T-1000" are names; "T-8:30" and "T+10" are countdowns
+    return f"{base} {'plus' if sign == '+' else 'minus'} {amount}"
+
+
+# "UTC+5:30", "GMT-5", "T+8:30": the sign is said, the time then read as a clock.
+OFFSET: Rule = (re.compile(r"\b(UTC|GMT|T)\s?([+−-])\s?(\d{1,2}(?::[0-5]\d)?)(?![\d:])"), _offset)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from .context import next_words, prev_word
+from .context import counts_follow, next_words, prev_word
 from .words import Rule, data, digits, year_words
 
 
@@ -99,7 +99,7 @@ HASHTAG: Rule = (re.compile(r"(?<![\w&#])#([A-Za-z]\w{0,40})"), r"hashtag \1")
 WORD_OR_WORD: Rule = (re.compile(r"(?<![\w/.])(?<!\d\s)([a-z]{2,15})/([a-z]{2,15})(?![\w/.])"), r"\1 or \2")
 # "HTTP/3", "TCP/IP", "P/E", "I/O": the slash is not said.
 PROTOCOL_VERSION: Rule = (re.compile(r"\b([A-Z]{1,8})/(\d(?:\.\d)?|[A-Z]{1,8})\b"), r"\1 \2")
-COMPARISON: Rule = (re.compile(r"(?<![<>=!-])(<=|>=|≤|≥|<|>)\s?(?=[−+-]?\.?\d)"), _comparison)
+COMPARISON: Rule = (re.compile(r"(?<![<>=!-])(<=|>=|≤|≥|<|>)\s?(?=[−+-]?\.?\d|point\s\d)"), _comparison)
 APPROXIMATELY: Rule = (re.compile(r"\s?≈\s?"), " approximately ")
 NOT_EQUAL: Rule = (re.compile(r"\s?≠\s?"), " not equal to ")
 ABOUT: Rule = (re.compile(r"(?<![\w~])~\s?(?=\d)"), "about ")
@@ -129,3 +129,39 @@ def versioned_rule() -> Rule:
     names = "|".join(re.escape(n) for n in sorted(data("acronyms")["versioned"]["names"], key=len, reverse=True))
     pattern = re.compile(rf"(?<![\w.-])((?:{names})\s)(\d{{1,4}}(?:\.\d{{1,4}}){{1,3}}+)(?!\w|\.\d)")
     return pattern, lambda m: m.group(1) + " point ".join(m.group(2).split("."))
+
+
+def _version_pair(match: re.Match[str]) -> str:
+    """ "Python 3.12 is faster than 3.11": once a version of a product was said, a number with the
+    same major part joined to it ("than", "and", "vs") is a version too."""
+    word, major, minor = match.groups()
+    window = match.string[max(0, match.start() - 120) : match.start()]
+    if re.search(rf"(?<![\w.]){major} point \d", window) is None or counts_follow(match.string, match.end()):
+        return match.group(0)  # no version before it, or a quantity ("in 3.25 months")
+    return f"{word} {major} point {minor}"
+
+
+VERSION_PAIR: Rule = (
+    re.compile(r"\b(than|and|or|to|from|versus|vs\.?|over|nor|with|in|since|before|after)\s(\d{1,4})\.(\d{1,4})(?![\w%]|\.\d)"),
+    _version_pair,
+)
+
+
+def _pair(two: str) -> str:
+    value = int(two)
+    return "hundred" if value == 0 else (f"oh {value}" if two.startswith("0") else str(value))
+
+
+def paired_rule() -> Rule:
+    """ "RTX 4090" → "RTX 40 90": after a product line from acronyms.toml [paired], a four-digit
+    model number is said in pairs ("7900" → "79 hundred")."""
+    names = "|".join(re.escape(n) for n in sorted(data("acronyms")["paired"]["names"], key=len, reverse=True))
+    pattern = re.compile(rf"(?<![\w.-])((?:{names})\s)([1-9]\d)(\d\d)(?![\w.,]\d|\d)")
+    return pattern, lambda m: f"{m.group(1)}{m.group(2)} {_pair(m.group(3))}"
+
+
+# "Courtroom 1507", "Gate 1210": a four-digit room or gate number is said in pairs ("fifteen oh seven").
+ROOM_NUMBER: Rule = (
+    re.compile(r"\b((?:Room|Courtroom|Suite|Gate|Studio|Hall|Office|Ward|Apartment|Unit|Platform)\s)([1-9]\d)(\d\d)\b(?![.,]\d)"),
+    lambda m: f"{m.group(1)}{m.group(2)} {_pair(m.group(3))}",
+)

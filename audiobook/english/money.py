@@ -21,13 +21,14 @@ _CODES |= {"Rs": "₹", "Rs.": "₹"}
 _PREFIXES = {"US": "US", "C": "Canadian", "CA": "Canadian", "A": "Australian", "AU": "Australian"}
 _PREFIXES |= {"NZ": "New Zealand", "HK": "Hong Kong", "S": "Singapore", "CAD": "Canadian", "AUD": "Australian"}
 _SCALE = {"k": "thousand", "m": "million", "mn": "million", "bn": "billion", "b": "billion", "tn": "trillion"}
+_SCALE |= {"t": "trillion"}  # "$3T" (a lower-case t after an amount is not written)
 _SCALE |= {"thousand": "thousand", "million": "million", "billion": "billion", "trillion": "trillion"}
 # A written amount: thousands separators only in threes, so "$5, or" keeps its comma; bounded.
 NUMBER = r"(?:\d{1,3}(?:,\d{3}){1,8}+|\d{1,24}+)(?:\.\d{1,12}+)?"
 _MONEY = re.compile(
     rf"(?<![\w$€£¥₹])(?:(?P<pre>US|CA|C|AU|A|NZ|HK|S)?(?P<sym>[$€£¥₹])|(?P<code>USD|EUR|GBP|JPY|INR|CHF|CAD|AUD|Rs\.?)\s?)"
-    rf"(?P<num>{NUMBER})(?:\s?(?:[–-]|to)\s?(?:US\$|[$€£¥₹])?(?P<num2>{NUMBER}))?"
-    r"(?:\s?(?P<scale>thousand|million|billion|trillion|bn|mn|tn|[kKmMbB])\b)?"
+    rf"(?P<num>{NUMBER})(?:(?:\s?(?P<scale0>thousand|million|billion|bn|mn|[kKmMbB])(?=\s?(?:[–-]|to)\s?(?:US\$|[$€£¥₹])))?\s?(?:[–-]|to)\s?(?:US\$|[$€£¥₹])?(?P<num2>{NUMBER}))?"
+    r"(?:\s?(?P<scale>thousand|million|billion|trillion|bn|mn|tn|[kKmMbBT])\b)?"
 )
 _CENTS = re.compile(r"(?<![\w.,])(\d{1,3}(?:\.\d{1,2})?)\s?¢")
 
@@ -41,10 +42,16 @@ def _money(match: re.Match[str]) -> str:
         singular, plural = f"{region} {singular}", f"{region} {plural}"
     names = (singular, plural, minor_one, minor)
     num, num2, scale = match.group("num"), match.group("num2"), match.group("scale")
+    scale0 = match.group("scale0")  # "$16.4B-$16.8B": the scale written on both ends is said once
+    if scale0 and _SCALE[scale0.lower()] != _SCALE[(scale or scale0).lower()]:
+        num = f"{num} {_SCALE[scale0.lower()]}"  # "$500M-$1.2B": "500 million to 1.2 billion dollars"
+    scale = scale or scale0
     scale_word = f" {_SCALE[scale.lower()]}" if scale else ""
     text = match.string
     if after_article(text, match.start()) and noun_follows(text, match.end()):
         amount, upper = decimal_value(num), decimal_value(num2) if num2 else None
+        if "." in num and not (num2 or scale) and minor:
+            return _attributive(num, names)  # "the $1.18 consensus" → "the one dollar eighteen consensus"
         if amount is not None:  # "a $2 billion dam" → "a two-billion-dollar dam"
             said = cardinal(amount) + (f" to {cardinal(upper)}" if upper is not None else "")
             return hyphenated(f"{said}{scale_word} {singular}")
@@ -55,6 +62,18 @@ def _money(match: re.Match[str]) -> str:
     if scale:
         return f"{num}{scale_word} {plural}"
     return _amount(num, names)
+
+
+def _attributive(num: str, names: tuple[str, str, str, str]) -> str:
+    """An amount with cents before a noun: "one dollar eighteen", "forty-five-cent", "five-dollar"."""
+    singular, _, minor_one, minor = names
+    whole_text, _, cents_text = num.partition(".")
+    whole, cents = int(whole_text.replace(",", "")), int(cents_text.ljust(2, "0")[:2])
+    if not cents:
+        return hyphenated(f"{cardinal(whole)} {singular}")
+    if not whole:
+        return hyphenated(f"{number_words(cents)} {minor_one}")
+    return f"{cardinal(whole)} {singular} {number_words(cents)}"
 
 
 def _amount(num: str, names: tuple[str, str, str, str]) -> str:
@@ -85,7 +104,7 @@ def _pence(match: re.Match[str]) -> str:
 
 # "Q3 revenue" → "third-quarter revenue"; "in Q3 2024" → "in the third quarter of 2024"; "H1".
 _QUARTER = re.compile(
-    r"(?<![\w-])(?:([QH])([1-4])|(?P<n>[1-4])(?P<p>[QH]))(?:\s(?P<year>(?:19|20)\d\d)|\s(?:FY|fiscal\s)['’]?(?P<fy>\d{2,4}))?(?![\w-])"
+    r"(?<![\w-])(?P<f>F)?(?:([QH])([1-4])|(?P<n>[1-4])(?P<p>[QH]))(?:\s(?P<year>(?:19|20)\d\d)|\s(?:FY|fiscal\s)['’]?(?P<fy>\d{2,4}))?(?![\w-])"
 )
 _LABEL_AFTER = re.compile(r"[.:)]?\s[A-Z]|[.:)]?$")
 _BEFORE_HALF = {"in", "the", "its", "their", "during", "for", "by", "since", "until", "of", "first", "second"}
@@ -98,13 +117,13 @@ def _quarter(match: re.Match[str]) -> str:
     text, start, end = match.string, match.start(), match.end()
     if start == 0 and _LABEL_AFTER.match(text, end):
         return match.group(0)  # a quiz question's label ("Q1. What…", "Q2 Which…"), not a quarter
-    letter, number = (match.group(1), match.group(2)) if match.group(1) else (match.group("p"), match.group("n"))
+    letter, number = (match.group(2), match.group(3)) if match.group(2) else (match.group("p"), match.group("n"))
     period = "quarter" if letter == "Q" else "half"
     # "H2" is hydrogen as often as a half-year: a half only after a word that introduces a period
     introduced = prev_word(text, start) in _BEFORE_HALF or match.group("year") or match.group("fy")
     if period == "half" and (number not in "12" or not introduced):
         return match.group(0)
-    name = _QUARTER_NAMES[int(number) - 1]
+    name = ("fiscal " if match.group("f") else "") + _QUARTER_NAMES[int(number) - 1]  # "FQ3"
     text = match.string
     year, fiscal = match.group("year"), match.group("fy")
     of_year = f" of {year_words(int(year))}" if year else ""
@@ -145,7 +164,17 @@ def _movement(match: re.Match[str]) -> str:
 
 MONEY: Rule = (_MONEY, _money)
 CENTS: Rule = (_CENTS, r"\1 cents")
+# "beat by 2c", "20c a share": a lower-case c after a small whole number is cents ("2C" is Celsius).
+LETTER_CENTS: Rule = (
+    re.compile(r"(?<![\w.,$€£-])(\d{1,2})c(?![\w'’+#-])"),
+    lambda m: f"{m.group(1)} {'cent' if m.group(1) == '1' else 'cents'}",
+)
 MOVEMENT: Rule = (_MOVEMENT, _movement)  # "rose +2%": the verb already says which way
 PENCE: Rule = (_PENCE, _pence)
 QUARTER: Rule = (_QUARTER, _quarter)
 FISCAL_YEAR: Rule = (re.compile(r"\bFY\s?['’]?(\d{4}|\d{2})(?:/(\d{2}))?(?![\w/])"), _fiscal_year)
+# "a 3-yr/$15M deal" → "a 3-year, $15M deal" (the money rule then says the amount); "10-yr".
+CONTRACT_YEARS: Rule = (
+    re.compile(r"(?<=\d)-(?:yrs?|years?)(?:\s?/\s?(?=(?:US)?[$€£]\d))?(?![\w/-])"),
+    lambda m: "-year, " if "/" in m.group(0) else "-year",
+)

@@ -42,7 +42,7 @@ def _year_or_count(match: re.Match[str]) -> str:
         return written
     if 1900 <= n < 2100 and prev in DETERMINERS and noun_follows(text, match.end()):
         return year_words(n)  # "its 2024 outlook", "a 2020 interview" (a plural noun was a count above)
-    if prev in _YEAR_CONTEXT:
+    if prev in _YEAR_CONTEXT or (prev == "for" and 2010 <= n < 2100):  # "guidance for 2025"
         return year_words(n)
     first, _ = next_words(text, match.end())
     if first.lower() in _YEAR_VERBS:
@@ -77,7 +77,7 @@ def _decade(match: re.Match[str]) -> str:
 
 # "by mid-2025", "pre-2020 levels": the year after a prefix.
 PREFIXED_YEAR: Rule = (
-    re.compile(r"\b(mid|pre|post|early|late)-(1[5-9]\d\d|20\d\d)(?![\w–-]|[.,]\d)", re.IGNORECASE),
+    re.compile(r"\b(mid|pre|post|early|late|end|start)-(1[5-9]\d\d|20\d\d)(?![\w–-]|[.,]\d)", re.IGNORECASE),
     lambda m: f"{m.group(1)}-{year_words(int(m.group(2)))}",
 )
 # "2023's biggest release": a year, whatever follows.
@@ -98,6 +98,7 @@ YEAR_OR_COUNT: Rule = (_YEARISH, _year_or_count)
 
 _PAIRED_SCALE = re.compile(r"(?:,\s|\s(?:and|or|to)\s)\d{1,4}(?:\.\d{1,2})?[kKMBT](?![\w'’])")
 _SCALE_LETTERS = {"k": "thousand", "K": "thousand", "M": "million", "B": "billion", "T": "trillion"}
+_SCALE_LETTERS |= {"bn": "billion", "mn": "million", "tn": "trillion"}
 
 
 def _scale_suffix(match: re.Match[str]) -> str:
@@ -107,11 +108,16 @@ def _scale_suffix(match: re.Match[str]) -> str:
     plus = match.group(3)  # "500M+ downloads" → "500 million-plus downloads"
     compound = re.match(r"-[a-z]", text[end : end + 2]) is not None
     paired = _PAIRED_SCALE.match(text, end, end + 20)  # "8B and 70B versions"
-    if not (compound or counts_follow(text, paired.end() if paired else end)):
+    # "to 260.28M", "2.9bn people": no other reading
+    decimal = ("." in match.group(1) and match.group(2) in "MBK") or len(match.group(2)) == 2
+    if not (compound or decimal or counts_follow(text, paired.end() if paired else end)):
         return match.group(0)
     return f"{match.group(1)} {_SCALE_LETTERS[match.group(2)]}" + ("-plus" if plus else "")
 
 
-SCALE_SUFFIX: Rule = (re.compile(r"(?<![\w.,$€£¥])(\d{1,4}(?:\.\d{1,2})?)([kKMBT])(\+)?(?![\w'’+]|-\d)"), _scale_suffix)
+SCALE_SUFFIX: Rule = (
+    re.compile(r"(?<![\w.,$€£¥])(\d{1,4}(?:\.\d{1,2})?)(bn|mn|tn|[kKMBT])(\+)?(?![\w'’+]|-\d)"),
+    _scale_suffix,
+)
 # "5.25%-5.5%" → "5.25 to 5.5%": the unit once, as a narrator says a range.
 PERCENT_RANGE: Rule = (re.compile(r"(?<=\d)\s?%\s?[–-]\s?(?=\d[\d,.]{0,24}+\s?%)"), " to ")

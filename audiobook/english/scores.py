@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from .context import next_words, prev_word
-from .words import Rule
+from .words import ONES, Rule, number_words
 
 _SET = r"\d{1,2}[–-]\d{1,2}(?:\s?\(\d{1,2}\))?"
 _SET_SCORES = re.compile(rf"(?<![\w.,:–-])(?:{_SET})(?:,\s{_SET}){{0,4}}+(?![\w–-]|[.,]\s?\d)")
@@ -88,3 +88,50 @@ def _race_time(match: re.Match[str]) -> str:
 
 RACE_TIME: Rule = (re.compile(r"(?<![\w:.])(\d{1,2}):([0-5]\d)\.(\d{1,3})(?![\d:]|\.\d)"), _race_time)
 DURATION: Rule = (re.compile(r"(?<![\w:.])(\d{1,2}):([0-5]\d):([0-5]\d)(?:\.(\d{1,3}))?(?![\d:])"), _duration)
+
+
+def _average(match: re.Match[str]) -> str:
+    """A batting average or a calibre, ".312" → "three twelve", ".300" → "three hundred"."""
+    first, rest = int(match.group(1)), int(match.group(2))
+    head = ONES[first] if first else "oh"
+    if rest == 0:
+        return f"{head} hundred" if first else "zero"
+    return f"{head} {number_words(rest) if rest >= 10 else 'oh ' + ONES[rest]}"
+
+
+# Three digits after a bare point: no narrator says "point three one two" for an average.
+# Not a statistic: "p = .003", "r<.05" keep their point.
+AVERAGE: Rule = (re.compile(r"(?<![\w.,$€£¥=<>≤≥±−+-])(?<![=<>≤≥]\s)\.(\d)(\d\d)(?![\d%]|\.\d)"), _average)
+
+
+def _overtime(match: re.Match[str]) -> str:
+    count = match.group(1)
+    head = match.string[max(0, match.start() - 16) : match.start()]
+    after_score = re.search(r"(?:\d\s|\(|\b(?:double|triple|into|during)\s)$", head) is not None
+    # "won 4-3 in OT", "the OT winner" only with a score nearby: "works in OT" is occupational therapy
+    after_score = after_score or bool(re.search(r"\d.{0,6}\b(?:in|an|the|of|to)\s$", head))
+    if not (count or after_score):
+        return match.group(0)  # "OT" alone may be occupational therapy or the Old Testament
+    return {"2": "double ", "3": "triple ", None: ""}.get(count, f"{count} ") + "overtime"
+
+
+# "won 4-3 in OT", "a 2OT thriller", "(OT)": overtime, after a score or a word that leads to it.
+OVERTIME: Rule = (re.compile(r"(?<![\w-])([2-4])?OT(?![\w-])"), _overtime)
+# "0.227s clear", "in 9.58s": a decimal with an "s" is seconds (a whole number could be a decade).
+DECIMAL_SECONDS: Rule = (re.compile(r"(?<![\w.,])(\d{1,3}\.\d{1,3})s(?![\w'’])"), r"\1 seconds")
+# "his 58th HR": a home run, after an ordinal (after a count the unit list says it: "2 HR").
+ORDINAL_HOME_RUN: Rule = (re.compile(r"(?<=\d(?:st|nd|rd|th) )HR\b"), "home run")
+# "in the 89th min": the minute of a match.
+ORDINAL_MINUTE: Rule = (re.compile(r"(?<=\d(?:st|nd|rd|th) )min\b\.?"), "minute")
+# "the 4x100m relay": four by one hundred metres.
+RELAY: Rule = (re.compile(r"(?<![\w.])(\d)\s?[x×]\s?(\d{2,3})\s?m\b"), r"\1 by \2 metres")
+
+
+def _hours_minutes(match: re.Match[str]) -> str:
+    hours, minutes = int(match.group(1)), int(match.group(2))
+    said = f"{hours} hour{'' if hours == 1 else 's'}"
+    return said + (f" {minutes} minute{'' if minutes == 1 else 's'}" if minutes else "")
+
+
+# "2h16m", "1h 30min": a duration in hours and minutes.
+HOURS_MINUTES: Rule = (re.compile(r"(?<![\w.])(\d{1,3})h\s?([0-5]?\d)(?:m|min|mins)\b"), _hours_minutes)

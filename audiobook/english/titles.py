@@ -8,6 +8,9 @@ import re
 from .context import next_words
 from .words import Rule, cardinal, data, ordinal
 
+# A name the archive lexicon says how to say reaches these rules hidden as one private-use
+# character (lexicon.shield): after a title it is a name like any other ("Dr. Nguyen").
+HIDDEN_WORD = "\ue000-\uf8ff"
 _CAPITALISED_FUNCTION_WORDS = {"the", "in", "at", "on", "from", "to", "near", "by", "and", "of", "a", "an", "via"}
 _CAPITALISED_FUNCTION_WORDS |= {"visit", "visited", "for", "with", "outside", "into", "toward", "towards", "off"}
 
@@ -21,6 +24,7 @@ def title_rules() -> list[Rule]:
         titles["street"],
     )
     words: dict[str, str] = titles["words"]
+    numbered: dict[str, str] = titles["before_number"]
 
     def alternation(names: object) -> str:
         return "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))  # type: ignore[arg-type]
@@ -32,8 +36,9 @@ def title_rules() -> list[Rule]:
         text, start, end = match.string, match.start(), match.end()
         head = text[max(0, start - 20) : start].split()
         prev = head[-1] if head else ""
-        capital_next = re.match(r"\s[A-Z]", text[end : end + 2]) is not None
-        after_name = (prev[:1].isupper() and prev.lower().strip(",") not in _CAPITALISED_FUNCTION_WORDS) or bool(
+        capital_next = re.match(rf"\s[A-Z{HIDDEN_WORD}]", text[end : end + 2]) is not None
+        named = prev[:1].isupper() or "\ue000" <= prev[:1] <= "\uf8ff"  # a name, or one the lexicon hid
+        after_name = (named and prev.lower().strip(",") not in _CAPITALISED_FUNCTION_WORDS) or bool(
             re.fullmatch(r"\d{1,4}(?:st|nd|rd|th)", prev)
         )
         at_end = end == len(text.rstrip()) and dot
@@ -45,17 +50,50 @@ def title_rules() -> list[Rule]:
             return "Doctor"
         return match.group(0)
 
+    def said_word(match: re.Match[str]) -> str:
+        ends_sentence = match.group(0).endswith(".") and match.end() == len(match.string)
+        return words[match.group(0)] + ("." if ends_sentence else "")  # "before the 9th Cir."
+
     return [
         _party_state_rule(),
-        (re.compile(rf"\b({alternation(before)})\.(?=\s[A-Z])"), lambda m: before[m.group(1)]),
-        (re.compile(rf"\b({alternation(undotted)})(?=\s[A-Z][a-z])"), lambda m: undotted[m.group(1)]),
+        _party_alone_rule(),
+        (re.compile(rf"\b({alternation(before)})\.(?=\s[A-Z{HIDDEN_WORD}])"), lambda m: before[m.group(1)]),
+        # a title after a title is part of it, whatever follows: "the Lt. Gov. will serve"
+        (
+            re.compile(rf"\b((?:{alternation(set(before.values()))})\s)({alternation(before)})\.(?!\w)"),
+            lambda m: m.group(1) + before[m.group(2)],
+        ),
+        (
+            re.compile(rf"\b({alternation(undotted)})(?=\s(?:[A-Z][a-z]|[{HIDDEN_WORD}]))"),
+            lambda m: undotted[m.group(1)],
+        ),
         (
             re.compile(rf"(?<=[A-Za-z])(,?)\s({alternation(after)})\.(?!\w)"),
             lambda m: f"{m.group(1)} {after[m.group(2)]}" + ("." if m.end() == len(m.string) else ""),
         ),
+        (re.compile(rf"\b({alternation(numbered)})\.\s?(?=\d)"), lambda m: numbered[m.group(1)] + " "),
         (streetish, street_or_name),
-        (re.compile(rf"(?<![\w.])(?:{alternation(words)})(?!\w)"), lambda m: words[m.group(0)]),
+        (re.compile(rf"(?<![\w.])(?:{alternation(words)})(?!\w)"), said_word),
     ]
+
+
+def _party_alone_rule() -> Rule:
+    """ "Gov. Greg Abbott (R) signed": the party's letter in brackets after a first and last name
+    (not a label: "Figure (D)", "Plan (B)")."""
+    parties = data("places")["parties"]
+    name = r"[A-Z][\w'’-]{1,20}"
+    pattern = re.compile(rf"\b({name}\s({name}))\s\(([{''.join(parties)}])\)(?=([\s,;.]))")
+
+    def said(match: re.Match[str]) -> str:
+        if match.group(2) in _LABELS:
+            return match.group(0)
+        return f"{match.group(1)}, {parties[match.group(3)]}" + ("" if match.group(4) in ",;." else ",")
+
+    return pattern, said
+
+
+_LABELS = {"Figure", "Fig", "Table", "Panel", "Part", "Section", "Appendix", "Exhibit", "Column", "Option", "Plan"}
+_LABELS |= {"Type", "Class", "Grade", "Group", "Step", "Item", "Box", "Schedule", "Annex", "Chart"}
 
 
 def _party_state_rule() -> Rule:
@@ -69,8 +107,10 @@ def _party_state_rule() -> Rule:
 
 # "Loper Bright v. Raimondo": a case name, said "versus".
 VERSUS: Rule = (re.compile(r"(?<=[A-Za-z.]) v\.? (?=[A-Z])"), " versus ")
-# An interview's "Q:" and "A:" at the start of a sentence.
-INTERVIEW: Rule = (re.compile(r"^([QA]):\s"), lambda m: "Question: " if m.group(1) == "Q" else "Answer: ")
+# An interview's "Q:" at the start of a sentence; its "A:" is an answer only right after a "Q:"
+# (normalize.spoken_form's ``answering``): "A: Paris" in a list or a legend stays a letter.
+INTERVIEW: Rule = (re.compile(r"^Q:\s"), "Question: ")
+ANSWER: Rule = (re.compile(r"^A:\s"), "Answer: ")
 
 _ROMAN_VALID = re.compile(r"M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})")
 _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000}

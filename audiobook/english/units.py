@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .context import after_article, counts_follow, noun_follows
+from .context import after_article, counts_follow, next_words, noun_follows, prev_word
 from .money import NUMBER
 from .words import Rule, cardinal, data, decimal_value, hyphenated, ordinal
 
@@ -36,35 +36,58 @@ def _power(match: re.Match[str]) -> str:
     return _power_words(match.group(1), match.group(4).translate(_SUPERSCRIPTS), exponent, match.group(6))
 
 
+# A total that is reached or passed ("turnout topped 1.2m", "sales surpassed 3.5m") is a count in
+# millions; a length is followed by what it measures ("topped 1.2m tall", "1.2m of snow").
+_TOTAL_VERBS = {"topped", "tops", "surpassed", "surpasses", "exceeded", "exceeds", "passed", "hit", "hits", "nearly"}
+_TOTAL_VERBS |= {"almost", "roughly", "some", "approximately", "totalled", "totaled", "totals", "numbered"}
+_DIMENSIONS = {"tall", "high", "long", "wide", "deep", "thick", "of", "above", "below", "under", "away"}
+
+
+def _counted_total(text: str, start: int, end: int) -> bool:
+    first, _ = next_words(text, end)
+    return prev_word(text, start) in _TOTAL_VERBS and first.lower() not in _DIMENSIONS
+
+
+_SECOND_PER = {"day": "day", "d": "day", "h": "hour", "hr": "hour", "min": "minute", "week": "week", "wk": "week"}
+
+
 def unit_rule() -> Rule:
     units: dict[str, list[str]] = data("units")["units"]
     per: dict[str, str] = {k: v[0] for k, v in units.items()} | data("units")["per"]
     main = "|".join(re.escape(u) for u in sorted(units, key=len, reverse=True))
     denominators = "|".join(re.escape(u) for u in sorted(per, key=len, reverse=True))
     pattern = re.compile(
-        rf"(?<![\w.,])(?P<num>{NUMBER})(?P<scale>\s(?:thousand|million|billion))?(?P<joint>-|\s?)(?P<unit>{main})(?:/(?P<per>{denominators}))?(?![\w°/²³])"
+        rf"(?<![\w.,])(?P<num>{NUMBER})(?P<scale>\s(?:thousand|million|billion))?(?P<joint>-|\s?)(?P<unit>{main})(?:/(?P<per>{denominators})(?:/(?P<per2>day|d|h|hr|min|week|wk))?)?(?![\w°/²³])"
     )
 
     def said(match: re.Match[str]) -> str:
         num, unit, denominator = match.group("num"), match.group("unit"), match.group("per")
         scale = match.group("scale") or ""  # "1.5 million km"
+        per_words = f" per {per[denominator]}" if denominator else ""
+        if match.group("per2"):  # "0.5 mg/kg/day": milligrams per kilogram per day
+            per_words += f" per {_SECOND_PER[match.group('per2')]}"
         singular, plural = units[unit]
         text = match.string
         if match.group("joint") == "-" or (after_article(text, match.start()) and noun_follows(text, match.end())):
             amount = decimal_value(num)
             if amount is not None:  # "a 10 km race" → "a ten-kilometre race"
-                words = f"{cardinal(amount)}{scale} {singular}" + (f" per {per[denominator]}" if denominator else "")
+                words = f"{cardinal(amount)}{scale} {singular}" + per_words
                 return hyphenated(words)
         if match.group("joint") == "-":
             return match.group(0)
         if (
             unit == "m"
             and not match.group("joint")
-            and (counts_follow(text, match.end()) or "million" in text[max(0, match.start() - 200) : match.end() + 200])
+            and (
+                counts_follow(text, match.end())
+                or "million" in text[max(0, match.start() - 200) : match.end() + 200]
+                or _counted_total(text, match.start(), match.end())
+            )
         ):
             return f"{num} million"  # "1.2m people", "from 7.77m" in a sentence counting in millions
         name = singular if num == "1" and not scale else plural
-        return f"{num}{scale} {name}" + (f" per {per[denominator]}" if denominator else "")
+        full_stop = "." if unit.endswith(".") and match.end() == len(text) else ""  # "… 1,150 sq. ft."
+        return f"{num}{scale} {name}" + per_words + full_stop
 
     return pattern, said
 
@@ -79,6 +102,10 @@ def per_unit_rule() -> Rule:
 _PER_TIME = {"month": "a month", "mo": "a month", "year": "a year", "yr": "a year", "day": "a day"}
 _PER_TIME |= {"week": "a week", "wk": "a week", "hour": "an hour", "hr": "an hour", "night": "a night"}
 _PER_TIME |= {"person": "a person", "head": "a head", "share": "a share", "night": "a night"}
+# Prices per quantity: "$2,195.15/oz", "$3.49/gal", "$82/bbl".
+_PER_TIME |= {"oz": "an ounce", "lb": "a pound", "kg": "a kilo", "gal": "a gallon", "bbl": "a barrel"}
+_PER_TIME |= {"barrel": "a barrel", "tonne": "a tonne", "ton": "a ton", "MWh": "a megawatt hour"}
+_PER_TIME |= {"kWh": "a kilowatt hour", "sq ft": "a square foot"}
 # "$9.99/month", "40 hrs/week": the slash is "a".
 PER_TIME: Rule = (re.compile(rf"(?<=[\w%])\s?/\s?({'|'.join(_PER_TIME)})\b"), lambda m: f" {_PER_TIME[m.group(1)]}")
 # "25 degrees F below normal" (after ° became "degrees"): the scale's name.
@@ -92,16 +119,72 @@ MAGNITUDE: Rule = (re.compile(r"(?<![\w.])M(\d\.\d)(?![\w.]|\.\d)"), r"magnitude
 _INCH_MARK = re.compile(r"(?<![\w.])(\d{1,3}(?:\.\d{1,2})?)[\"″](?=\s[a-z]|[,;.]?(?:\s|$))")
 
 
+_AFTER_DIGIT = re.compile(r'(?<=\d)"')
+_PAIRED_INCHES = re.compile(r'\s(?:and|or|to)\s\d{1,3}(?:\.\d{1,2})?"')
+_AFTER_PAIRED = re.compile(r'\d"\s(?:and|or|to)\s$')
+
+
 def _inch_mark(match: re.Match[str]) -> str:
-    if match.string.count('"', max(0, match.start() - 300), match.start()) % 2:  # bounded: linear
+    window = match.string[max(0, match.start() - 300) : match.start()]  # bounded: linear
+    if (window.count('"') - len(_AFTER_DIGIT.findall(window))) % 2:  # inch marks are no quotation
         return match.group(0)  # '"It was 5"': the quotation's closing mark
-    if after_article(match.string, match.start()) and noun_follows(match.string, match.end()):
+    text, end = match.string, match.end()
+    paired = _PAIRED_INCHES.match(text, end, end + 24)  # "in 11\" and 13\" sizes": both describe
+    describes = noun_follows(text, paired.end() if paired else end)
+    if describes and (paired or _AFTER_PAIRED.search(window[-16:]) or after_article(text, match.start())):
         return f"{match.group(1)}-inch"  # "a 14.2-inch display"
     return f"{match.group(1)} inches" if match.group(1) != "1" else "1 inch"
 
 
 INCH_MARK: Rule = (_INCH_MARK, _inch_mark)
-# "12 in. of rain": inches, never the word "in" (only before words that follow a length).
-INCHES: Rule = (re.compile(r"(?<=\d)\s?in\.(?=\s(?:of|tall|long|wide|deep|high)\b|,)"), " inches")
+# "12 in. of rain", "8-12 in. are expected": inches, never the word "in" (a dotted "in." after a
+# number and before more of the sentence).
+INCHES: Rule = (re.compile(r"(?<=\d)\s?in\.(?=\s[a-z]|,|$)"), lambda m: _inches_at_end(m))
+
+
+def _inches_at_end(match: re.Match[str]) -> str:
+    """ "totals near 10 in." at a sentence end: inches when the sentence measures rain, snow or
+    inches already ("they let 5 in." stays)."""
+    if match.end() < len(match.string):
+        return " inches"
+    before = match.string[max(0, match.start() - 200) : match.start()]
+    return " inches." if _MEASURED.search(before) else match.group(0)
+
+
+_MEASURED = re.compile(r"\b(?:inch(?:es)?|rain(?:fall)?|snow(?:fall)?|hail|in\.)", re.IGNORECASE)
 SCIENTIFIC: Rule = (_SCIENTIFIC, _scientific)
 POWER: Rule = (_POWER, _power)
+# ".45-caliber", "a .22 rifle": a calibre is said as a whole number ("forty-five").
+CALIBRE: Rule = (
+    re.compile(r"(?<![\w.,$€£¥])\.(\d\d)(?=[\s-](?:caliber|calibre|cal\.|Magnum|rifle|pistol|handgun|revolver)\b)"),
+    r"\1",
+)
+# "68°-75°F": a range of degrees is said once, "68 to 75 degrees Fahrenheit".
+DEGREE_RANGE: Rule = (re.compile(r"(?<=\d)°\s?[–-]\s?(?=[−-]?\d{1,3}(?:\.\d)?\s?°)"), " to ")
+
+
+def _rooms(match: re.Match[str]) -> str:
+    """ "a 2BR/2BA unit" → "a 2-bedroom, 2-bath unit"; "it has 3BR" → "it has 3 bedrooms"."""
+    beds, baths = match.group(1), match.group(2) or match.group(3)
+    describes = noun_follows(match.string, match.end())
+    said = []
+    for count, name in ((beds, "bedroom"), (baths, "bath")):
+        if count:
+            said.append(f"{count}-{name}" if describes else f"{count} {name}{'' if count == '1' else 's'}")
+    return ", ".join(said)
+
+
+# Listings: "2BR/2BA", "3 bd / 2.5 ba", "4BR".
+_BATHS = r"(\d{1,2}(?:\.5)?)[\s-]?(?:BA|ba|bth)"
+ROOMS: Rule = (
+    re.compile(rf"(?<![\w.])(?:(\d{{1,2}})[\s-]?(?:BR|BD|bd|br|bdrm)(?:(?:\s?/\s?|,\s|\s){_BATHS})?|{_BATHS})(?![\w/])"),
+    _rooms,
+)
+# "a 3/2 bungalow": in a listing, three bedrooms and two baths.
+ROOMS_SLASH: Rule = (
+    re.compile(
+        r"(?<![\w/.])([1-9])/([1-9](?:\.5)?)(?=\s(?:bungalow|home|house|condo|ranch|townhome|townhouse|unit|apartment"
+        r"|duplex|cottage|colonial|rental)\b)"
+    ),
+    r"\1-bed, \2-bath",
+)
