@@ -68,6 +68,9 @@ NOISE_SPARE_FRAMES = 64
 # rate_wpm maps to length_scale = voice length_scale × NATURAL_WPM / rate_wpm, so --rate means
 # words per minute and the default 175 is the voice's own pace (length_scale 1.017).
 NATURAL_WPM = 178.0
+
+# ONNX Runtime's graph optimizations for Piper sessions (see PiperEngine.__init__); in the fingerprint.
+ORT_OPTIMIZATION = "ORT_ENABLE_BASIC"
 _OTHER_RANDOM_OPS = {"RandomNormal", "RandomUniform", "RandomUniformLike", "Multinomial", "Bernoulli", "Dropout"}
 _VOICE_MODULE = re.compile(r"^[A-Za-z0-9_]+_piper_voice$")
 
@@ -321,6 +324,11 @@ class PiperEngine:
         options.intra_op_num_threads = 1
         options.inter_op_num_threads = 1
         options.execution_mode = onnxruntime.ExecutionMode.ORT_SEQUENTIAL
+        # Basic graph optimizations only (constant folding, redundant nodes), not the layout and
+        # fusion passes of ORT_ENABLE_ALL: measured on joe-medium (CPU time, one thread, runs taken
+        # in turn) a sentence runs ~20 % faster and the session opens in 0.3 s instead of 0.45–0.7;
+        # the audio differs from the fully optimized graph's by ≤ 4e-5 (about one 16-bit step).
+        options.graph_optimization_level = getattr(onnxruntime.GraphOptimizationLevel, ORT_OPTIMIZATION)
         try:
             self._session = onnxruntime.InferenceSession(
                 graph, sess_options=options, providers=["CPUExecutionProvider"]
@@ -352,7 +360,7 @@ class PiperEngine:
             f"|{self.rate_wpm} wpm (length {self.length_scale:.5f})|volume {self.volume:.3f}"
             f"|noise {self.noise_scale:.4f} w {self.noise_w_scale:.4f}"
             f"|{DETERMINISM_SCHEME} {NOISE_FRAMES_PER_ID}+{NOISE_SPARE_FRAMES}"
-            f"|{TEXT_SCHEME}"
+            f"|{TEXT_SCHEME}|{ORT_OPTIMIZATION}"
         )
         self._channels = self._probe_channels()
         self.load_s = time.perf_counter() - started
