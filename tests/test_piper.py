@@ -66,6 +66,22 @@ def test_same_text_same_samples_in_one_process_and_the_noise_is_live(piper):
     assert max(lengths) / min(lengths) < 1.25  # varied, not wild
 
 
+def test_each_sentence_is_fed_the_noise_frames_it_uses_not_thousands_more(piper):
+    # Drawing noise is CPU time taken from speech: a sentence draws about what the graph reads of
+    # it, and enough that the graph never has to repeat (tile) it.
+    for text in (SENTENCE, *OTHERS, "Yes.", "No!", " ".join([SENTENCE] * 4).replace(".", ",")):
+        (phonemes,) = piper.sentence_phonemes(text)
+        ids = piper._voice.phonemes_to_ids([p for p in phonemes if p in piper._config.phoneme_id_map])
+        noise = piper.noise_for(text, 0, piper.noise_frames(len(ids)))
+        feed = piper._feed(ids, noise, piper.length_scale, piper.noise_scale, piper.noise_w_scale)
+        needs = piper._session.run([f"{name}/need" for name, _, _ in piper._noises], feed)
+        for fed, need in zip(noise, needs, strict=True):
+            assert fed.shape[:2] == tuple(need[:2]) and need[2] <= fed.shape[2] <= 5 * need[2] + 64
+    # Frame by frame: the first frames are the same however many are drawn after them.
+    short, long = piper.noise_for(SENTENCE, 0, 50), piper.noise_for(SENTENCE, 0, 500)
+    assert all(np.array_equal(a, b[:, :, :50]) for a, b in zip(short, long, strict=True))
+
+
 _CHILD = textwrap.dedent(
     """
     import hashlib, sys
