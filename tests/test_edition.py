@@ -276,7 +276,7 @@ def test_a_user_error_is_one_line_and_writes_nothing(archive, tmp_path):
 
 
 def _flat(report):
-    from audiobook.edition_audio import flat_chapters
+    from audiobook.edition.layout import flat_chapters
 
     return flat_chapters(report.chapters)
 
@@ -478,7 +478,7 @@ def test_a_second_m4b_edition_encodes_only_its_opening_and_its_joined_chapters_h
 def test_pieces_are_placed_within_half_an_aac_frame_and_the_file_ends_where_the_layout_ends():
     """Pure placement arithmetic over awkward lengths: every piece lands within half a frame of
     its place (the last within a frame before it, never after), and the packets add up to the layout's length."""
-    from audiobook.edition_m4b import place
+    from audiobook.edition.m4b import place
     from audiobook.formats.m4b import AAC_FRAME, AAC_PRIMING, packets_for
 
     rng = np.random.default_rng(3)
@@ -503,7 +503,7 @@ def test_a_damaged_or_foreign_aac_piece_in_the_cache_is_encoded_again(made, arch
     again; an entry whose numbers do not fit together (a crafted one, checksum valid) is refused."""
     import shutil
 
-    from audiobook.edition_m4b import pack, unpack
+    from audiobook.edition.m4b import pack, unpack
     from audiobook.formats.m4b import EncodedAudio
 
     report, built, _ = made

@@ -11,7 +11,7 @@ The audio is AAC-LC at the voices' own rate (every engine speaks at 22,050 Hz: n
 11 kHz exists to keep), encoded in pieces (`encode_aac`: one article at a time, so pieces can be
 encoded in parallel and cached) and joined packet by packet (`write_joined`). Each piece decodes to
 whole AAC frames: one frame of encoder priming (silence), its samples, then silence to the frame's
-end; the joins fall in the silent gaps between articles, and `edition_m4b` places every piece on
+end; the joins fall in the silent gaps between articles, and `edition.m4b` places every piece on
 the frame grid. AAC-LC frames decode on their own, so joined packets play as one stream.
 
 Not an `OutputFormat`: those encode an article in separately cached parts joined frame by frame

@@ -14,9 +14,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import OutputError
-from .formats.mp3 import SAMPLES_PER_FRAME, encode_mp3, mp3_frames
-from .timeline import ChapterMark, samples_to_ms
+from ..errors import OutputError
+from ..formats.mp3 import SAMPLES_PER_FRAME, encode_mp3, mp3_frames
+from ..timeline import ChapterMark, samples_to_ms
 
 GAP_MS = 1500  # silence between two articles (rounded up to whole MP3 frames: see `gap_stream`)
 READ_CHUNK = 1 << 20  # bytes of an article's MP3 copied at a time: memory flat in article count

@@ -11,11 +11,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from .edition_audio import EditionChapter, Layout, flat_chapters
-from .files import output_file, write_atomic
-from .manifest import outputs_intact
-from .settings import Settings
-from .timeline import ChapterMark, clock, timestamp
+from ..files import output_file, write_atomic
+from ..manifest import outputs_intact
+from ..settings import Settings
+from ..timeline import ChapterMark, clock, timestamp
+from .layout import EditionChapter, Layout, flat_chapters
 
 EDITION_FORMAT = "audiobook-edition-1"
 EDITIONS_FEED = "editions.xml"
@@ -66,7 +66,7 @@ def transcript(out_dir: Path, chosen: Sequence[dict[str, Any]], layout: Layout) 
 
 
 def page(title: str, summary: str, layout: Layout, names: dict[str, str], settings: Settings) -> str:
-    from .pages import _environment, site_for
+    from ..pages import _environment, site_for
 
     site = site_for(settings)
     flat = flat_chapters(layout.chapters)
@@ -139,7 +139,7 @@ def publish_editions(out_dir: Path, settings: Settings) -> None:
     weekly edition or to every article, rarely to both). Only with a base URL, like feed.xml."""
     from dataclasses import replace
 
-    from .feed import FeedEpisode, podcast_feed
+    from ..feed import FeedEpisode, podcast_feed
 
     if not settings.feed.base_url:
         return

@@ -5,18 +5,18 @@
 1. The archive is brought up to date by the ordinary build (`build.build_archive`): an article
    not built yet is built the usual way, through the clip cache; a built one is not touched.
 2. The articles are chosen from the build's manifest (by date, tag or name) and ordered
-   (`edition_select`).
+   (`select`).
 3. An edition whose articles, options and settings did not change is not made again: its own
    manifest (``<slug>.edition.json``) holds a key over all of them, and its files' sizes.
-4. Otherwise its audio is laid out (`edition_audio`): a spoken opening (the edition's title and
+4. Otherwise its audio is laid out (`layout`): a spoken opening (the edition's title and
    contents, converted like an article, so its sentences come from the clip cache the second
    time), then each article's MP3 frames after a silent gap. The MP3 edition copies those frames
    (no re-encoding); the M4B encodes each piece to AAC once, in parallel, cached by its MP3's content, and joins
-   the pieces' packets (`edition_m4b`, `formats.m4b`).
+   the pieces' packets (`m4b`, `formats.m4b`).
 5. Everything is written together (all or nothing): the audio, Podcasting 2.0 chapters, a WebVTT
    transcript (the articles' cues moved to their place), the player page, the edition manifest;
    then the editions feed (``editions.xml``, beside the articles' ``feed.xml``) lists every edition
-   (`edition_publish`).
+   (`publish`).
 """
 
 from __future__ import annotations
@@ -31,11 +31,19 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from . import __version__
-from .cache import ClipCache, content_key
-from .config import load_settings
-from .edition_audio import GAP_MS, EditionChapter, Layout, Segment, article_frames, flat_chapters, gap_stream, lay_out
-from .edition_publish import (
+from .. import __version__
+from ..cache import ClipCache, content_key
+from ..config import load_settings
+from ..errors import AudiobookError
+from ..files import slugify, write_atomic, write_together
+from ..formats import TagInfo
+from ..formats.mp3 import SAMPLES_PER_FRAME
+from ..manifest import outputs_intact, remove_outputs
+from ..model import short_title
+from ..settings import Settings
+from ..timeline import ChapterMark, clock
+from .layout import GAP_MS, EditionChapter, Layout, Segment, article_frames, flat_chapters, gap_stream, lay_out
+from .publish import (
     EDITION_FORMAT,
     chapters_json,
     chapters_of,
@@ -44,15 +52,7 @@ from .edition_publish import (
     read_edition,
     transcript,
 )
-from .edition_select import ORDERS, built_entries, default_title, select
-from .errors import AudiobookError
-from .files import slugify, write_atomic, write_together
-from .formats import TagInfo
-from .formats.mp3 import SAMPLES_PER_FRAME
-from .manifest import outputs_intact, remove_outputs
-from .model import short_title
-from .settings import Settings
-from .timeline import ChapterMark, clock
+from .select import ORDERS, built_entries, default_title, select
 
 CONTAINERS = {"mp3": ".edition.mp3", "m4b": ".edition.m4b"}
 
@@ -97,7 +97,7 @@ def build_edition(
 
     ``names``: articles by file name (relative to the archive); with ``order="given"`` they are
     played in that order. ``formats``: "mp3" and/or "m4b"."""
-    from .build import build_archive, build_lock
+    from ..build import build_archive, build_lock
 
     started = time.perf_counter()
     archive, out_dir = Path(archive), Path(out_dir)
@@ -194,7 +194,7 @@ def _make(
     cache_dir: Path | str | None,
     jobs: int | None,
 ) -> tuple[dict[str, Any], int]:
-    from .cover import title_card
+    from ..cover import title_card
 
     rate, bitrate = settings.sample_rate, settings.bitrate_kbps
     cover = title_card(title, settings.publication)
@@ -235,7 +235,7 @@ def _make(
             staged_m4b, encoded = _encode_m4b(out_dir, names["m4b"], layout, info, settings, cache_dir, jobs)
             files.append((out_dir / names["m4b"], _file_chunks(staged_m4b)))
         if "mp3" in names:
-            from .formats.id3 import build_nested_tag
+            from ..formats.id3 import build_nested_tag
 
             # A child CTOC per article, titled as it; its CHAPs titled to stand alone (flat readers).
             tag = build_nested_tag(info, [(c.title, flat_chapters([c])) for c in layout.chapters], layout.duration_ms)
@@ -277,7 +277,7 @@ def _file_chunks(path: Path):
 
 
 def _m4b_settings() -> str:
-    from .formats.m4b import aac_settings
+    from ..formats.m4b import aac_settings
 
     return aac_settings()
 
@@ -292,8 +292,8 @@ def _encode_m4b(
     jobs: int | None,
 ) -> tuple[Path, int]:
     """The M4B, written into a hidden file beside its name (a killed build's leftover is removed
-    like the others': ``.*.part``), and the pieces encoded for it (`edition_m4b`)."""
-    from .edition_m4b import write_edition_m4b
+    like the others': ``.*.part``), and the pieces encoded for it (`m4b`)."""
+    from .m4b import write_edition_m4b
 
     out_dir.mkdir(parents=True, exist_ok=True)
     handle, staged = tempfile.mkstemp(prefix=f".{name}.", suffix=".m4b.part", dir=out_dir)
@@ -313,9 +313,9 @@ def speak_opening(
 ) -> tuple[Segment, int]:
     """The opening chapter — the edition's title and its contents — spoken and mastered like an
     article (`convert_article`, through the clip cache); its MP3 frames and the sentences spoken now."""
-    from .convert import convert_article
-    from .cover import CoverImage
-    from .model import Article, Block
+    from ..convert import convert_article
+    from ..cover import CoverImage
+    from ..model import Article, Block
 
     items = tuple(
         f"{e['title']}" + (f", by {e['author']}" if e.get("author") else "") + f" ({_minutes(e['duration_ms'])})"

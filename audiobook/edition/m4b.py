@@ -24,13 +24,13 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .cache import BlobCache, ClipCache, content_key
-from .edition_audio import EditionChapter, Layout, Segment, flat_chapters
-from .errors import OutputError
-from .formats import TagInfo
-from .formats.m4b import AAC_FRAME, AAC_PRIMING, AAC_RATE, EncodedAudio, packets_for
-from .formats.mp3 import SAMPLES_PER_FRAME
-from .timeline import ChapterMark
+from ..cache import BlobCache, ClipCache, content_key
+from ..errors import OutputError
+from ..formats import TagInfo
+from ..formats.m4b import AAC_FRAME, AAC_PRIMING, AAC_RATE, EncodedAudio, packets_for
+from ..formats.mp3 import SAMPLES_PER_FRAME
+from ..timeline import ChapterMark
+from .layout import EditionChapter, Layout, Segment, flat_chapters
 
 PIECE_FORMAT = "audiobook-m4b-piece-1"
 _SIZE = struct.Struct("<I")
@@ -62,7 +62,7 @@ def place(starts: Sequence[int], lengths: Sequence[int], total: int) -> tuple[li
 
 
 def piece_key(segment: Segment) -> str:
-    from .formats.m4b import aac_settings
+    from ..formats.m4b import aac_settings
 
     digest = hashlib.sha256()
     for chunk in segment.chunks():
@@ -103,7 +103,7 @@ def unpack(payload: bytes, samples: int) -> EncodedAudio | None:
 
 def encode_piece(segment: Segment, key: str, cache_root: str, true_peak_dbtp: float) -> int:
     """Encode one piece into the cache (runs in a worker process); its samples."""
-    from .formats.m4b import decode_mp3, encode_aac
+    from ..formats.m4b import decode_mp3, encode_aac
 
     encoded = encode_aac(decode_mp3(segment.path or segment.data, segment.frames * SAMPLES_PER_FRAME), true_peak_dbtp)
     ClipCache(Path(cache_root)).segments.put(key, encoded.samples, pack(encoded))
@@ -153,7 +153,7 @@ def write_edition_m4b(
     path: Path, layout: Layout, info: TagInfo, cache: ClipCache, true_peak_dbtp: float, jobs: int | None
 ) -> int:
     """The edition's M4B at ``path`` (a new file); the pieces encoded for it (the rest: cached)."""
-    from .formats.m4b import silent_packet, write_joined
+    from ..formats.m4b import silent_packet, write_joined
 
     ratio = AAC_RATE / layout.rate  # 1152-sample MP3 frames are whole numbers of samples at 22,050 Hz
     pieces, starts, position = [], [], 0

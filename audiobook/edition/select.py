@@ -8,15 +8,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from .errors import AudiobookError
-from .manifest import load_manifest
-from .settings import Settings
+from ..errors import AudiobookError
+from ..manifest import load_manifest
+from ..settings import Settings
 
 ORDERS = ("newest", "oldest", "given")
 
 
 def built_entries(out_dir: Path) -> list[dict[str, Any]]:
-    from .ledger import OUTPUT_FORMAT
+    from ..ledger import OUTPUT_FORMAT
 
     entries, problem = load_manifest(out_dir, OUTPUT_FORMAT)
     if problem:
@@ -80,7 +80,7 @@ def _within(date: dt.date, since: dt.date | None, until: dt.date | None) -> bool
 
 def article_tags(path: Path) -> set[str]:
     """An article's tags, casefolded: Markdown front matter ``tags:`` (a list or "a, b")."""
-    from .parse import read_article
+    from ..parse import read_article
 
     try:
         return {t.casefold() for t in read_article(path).tags}
