@@ -92,6 +92,11 @@ _ABBREVIATIONS = {
         for name in _TITLES[table]
     ),
 }
+# "in Nov." ends the sentence before a word ("…in Nov. Then it ended."), not before a day ("Nov. 5")
+# or another date word ("Tue. Jan. 7").
+_DATE_ABBREVIATIONS = {name.lower() for table in ("weekdays", "months") for name in _TITLES[table]}
+_DATE_WORDS = "|".join(sorted(_DATE_ABBREVIATIONS, key=len, reverse=True))
+_DATE_WORD = re.compile(rf"[\"'‘“(\[]?(?:\d|(?:{_DATE_WORDS})\b)", re.IGNORECASE)
 # Starts only at the first mark of a run ("!!!", "...."), so a long run is scanned once.
 _BOUNDARY = re.compile(r"(?<![.!?…])([.!?…]++[\"'’”)\]]*+)\s++(?=[\"'‘“(\[]?[A-Z0-9À-ÖØ-Þ])")
 # About 50 words, 15-20 s of speech: a sentence a listener can follow, a clip the engine renders
@@ -104,7 +109,8 @@ def split_sentences(text: str) -> list[str]:
     pieces: list[str] = []
     start = 0
     for match in _BOUNDARY.finditer(text):
-        if match.group(1) == "." and _is_abbreviation(text[max(start, match.start() - 64) : match.start()]):
+        tail = text[max(start, match.start() - 64) : match.start()]
+        if match.group(1) == "." and _is_abbreviation(tail) and not _ends_at_date(tail, text, match.end()):
             continue  # "Dr. Smith", "J. Doe": not a sentence end
         pieces.append(text[start : match.end(1)].strip())
         start = match.end()
@@ -118,7 +124,15 @@ def _is_abbreviation(before: str) -> bool:
     words = before.rstrip(".!?…\"'’”)]").split()
     last_word = re.split(r"[–/-]", words[-1])[-1].lower() if words else ""  # "27-Dec." as "Dec."
     initialism = len(last_word) >= 3 and last_word[1::2] == "." * (len(last_word) // 2)  # "u.n", "d.c"
-    return last_word in _ABBREVIATIONS or len(last_word) == 1 or initialism
+    return last_word in _ABBREVIATIONS or (len(last_word) == 1 and last_word.isalpha()) or initialism
+
+
+def _ends_at_date(before: str, text: str, next_start: int) -> bool:
+    """Whether a month or weekday abbreviation ends the sentence: a word, not a day or another
+    date word, follows it."""
+    words = before.split()
+    last_word = re.split(r"[–/-]", words[-1])[-1].lower() if words else ""
+    return last_word in _DATE_ABBREVIATIONS and not _DATE_WORD.match(text, next_start)
 
 
 def _split_long(sentence: str, limit: int = MAX_UTTERANCE_CHARS) -> list[str]:

@@ -51,6 +51,11 @@ VARIANTS = {
     "currency ranges": ("", "$1-1", "k"),
     "source markers": (". ", "Source 1, ", ""),
     "spaces before a quiz mark": ("a", " ", "b"),
+    "month abbreviations": ("", "Nov. ", ""),
+    "golf scores": ("par ", "-1 ", ""),
+    "whole numbers and halves": ("", "1½", ""),
+    "chip models": ("Core ", "i9-1", ""),
+    "ZIP codes": ("", "NY 1", ""),
 }
 
 # Where the text is put: every kind of file, every place that is spoken.

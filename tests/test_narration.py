@@ -19,6 +19,8 @@ from audiobook.model import Article, Block
 
 CASES: dict[str, list[tuple[str, str]]] = {
     "counts_years": [
+        ("The firm employs c.4,000 staff.", "The firm employs circa 4,000 staff."),
+        ("The house was built c. 1850.", "The house was built circa eighteen fifty."),
         ("The breach exposed data on 2.9bn people.", "The breach exposed data on 2.9 billion people."),
         ("It has 1.5mn users.", "It has 1.5 million users."),
         ("It expects growth for 2025.", "It expects growth for twenty twenty-five."),
@@ -68,6 +70,15 @@ CASES: dict[str, list[tuple[str, str]]] = {
         ("She ran 3000 metres.", "She ran 3000 metres."),
     ],
     "dates": [
+        (
+            "The statement will be published at 5.30pm on Thursday.",
+            "The statement will be published at five thirty p.m. on Thursday.",
+        ),
+        ("Doors open at 10.45 a.m. sharp.", "Doors open at ten forty-five a.m. sharp."),
+        ("The fair runs 10am-5.30pm daily.", "The fair runs ten a.m. to five thirty p.m. daily."),
+        ("The call is at 5:30pm.", "The call is at five thirty p.m."),
+        ("Inflation was 5.30 percent.", "Inflation was 5.30 percent."),
+        ("It stays at 12:45GMT.", "It stays at 12:45GMT."),
         ("Highs could top 115°F by Thu.", "Highs could top 115 degrees Fahrenheit by Thursday."),
         ("It runs Wed. 6 March and Fri.", "It runs Wednesday the sixth of March and Friday."),
         ("Investors price in 3 cuts by Dec., per CME.", "Investors price in 3 cuts by December, per CME."),
@@ -118,6 +129,12 @@ CASES: dict[str, list[tuple[str, str]]] = {
         ("The poll ran Oct. 7-10.", "The poll ran October seventh to tenth."),
     ],
     "money": [
+        ("The flat costs £1,750 pcm.", "The flat costs 1,750 pounds a month."),
+        ("Rooms from 900pcm.", "Rooms from 900 a month."),
+        ("Gold hit a record $2,450.05 an ounce.", "Gold hit a record 2,450 dollars and 5 cents an ounce."),
+        ("It costs $14.05 now.", "It costs 14 dollars and 5 cents now."),
+        ("It costs $1.05 now.", "It costs a dollar five now."),
+        ("It costs $14.50 now.", "It costs 14 dollars fifty now."),
         ("The market cap crossed $3T on Wednesday.", "The market cap crossed 3 trillion dollars on Wednesday."),
         ("Gas fell to $1.61 per MMBtu.", "Gas fell to a dollar sixty-one per million B T U."),
         ("He must pay $148M to 2 election workers.", "He must pay 148 million dollars to 2 election workers."),
@@ -306,6 +323,11 @@ CASES: dict[str, list[tuple[str, str]]] = {
         ("It has USB Type C ports.", "It has U S B Type C ports."),
     ],
     "units": [
+        ("The judge sentenced him to 7½ years in prison.", "The judge sentenced him to 7 and a half years in prison."),
+        ("About ¾ of voters backed it.", "About three quarters of voters backed it."),
+        ("Add ½ cup of milk.", "Add a half cup of milk."),
+        ("About ½ of voters backed it.", "About half of voters backed it."),
+        ("Stir in 2 tsp of salt and 1 tbsp of oil.", "Stir in 2 teaspoons of salt and 1 tablespoon of oil."),
         (
             "Texas saw 4-6 in. of rain, with totals near 10 in.",
             "Texas saw 4 to 6 inches of rain, with totals near 10 inches.",
@@ -316,8 +338,8 @@ CASES: dict[str, list[tuple[str, str]]] = {
         ("The daily intake is 1,000 IU of vitamin D.", "The daily intake is 1,000 international units of vitamin D."),
         ("The pressure dropped 54 mb in a day.", "The pressure dropped 54 millibars in a day."),
         ("He got 0.5 mg/kg/day of prednisone.", "He got 0.5 milligrams per kilogram per day of prednisone."),
-        ("The iPad comes in 11\" and 13\" sizes.", "The iPad comes in 11-inch and 13-inch sizes."),
-        ("Expect 1-2\" of rain, locally 3\".", "Expect 1 to 2 inches of rain, locally 3 inches."),
+        ('The iPad comes in 11" and 13" sizes.', "The iPad comes in 11-inch and 13-inch sizes."),
+        ('Expect 1-2" of rain, locally 3".', "Expect 1 to 2 inches of rain, locally 3 inches."),
         ("The 3/2 bungalow sold.", "The 3-bed, 2-bath bungalow sold."),
         ("Mix 3/2 parts.", "Mix 3 over 2 parts."),
         ("The 1,100-sq-ft condo sold.", "The one-thousand-one-hundred-square-foot condo sold."),
@@ -346,7 +368,7 @@ CASES: dict[str, list[tuple[str, str]]] = {
             "Smokers had an OR of 2.1 (odds ratio 2.1, 95 percent credible interval 1.4 to 3.0).",
         ),
         ("Scores rose (SD 1.2).", "Scores rose (standard deviation 1.2)."),
-        ("The store is in Portland, OR 97201.", "The store is in Portland, OR 97201."),
+        ("The store is in Portland, OR 97201.", "The store is in Portland, OR 9 7 2 0 1."),
         ("Take SE 82nd to the bridge.", "Take SE 82nd to the bridge."),
         ("A cell is 3 µm wide.", "A cell is 3 micrometres wide."),
         ("Drive at 40 km/h.", "Drive at 40 kilometres per hour."),
@@ -425,6 +447,20 @@ CASES: dict[str, list[tuple[str, str]]] = {
         ("Press Ctrl+Shift+T now.", "Press control shift T now."),
     ],
     "identifiers": [
+        ("Intel's Core i9-14900K runs at 6.0 GHz.", "Intel's Core i9 14 900 K runs at 6.0 gigahertz."),
+        ("AMD's Ryzen 9 7950X3D has 16 cores.", "AMD's Ryzen 9 79 50 X 3 D has 16 cores."),
+        ("The Core i7-8700 is old.", "The Core i7 87 hundred is old."),
+        ("Take the A1-2000 exit.", "Take the A1-2000 exit."),
+        ("A 5000K bulb is cold.", "A 5000K bulb is cold."),
+        (
+            "The restaurant is at 350 5th Ave., New York, NY 10118.",
+            "The restaurant is at 350 5th Avenue, New York, NY 1 0 1 1 8.",
+        ),
+        ("Write to Austin, TX 78701-1234.", "Write to Austin, TX 7 8 7 0 1, 1 2 3 4."),
+        ("It was seen in 12345 homes.", "It was seen in 12345 homes."),
+        ("Apple (AAPL.O) fell 1.4%.", "Apple (AAPL) fell 1.4 percent."),
+        ("Barclays (BARC.L) said profit fell.", "Barclays (BARC) said profit fell."),
+        ("Shares of Nvidia (NASDAQ: NVDA) jumped.", "Shares of Nvidia (NASDAQ: NVDA) jumped."),
         ("Arguments begin in Courtroom 1507.", "Arguments begin in Courtroom 15 oh 7."),
         ("Board at Gate 1210 or Room 12.", "Board at Gate 12 10 or Room 12."),
         ("Python 3.13 drops modules deprecated in 3.12.", "Python 3 point 13 drops modules deprecated in 3 point 12."),
@@ -465,6 +501,22 @@ CASES: dict[str, list[tuple[str, str]]] = {
         ("The price is 86.12 today.", "The price is 86.12 today."),
     ],
     "scores": [
+        (
+            "Judge is hitting .298/.415/.625 with 41 HRs.",
+            "Judge is hitting two ninety-eight, four fifteen, six twenty-five with 41 home runs.",
+        ),
+        ("Curry hit 8 3s and finished with 42 points.", "Curry hit 8 three-pointers and finished with 42 points."),
+        (
+            "Scheffler shot a 66 to finish at -14, two ahead of Morikawa.",
+            "Scheffler shot a 66 to finish at 14 under, two ahead of Morikawa.",
+        ),
+        ("McIlroy is +3 after a double bogey on the 17th.", "McIlroy is 3 over after a double bogey on the 17th."),
+        ("Temperatures fell to -14 overnight.", "Temperatures fell to minus 14 overnight."),
+        ("The par-5 hole played at -0.5 strokes.", "The par-5 hole played at minus 0.5 strokes."),
+        ("Kipyegon won the 1500m in 3:49.56.", "Kipyegon won the fifteen hundred metres in 3 minutes 49.56 seconds."),
+        ("He ran the 3200m steeplechase.", "He ran the thirty-two hundred metres steeplechase."),
+        ("The 5000m final is on Friday.", "The five-thousand-metre final is on Friday."),
+        ("The summit is 1,500m high.", "The summit is 1,500 metres high."),
         ("Mbappé scored in the 89th min to make it 3-2.", "Mbappé scored in the 89th minute to make it 3 to 2."),
         ("The Eurostar takes 2h16m to Paris.", "The Eurostar takes 2 hours 16 minutes to Paris."),
         ("It runs 1h 30min.", "It runs 1 hour 30 minutes."),
@@ -679,6 +731,21 @@ def test_the_splitter_does_not_break_after_titles():
         "It cost Rs. 500.",
         "Fine.",
     ]
+
+
+def test_the_splitter_ends_a_sentence_at_a_month_abbreviation_before_a_word():
+    from audiobook.normalize import split_sentences
+
+    text = "Production resumed in Nov. The plant employs 1,200 workers. It was Nov. 5. Then it ended."
+    assert split_sentences(text) == [
+        "Production resumed in Nov.",
+        "The plant employs 1,200 workers.",
+        "It was Nov. 5.",
+        "Then it ended.",
+    ]
+    # a day, another date word or a comma keeps the abbreviation inside the sentence
+    text = "It ran Tue. Jan. 7 to Sept. 2023 and on Dec. 31, Sen. Smith left."
+    assert split_sentences(text) == [text]
 
 
 def test_an_answer_follows_its_question_and_a_lettered_list_stays_lettered():

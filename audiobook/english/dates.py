@@ -166,7 +166,7 @@ def _zone(match: re.Match[str]) -> str:
     return ("" if before.endswith(" ") else " ") + _ZONES[match.group(0)]
 
 
-_CLOCK = re.compile(r"(?<![\d.])\b([01]?\d|2[0-3]):([0-5]\d)\b(?!:)(\s?[ap]\.?m\b\.?)?", re.IGNORECASE)
+_CLOCK = re.compile(r"(?<![\d.])\b([01]?\d|2[0-3]):([0-5]\d)(?:(\s?[ap]\.?m\b\.?)|\b(?!:))", re.IGNORECASE)
 _HOUR = re.compile(r"(?<![\w:.,])(1[0-2]|0?[1-9])\s?([ap])\.?m\b\.?", re.IGNORECASE)
 
 
@@ -199,6 +199,12 @@ MILITARY_TIME: Rule = (
 CLOCK: Rule = (_CLOCK, _clock)
 # "07h43", "21h00": a European timetable's hour and minutes, read as a clock.
 H_CLOCK: Rule = (re.compile(r"(?<![\w.,:])([01]\d|2[0-3])h([0-5]\d)(?!\w)"), r"\1:\2")
+# "5.30pm", "10.45 a.m.": the British clock writes a point between hour and minutes; only with
+# am/pm, since "5.30" alone is a decimal.
+DOT_CLOCK: Rule = (
+    re.compile(r"(?<![\w.,:])(1[0-2]|0?[1-9])\.([0-5]\d)(?=\s?[ap]\.?m\b)", re.IGNORECASE),
+    r"\1:\2",
+)
 HOUR: Rule = (_HOUR, lambda m: number_words(int(m.group(1))) + _meridiem(m.group(2)))
 # "9 a.m.-5 p.m." (after HOUR and CLOCK have said both times): a range of hours.
 HOUR_RANGE: Rule = (re.compile(r"(?<=[ap]\.m\.)\s?[–-]\s?(?=[a-z]|\d)"), " to ")

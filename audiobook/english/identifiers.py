@@ -142,7 +142,9 @@ def _version_pair(match: re.Match[str]) -> str:
 
 
 VERSION_PAIR: Rule = (
-    re.compile(r"\b(than|and|or|to|from|versus|vs\.?|over|nor|with|in|since|before|after)\s(\d{1,4})\.(\d{1,4})(?![\w%]|\.\d)"),
+    re.compile(
+        r"\b(than|and|or|to|from|versus|vs\.?|over|nor|with|in|since|before|after)\s(\d{1,4})\.(\d{1,4})(?![\w%]|\.\d)"
+    ),
     _version_pair,
 )
 
@@ -162,6 +164,42 @@ def paired_rule() -> Rule:
 
 # "Courtroom 1507", "Gate 1210": a four-digit room or gate number is said in pairs ("fifteen oh seven").
 ROOM_NUMBER: Rule = (
-    re.compile(r"\b((?:Room|Courtroom|Suite|Gate|Studio|Hall|Office|Ward|Apartment|Unit|Platform)\s)([1-9]\d)(\d\d)\b(?![.,]\d)"),
+    re.compile(
+        r"\b((?:Room|Courtroom|Suite|Gate|Studio|Hall|Office|Ward|Apartment|Unit|Platform)\s)([1-9]\d)(\d\d)\b(?![.,]\d)"
+    ),
     lambda m: f"{m.group(1)}{m.group(2)} {_pair(m.group(3))}",
 )
+
+# "Apple (AAPL.O)", "Barclays (BARC.L)": a Reuters instrument code; the exchange suffix is not
+# said, the ticker is.
+TICKER_SUFFIX: Rule = (re.compile(r"(?<=\()([A-Z]{1,6})\.[A-Z]{1,2}(?=\))"), r"\1")
+
+
+def zip_code_rule() -> Rule:
+    """ "New York, NY 10118": a ZIP code after a two-letter state is read digit by digit."""
+    states = "|".join(code for code in data("places")["states"] if len(code) == 2 and code.isupper())
+    pattern = re.compile(rf"(?<=\b(?:{states}) )(\d{{5}})(?:-(\d{{4}}))?(?![\w.,]\d|\d)")
+    return pattern, lambda m: digits(m.group(1)) + (f", {digits(m.group(2))}" if m.group(2) else "")
+
+
+# A processor or graphics model "i9-14900K", "Ryzen 9 7950X3D": the number in pairs as a narrator
+# says it ("fourteen nine hundred K", "seventy-nine fifty X 3 D"). Only with a series prefix or
+# after a chip family, so "5000K" (kelvin) or "2000W" keep their units.
+_CHIP_FAMILY = r"Core|Ryzen\s\d|Xeon|EPYC|Threadripper|Snapdragon|Dimensity|Exynos|Radeon|GeForce|RTX|GTX|RX|Arc"
+_CHIP_MODEL = re.compile(rf"(?:\b(i[3579])-|\b((?:{_CHIP_FAMILY})\s))(\d{{4,5}})([A-Z]{{1,3}}(?:\d[A-Z])?)?(?![\w.,-])")
+
+
+def _chip_model(match: re.Match[str]) -> str:
+    series, family, number, suffix = match.groups()
+    if (series is None and suffix is None) or number.endswith("000"):
+        return match.group(0)  # "RTX 4090" is read by the paired-name rule
+    head, tail = number[:-3], number[-3:]
+    if len(number) == 4:
+        head, tail = number[:2], number[2:]
+        tail = "hundred" if tail == "00" else f"oh {tail[1]}" if tail[0] == "0" else tail
+    said = f"{head} {tail}"
+    letters = " ".join(suffix) if suffix else ""
+    return (family or "") + " ".join(part for part in (series, said, letters) if part)
+
+
+CHIP_MODEL: Rule = (_CHIP_MODEL, _chip_model)

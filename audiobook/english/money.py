@@ -86,7 +86,11 @@ def _amount(num: str, names: tuple[str, str, str, str]) -> str:
             return f"{n} {minor_one if n == 1 else minor}"
         if n == 0:
             return f"{whole} {singular if whole == '1' else plural}"
-        return f"a {singular} {number_words(n)}" if whole == "1" else f"{whole} {plural} {number_words(n)}"
+        if whole == "1":
+            return f"a {singular} {number_words(n)}"
+        if n < 10:  # "2,450 dollars five" sounds like a misreading
+            return f"{whole} {plural} and {n} {minor_one if n == 1 else minor}"
+        return f"{whole} {plural} {number_words(n)}"
     return f"{num} {singular if num == '1' else plural}"
 
 
@@ -178,3 +182,6 @@ CONTRACT_YEARS: Rule = (
     re.compile(r"(?<=\d)-(?:yrs?|years?)(?:\s?/\s?(?=(?:US)?[$€£]\d))?(?![\w/-])"),
     lambda m: "-year, " if "/" in m.group(0) else "-year",
 )
+
+# "£1,750 pcm": a British letting's rent per calendar month.
+PER_CALENDAR_MONTH: Rule = (re.compile(r"(?:(?<=\d)|(?<=\d )|(?<=[a-z]s ))pcm\b"), " a month")

@@ -121,3 +121,22 @@ SCALE_SUFFIX: Rule = (
 )
 # "5.25%-5.5%" → "5.25 to 5.5%": the unit once, as a narrator says a range.
 PERCENT_RANGE: Rule = (re.compile(r"(?<=\d)\s?%\s?[–-]\s?(?=\d[\d,.]{0,24}+\s?%)"), " to ")
+
+# "7½ years", "¾ of voters": the single-character fractions, after a whole number or alone.
+_VULGAR = {"½": "half", "¼": "quarter", "¾": "three quarters", "⅓": "third", "⅔": "two thirds", "⅛": "eighth"}
+_VULGAR_FRACTION = re.compile(r"(?<![\w.])(\d{1,6}+)?\s?([½¼¾⅓⅔⅛])")
+
+
+def _vulgar_fraction(match: re.Match[str]) -> str:
+    whole, part = match.group(1), _VULGAR[match.group(2)]
+    article = "an" if part == "eighth" else "a"
+    single = part if part.startswith(("three", "two")) else f"{article} {part}"
+    if part == "half" and match.string.startswith(" of", match.end()):
+        single = "half"  # "½ of voters": half of them
+    return f" {whole} and {single}" if whole else f" {single}"
+
+
+VULGAR_FRACTION: Rule = (_VULGAR_FRACTION, _vulgar_fraction)
+
+# "c.4,000 staff", "c. 1850": circa, which keeps a year a year.
+CIRCA: Rule = (re.compile(r"(?<![\w.])c\.\s?(?=\d)"), "circa ")

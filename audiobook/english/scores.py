@@ -135,3 +135,29 @@ def _hours_minutes(match: re.Match[str]) -> str:
 
 # "2h16m", "1h 30min": a duration in hours and minutes.
 HOURS_MINUTES: Rule = (re.compile(r"(?<![\w.])(\d{1,3})h\s?([0-5]?\d)(?:m|min|mins)\b"), _hours_minutes)
+
+# "8 3s": three-pointers made, after a count.
+THREE_POINTERS: Rule = (re.compile(r"(?<=\d )3s\b"), "three-pointers")
+# "the 1500m", "a 3200m steeplechase": a track distance in hundreds is "fifteen hundred metres".
+TRACK_DISTANCE: Rule = (
+    re.compile(r"(?<![\w.,$€£¥-])([1-9][1-9])00\s?m\b(?![\w²³/])"),
+    lambda m: f"{number_words(int(m.group(1)))} hundred metres",
+)
+# A golf score against par, "finish at -14", "a +3 total": "fourteen under", "three over".
+_GOLF_WORDS = re.compile(
+    r"\b(?:par|shot|shoots|carded|birdies?|bogeys?|eagles?|holes?|round|golf|PGA|LPGA|Masters|tee|putts?|leaderboard)\b"
+)
+_PAR_SCORE = re.compile(r"(?:(?<=\s)|(?<=\())([−+-])(\d{1,2})(?![\d%°:/-]|[.,]\d)")
+
+
+def _par_score(match: re.Match[str]) -> str:
+    window = match.string[max(0, match.start() - 160) : match.end() + 160]
+    if not _GOLF_WORDS.search(window):
+        return match.group(0)
+    return f"{match.group(2)} {'over' if match.group(1) == '+' else 'under'}"
+
+
+PAR_SCORE: Rule = (_PAR_SCORE, _par_score)
+
+# A slash line ".298/.415/.625" (average, on-base, slugging): three averages, not fractions.
+SLASH_LINE: Rule = (re.compile(r"(?<=\d)/(?=\.\d\d\d)"), ", ")
