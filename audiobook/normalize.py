@@ -88,10 +88,12 @@ _ABBREVIATIONS = {
     *_TITLES["no_break"]["words"],
     *(
         name.lower()
-        for table in ("before_name", "after_name", "before_number", "street", "weekdays", "months")
+        for table in ("before_name", "after_name", "street", "weekdays", "months")
         for name in _TITLES[table]
     ),
 }
+# "Cat. 5", "Art. 3": an abbreviation only before a number ("the cat. Then…" ends a sentence).
+_NUMBERED_ONLY = {name.lower() for name in _TITLES["before_number"]} - _ABBREVIATIONS
 # "in Nov." ends the sentence before a word ("…in Nov. Then it ended."), not before a day ("Nov. 5")
 # or another date word ("Tue. Jan. 7").
 _DATE_ABBREVIATIONS = {name.lower() for table in ("weekdays", "months") for name in _TITLES[table]}
@@ -110,6 +112,8 @@ def split_sentences(text: str) -> list[str]:
     start = 0
     for match in _BOUNDARY.finditer(text):
         tail = text[max(start, match.start() - 64) : match.start()]
+        if match.group(1) == "." and _numbered_only(tail) and text[match.end() : match.end() + 1].isdigit():
+            continue  # "Cat. 5", "Art. 3"
         if match.group(1) == "." and _is_abbreviation(tail) and not _ends_at_date(tail, text, match.end()):
             continue  # "Dr. Smith", "J. Doe": not a sentence end
         pieces.append(text[start : match.end(1)].strip())
@@ -125,6 +129,11 @@ def _is_abbreviation(before: str) -> bool:
     last_word = re.split(r"[–/-]", words[-1])[-1].lower() if words else ""  # "27-Dec." as "Dec."
     initialism = len(last_word) >= 3 and last_word[1::2] == "." * (len(last_word) // 2)  # "u.n", "d.c"
     return last_word in _ABBREVIATIONS or (len(last_word) == 1 and last_word.isalpha()) or initialism
+
+
+def _numbered_only(before: str) -> bool:
+    words = before.split()
+    return bool(words) and words[-1].lower() in _NUMBERED_ONLY
 
 
 def _ends_at_date(before: str, text: str, next_start: int) -> bool:

@@ -56,6 +56,9 @@ VARIANTS = {
     "whole numbers and halves": ("", "1½", ""),
     "chip models": ("Core ", "i9-1", ""),
     "ZIP codes": ("", "NY 1", ""),
+    "temperatures": ("heat ", "1C ", ""),
+    "cricket scores": ("wickets ", "10-1 ", ""),
+    "house numbers": ("", "1428 Elm ", "St."),
 }
 
 # Where the text is put: every kind of file, every place that is spoken.

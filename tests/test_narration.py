@@ -129,6 +129,7 @@ CASES: dict[str, list[tuple[str, str]]] = {
         ("The poll ran Oct. 7-10.", "The poll ran October seventh to tenth."),
     ],
     "money": [
+        ("Toyota lifted its profit forecast to ¥4.9trn.", "Toyota lifted its profit forecast to 4.9 trillion yen."),
         ("The flat costs £1,750 pcm.", "The flat costs 1,750 pounds a month."),
         ("Rooms from 900pcm.", "Rooms from 900 a month."),
         ("Gold hit a record $2,450.05 an ounce.", "Gold hit a record 2,450 dollars and 5 cents an ounce."),
@@ -244,6 +245,7 @@ CASES: dict[str, list[tuple[str, str]]] = {
         ("The BoE held rates.", "The B o E held rates."),
     ],
     "titles": [
+        ("Hurricane Beryl reached Cat. 5 on July 2.", "Hurricane Beryl reached Category 5 on July second."),
         ("Gov. Greg Abbott (R) signed it.", "Governor Greg Abbott, Republican, signed it."),
         ("Sen. Jon Tester (D), who trails, spoke.", "Senator Jon Tester, Democrat, who trails, spoke."),
         ("See Figure (D) below.", "See Figure (D) below."),
@@ -323,6 +325,13 @@ CASES: dict[str, list[tuple[str, str]]] = {
         ("It has USB Type C ports.", "It has U S B Type C ports."),
     ],
     "units": [
+        (
+            "The heatwave pushed temperatures to 40.3C in Lincolnshire.",
+            "The heatwave pushed temperatures to 40.3 degrees Celsius in Lincolnshire.",
+        ),
+        ("Highs of 72F on Friday.", "Highs of 72 degrees Fahrenheit on Friday."),
+        ("Lows of -5C overnight.", "Lows of minus 5 degrees Celsius overnight."),
+        ("The Alfa Romeo 4C is light.", "The Alfa Romeo 4C is light."),
         ("The judge sentenced him to 7½ years in prison.", "The judge sentenced him to 7 and a half years in prison."),
         ("About ¾ of voters backed it.", "About three quarters of voters backed it."),
         ("Add ½ cup of milk.", "Add a half cup of milk."),
@@ -447,6 +456,14 @@ CASES: dict[str, list[tuple[str, str]]] = {
         ("Press Ctrl+Shift+T now.", "Press control shift T now."),
     ],
     "identifiers": [
+        ("The house, at 1428 Elm St., sold in May.", "The house, at 14 28 Elm Street, sold in May."),
+        (
+            "He lives at 1600 Pennsylvania Ave. in Washington.",
+            "He lives at 16 hundred Pennsylvania Avenue in Washington.",
+        ),
+        ("The office is at 1905 Main Street.", "The office is at 19 oh 5 Main Street."),
+        ("It has 1428 rooms on Elm St.", "It has one thousand four hundred and twenty-eight rooms on Elm Street."),
+        ("Deutsche Bank (DBKGn.DE) shares rose.", "Deutsche Bank (DBKGn) shares rose."),
         ("Intel's Core i9-14900K runs at 6.0 GHz.", "Intel's Core i9 14 900 K runs at 6.0 gigahertz."),
         ("AMD's Ryzen 9 7950X3D has 16 cores.", "AMD's Ryzen 9 79 50 X 3 D has 16 cores."),
         ("The Core i7-8700 is old.", "The Core i7 87 hundred is old."),
@@ -501,6 +518,13 @@ CASES: dict[str, list[tuple[str, str]]] = {
         ("The price is 86.12 today.", "The price is 86.12 today."),
     ],
     "scores": [
+        ("England were 245-6 at stumps on day 2.", "England were 245 for 6 at stumps on day 2."),
+        ("India declared on 450-7.", "India declared on 450 for 7."),
+        (
+            "Australia won the Test by 5 wickets after a 2-1 series lead.",
+            "Australia won the Test by 5 wickets after a 2 to 1 series lead.",
+        ),
+        ("The Lakers won 110-9 in overtime.", "The Lakers won 110 to 9 in overtime."),
         (
             "Judge is hitting .298/.415/.625 with 41 HRs.",
             "Judge is hitting two ninety-eight, four fifteen, six twenty-five with 41 home runs.",
@@ -746,6 +770,9 @@ def test_the_splitter_ends_a_sentence_at_a_month_abbreviation_before_a_word():
     # a day, another date word or a comma keeps the abbreviation inside the sentence
     text = "It ran Tue. Jan. 7 to Sept. 2023 and on Dec. 31, Sen. Smith left."
     assert split_sentences(text) == [text]
+    # an abbreviation only before a number ("Cat. 5") is a word before anything else
+    text = "It reached Cat. 5 by then. I fed the cat. Then it slept."
+    assert split_sentences(text) == ["It reached Cat. 5 by then.", "I fed the cat.", "Then it slept."]
 
 
 def test_an_answer_follows_its_question_and_a_lettered_list_stays_lettered():

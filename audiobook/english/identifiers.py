@@ -172,7 +172,7 @@ ROOM_NUMBER: Rule = (
 
 # "Apple (AAPL.O)", "Barclays (BARC.L)": a Reuters instrument code; the exchange suffix is not
 # said, the ticker is.
-TICKER_SUFFIX: Rule = (re.compile(r"(?<=\()([A-Z]{1,6})\.[A-Z]{1,2}(?=\))"), r"\1")
+TICKER_SUFFIX: Rule = (re.compile(r"(?<=\()([A-Z0-9][A-Za-z0-9]{0,5})\.[A-Z]{1,2}(?=\))"), r"\1")
 
 
 def zip_code_rule() -> Rule:
@@ -203,3 +203,21 @@ def _chip_model(match: re.Match[str]) -> str:
 
 
 CHIP_MODEL: Rule = (_CHIP_MODEL, _chip_model)
+
+
+def house_number_rule() -> Rule:
+    """ "1428 Elm St.", "1600 Pennsylvania Ave.": a four-digit house number in pairs, "fourteen
+    twenty-eight", "sixteen hundred" (only before a street's name and its kind)."""
+    kinds = [*data("titles")["street"], "Street", "Avenue", "Road", "Boulevard", "Lane", "Drive", "Way", "Place"]
+    kinds_alternation = "|".join(sorted(set(kinds), key=len, reverse=True))
+    pattern = re.compile(
+        rf"(?<![\w.,$€£¥#-])([1-9]\d)(\d\d)(?=\s[A-Z][a-z]{{1,20}}(?:\s[A-Z][a-z]{{1,20}})?\s(?:{kinds_alternation})\b)"
+    )
+
+    def pairs(match: re.Match[str]) -> str:
+        head, tail = match.groups()
+        if tail == "00":
+            return f"{head} hundred"
+        return f"{head} oh {tail[1]}" if tail[0] == "0" else f"{head} {tail}"
+
+    return pattern, pairs

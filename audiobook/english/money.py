@@ -21,14 +21,14 @@ _CODES |= {"Rs": "₹", "Rs.": "₹"}
 _PREFIXES = {"US": "US", "C": "Canadian", "CA": "Canadian", "A": "Australian", "AU": "Australian"}
 _PREFIXES |= {"NZ": "New Zealand", "HK": "Hong Kong", "S": "Singapore", "CAD": "Canadian", "AUD": "Australian"}
 _SCALE = {"k": "thousand", "m": "million", "mn": "million", "bn": "billion", "b": "billion", "tn": "trillion"}
-_SCALE |= {"t": "trillion"}  # "$3T" (a lower-case t after an amount is not written)
+_SCALE |= {"t": "trillion", "trn": "trillion"}  # "$3T" (a lower-case t after an amount is not written)
 _SCALE |= {"thousand": "thousand", "million": "million", "billion": "billion", "trillion": "trillion"}
 # A written amount: thousands separators only in threes, so "$5, or" keeps its comma; bounded.
 NUMBER = r"(?:\d{1,3}(?:,\d{3}){1,8}+|\d{1,24}+)(?:\.\d{1,12}+)?"
 _MONEY = re.compile(
     rf"(?<![\w$€£¥₹])(?:(?P<pre>US|CA|C|AU|A|NZ|HK|S)?(?P<sym>[$€£¥₹])|(?P<code>USD|EUR|GBP|JPY|INR|CHF|CAD|AUD|Rs\.?)\s?)"
     rf"(?P<num>{NUMBER})(?:(?:\s?(?P<scale0>thousand|million|billion|bn|mn|[kKmMbB])(?=\s?(?:[–-]|to)\s?(?:US\$|[$€£¥₹])))?\s?(?:[–-]|to)\s?(?:US\$|[$€£¥₹])?(?P<num2>{NUMBER}))?"
-    r"(?:\s?(?P<scale>thousand|million|billion|trillion|bn|mn|tn|[kKmMbBT])\b)?"
+    r"(?:\s?(?P<scale>thousand|million|billion|trillion|bn|mn|trn|tn|[kKmMbBT])\b)?"
 )
 _CENTS = re.compile(r"(?<![\w.,])(\d{1,3}(?:\.\d{1,2})?)\s?¢")
 

@@ -161,3 +161,18 @@ PAR_SCORE: Rule = (_PAR_SCORE, _par_score)
 
 # A slash line ".298/.415/.625" (average, on-base, slugging): three averages, not fractions.
 SLASH_LINE: Rule = (re.compile(r"(?<=\d)/(?=\.\d\d\d)"), ", ")
+
+# Cricket: "245-6 at stumps", "declared on 450-7": runs for wickets, "245 for 6" (a total of ten
+# or more runs, so a "2-1 series lead" stays a score).
+_CRICKET_WORDS = re.compile(
+    r"\b(?:stumps|wickets?|innings|declared|overs|all out|cricket|bowled|bowlers?|batting|Test)\b"
+)
+_RUNS_FOR_WICKETS = re.compile(r"(?<![\w.,:–-])(\d{2,3})[–-]([0-9]|10)(?![\w–-]|[.,]\d)")
+
+
+def _runs_for_wickets(match: re.Match[str]) -> str:
+    window = match.string[max(0, match.start() - 120) : match.end() + 120]
+    return f"{match.group(1)} for {match.group(2)}" if _CRICKET_WORDS.search(window) else match.group(0)
+
+
+RUNS_FOR_WICKETS: Rule = (_RUNS_FOR_WICKETS, _runs_for_wickets)
