@@ -59,6 +59,7 @@ VARIANTS = {
     "temperatures": ("heat ", "1C ", ""),
     "cricket scores": ("wickets ", "10-1 ", ""),
     "house numbers": ("", "1428 Elm ", "St."),
+    "compass points": ("", " SW", " of"),
 }
 
 # Where the text is put: every kind of file, every place that is spoken.

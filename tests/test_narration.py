@@ -325,6 +325,12 @@ CASES: dict[str, list[tuple[str, str]]] = {
         ("It has USB Type C ports.", "It has U S B Type C ports."),
     ],
     "units": [
+        ("A quake hit 52 km SW of the city.", "A quake hit 52 kilometres southwest of the city."),
+        ("It is 10 miles NNE of Leeds.", "It is 10 miles north-northeast of Leeds."),
+        ("Take SE 82nd to the bridge, then NW Lovejoy.", "Take SE 82nd to the bridge, then NW Lovejoy."),
+        ("Exposure was linked to a 1.4× higher risk.", "Exposure was linked to a 1.4 times higher risk."),
+        ("She was jailed for 3 yrs 9 mths.", "She was jailed for 3 years 9 months."),
+        ("Labour has 2 MPs in Wales.", "Labour has 2 M P's in Wales."),
         (
             "The heatwave pushed temperatures to 40.3C in Lincolnshire.",
             "The heatwave pushed temperatures to 40.3 degrees Celsius in Lincolnshire.",

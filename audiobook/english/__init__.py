@@ -47,6 +47,7 @@ def rules(locale: str) -> tuple[tuple[Rule, ...], tuple[Rule, ...], Rule, tuple[
         identifiers.WORD_OR_WORD,
         identifiers.PROTOCOL_VERSION,
         identifiers.TICKER_SUFFIX,
+        identifiers.COMPASS_POINT,
         *dates.weekday_rules(),
         *titles.title_rules(),
         titles.VERSUS,

@@ -87,7 +87,7 @@ VERSION: Rule = (
 )
 DOTTED: Rule = (re.compile(r"(?<![\w.])(\d{1,4})\.(\d{1,4})\.(\d{1,4})(?:\.(\d{1,4}))?(?!\w|\.\d)"), _dotted)
 RATIO: Rule = (re.compile(r"(?<![\w:.])(\d{1,3}):(\d{1,3})(?![\d:])"), _ratio)
-TIMES: Rule = (re.compile(r"(?<![\w.])(\d{1,6}(?:\.\d{1,3})?)x(?!\w)"), r"\1 times")
+TIMES: Rule = (re.compile(r"(?<![\w.])(\d{1,6}(?:\.\d{1,3})?)[x×](?!\w)"), r"\1 times")
 FEET_INCHES: Rule = (re.compile(r"(?<![\w.])(\d{1,2})['′’]\s?(\d{1,2})(?:\"|″|”|'')"), r"\1 feet \2 inches")
 KEY_COMBO: Rule = (_KEY_COMBO, _key_combo)
 KEY_SYMBOL: Rule = (
@@ -221,3 +221,15 @@ def house_number_rule() -> Rule:
         return f"{head} oh {tail[1]}" if tail[0] == "0" else f"{head} {tail}"
 
     return pattern, pairs
+
+
+# "52 km SW of the city": a compass point before "of" is its name.
+_COMPASS = {"N": "north", "S": "south", "E": "east", "W": "west"}
+COMPASS_POINT: Rule = (
+    re.compile(r"(?<=\s)([NS]{1,2}[EW]|[NS][NS][EW]|[EW][NS][EW])(?=\sof\b)"),
+    lambda m: "-".join(
+        ["".join(_COMPASS[c] for c in m.group(1)[-2:])]
+        if len(m.group(1)) == 2
+        else [_COMPASS[m.group(1)[0]], "".join(_COMPASS[c] for c in m.group(1)[1:])]
+    ),
+)
