@@ -177,9 +177,15 @@ TICKER_SUFFIX: Rule = (re.compile(r"(?<=\()([A-Z0-9][A-Za-z0-9]{0,5})\.[A-Z]{1,2
 
 def zip_code_rule() -> Rule:
     """ "New York, NY 10118": a ZIP code after a two-letter state is read digit by digit."""
-    states = "|".join(code for code in data("places")["states"] if len(code) == 2 and code.isupper())
-    pattern = re.compile(rf"(?<=\b(?:{states}) )(\d{{5}})(?:-(\d{{4}}))?(?![\w.,]\d|\d)")
-    return pattern, lambda m: digits(m.group(1)) + (f", {digits(m.group(2))}" if m.group(2) else "")
+    states = {code for code in data("places")["states"] if len(code) == 2 and code.isupper()}
+
+    def zip_code(match: re.Match[str]) -> str:
+        if match.group(1) not in states:
+            return match.group(0)
+        plus_four = f", {digits(match.group(3))}" if match.group(3) else ""
+        return f"{match.group(1)} {digits(match.group(2))}{plus_four}"
+
+    return re.compile(r"\b([A-Z]{2}) (\d{5})(?:-(\d{4}))?(?![\w.,]\d|\d)"), zip_code
 
 
 # A processor or graphics model "i9-14900K", "Ryzen 9 7950X3D": the number in pairs as a narrator

@@ -184,4 +184,10 @@ CONTRACT_YEARS: Rule = (
 )
 
 # "£1,750 pcm": a British letting's rent per calendar month.
-PER_CALENDAR_MONTH: Rule = (re.compile(r"(?:(?<=\d)|(?<=\d )|(?<=[a-z]s ))pcm\b"), " a month")
+PER_CALENDAR_MONTH: Rule = (
+    # the literal first, so the scan is fast; what comes before is checked only at a "pcm"
+    re.compile(r"pcm\b"),
+    lambda m: (
+        " a month" if re.search(r"(?:\d ?|[a-z]s )\Z", m.string[max(0, m.start() - 3) : m.start()]) else m.group(0)
+    ),
+)
