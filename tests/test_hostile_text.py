@@ -60,6 +60,8 @@ VARIANTS = {
     "cricket scores": ("wickets ", "10-1 ", ""),
     "house numbers": ("", "1428 Elm ", "St."),
     "compass points": ("", " SW", " of"),
+    "mixed numbers": ("", "1 1/2 ", ""),
+    "bowling figures": ("wickets ", "took 5-4 ", ""),
 }
 
 # Where the text is put: every kind of file, every place that is spoken.

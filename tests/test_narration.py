@@ -187,6 +187,8 @@ CASES: dict[str, list[tuple[str, str]]] = {
         ("Brent rose $1.37, or 1.6%.", "Brent rose a dollar thirty-seven, or 1.6 percent."),
     ],
     "finance": [
+        ("LVMH reported H1 revenue of €41.7bn.", "LVMH reported first-half revenue of 41.7 billion euros."),
+        ("H2 gas prices rose.", "H2 gas prices rose."),
         ("It reiterated its FY outlook.", "It reiterated its fiscal year outlook."),
         ("Applications rose 7.1% w/w.", "Applications rose 7.1 percent week on week."),
         ("Microsoft posted FQ3 EPS of $2.94.", "Microsoft posted fiscal third-quarter E P S of 2 dollars ninety-four."),
@@ -325,6 +327,9 @@ CASES: dict[str, list[tuple[str, str]]] = {
         ("It has USB Type C ports.", "It has U S B Type C ports."),
     ],
     "units": [
+        ("He was sentenced to 12 1/2 years on 3 counts.", "He was sentenced to 12 and a half years on 3 counts."),
+        ("Mix in 1 3/4 cups of flour.", "Mix in 1 and three quarters cups of flour."),
+        ("Pages 2 3/5 of the file.", "Pages 2 3 out of 5 of the file."),
         ("A quake hit 52 km SW of the city.", "A quake hit 52 kilometres southwest of the city."),
         ("It is 10 miles NNE of Leeds.", "It is 10 miles north-northeast of Leeds."),
         ("Take SE 82nd to the bridge, then NW Lovejoy.", "Take SE 82nd to the bridge, then NW Lovejoy."),
@@ -524,6 +529,13 @@ CASES: dict[str, list[tuple[str, str]]] = {
         ("The price is 86.12 today.", "The price is 86.12 today."),
     ],
     "scores": [
+        (
+            "Bumrah took 5-45 as India bowled England out for 253.",
+            "Bumrah took 5 for 45 as India bowled England out for 253.",
+        ),
+        ("Arsenal took 3-1 lead into the break.", "Arsenal took 3 to 1 lead into the break."),
+        ("Pogacar won Stage 15 by 1m 8s.", "Pogacar won Stage 15 by 1 minute 8 seconds."),
+        ("The gap was 2m05s at the line.", "The gap was 2 minutes 5 seconds at the line."),
         ("England were 245-6 at stumps on day 2.", "England were 245 for 6 at stumps on day 2."),
         ("India declared on 450-7.", "India declared on 450 for 7."),
         (

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from .context import DETERMINERS, after_article, is_determiner, noun_follows, prev_word
+from .context import DETERMINERS, after_article, is_determiner, next_words, noun_follows, prev_word
 from .words import Rule, cardinal, decimal_value, hyphenated, number_words, year_words
 
 _CURRENCIES = {
@@ -112,6 +112,7 @@ _QUARTER = re.compile(
 )
 _LABEL_AFTER = re.compile(r"[.:)]?\s[A-Z]|[.:)]?$")
 _BEFORE_HALF = {"in", "the", "its", "their", "during", "for", "by", "since", "until", "of", "first", "second"}
+_RESULTS = {"revenue", "revenues", "profit", "profits", "sales", "results", "earnings", "loss", "losses", "income"}
 _QUARTER_NAMES = ("first", "second", "third", "fourth")
 _DETERMINERS = DETERMINERS | {"last", "next"}
 
@@ -125,6 +126,7 @@ def _quarter(match: re.Match[str]) -> str:
     period = "quarter" if letter == "Q" else "half"
     # "H2" is hydrogen as often as a half-year: a half only after a word that introduces a period
     introduced = prev_word(text, start) in _BEFORE_HALF or match.group("year") or match.group("fy")
+    introduced = introduced or next_words(text, end)[0].lower() in _RESULTS  # "reported H1 revenue"
     if period == "half" and (number not in "12" or not introduced):
         return match.group(0)
     name = ("fiscal " if match.group("f") else "") + _QUARTER_NAMES[int(number) - 1]  # "FQ3"

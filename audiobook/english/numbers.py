@@ -140,3 +140,10 @@ VULGAR_FRACTION: Rule = (_VULGAR_FRACTION, _vulgar_fraction)
 
 # "c.4,000 staff", "c. 1850": circa, which keeps a year a year.
 CIRCA: Rule = (re.compile(r"(?<![\w.])c\.\s?(?=\d)"), "circa ")
+
+# "12 1/2 years": a whole number and a common fraction, "12 and a half".
+_MIXED_FRACTIONS = {"1/2": "a half", "1/4": "a quarter", "3/4": "three quarters", "1/3": "a third", "2/3": "two thirds"}
+MIXED_NUMBER: Rule = (
+    re.compile(r"(?<![\w.,/])(\d{1,4}) ([123]/[234])(?![\w/.]|[.,]\d)"),
+    lambda m: f"{m.group(1)} and {_MIXED_FRACTIONS[m.group(2)]}" if m.group(2) in _MIXED_FRACTIONS else m.group(0),
+)

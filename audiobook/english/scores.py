@@ -176,3 +176,23 @@ def _runs_for_wickets(match: re.Match[str]) -> str:
 
 
 RUNS_FOR_WICKETS: Rule = (_RUNS_FOR_WICKETS, _runs_for_wickets)
+
+# Bowling figures "took 5-45": wickets for runs, "5 for 45" (in cricket copy).
+_BOWLING = re.compile(r"(?:(?<=\btook )|(?<=\breturned )|(?<=\bclaimed ))([0-9]|10)[–-](\d{1,3})(?![\w–-]|[.,]\d)")
+BOWLING_FIGURES: Rule = (
+    _BOWLING,
+    lambda m: (
+        f"{m.group(1)} for {m.group(2)}"
+        if _CRICKET_WORDS.search(m.string[max(0, m.start() - 120) : m.end() + 120])
+        else m.group(0)
+    ),
+)
+
+
+def _minutes_seconds(match: re.Match[str]) -> str:
+    minutes, seconds = int(match.group(1)), int(match.group(2))
+    return f"{minutes} minute{'' if minutes == 1 else 's'} {seconds} second{'' if seconds == 1 else 's'}"
+
+
+# "by 1m 8s", "1m08s": minutes and seconds of a gap or a stage time.
+MINUTES_SECONDS: Rule = (re.compile(r"(?<![\w.])(\d{1,2})m\s?([0-5]?\d)s\b"), _minutes_seconds)
