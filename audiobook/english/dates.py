@@ -35,6 +35,7 @@ _ISO_DATETIME = re.compile(
     r"(Z|\s?UTC|\s?GMT|[+-]\d{2}:?\d{2})?)?(?![\w:-])"
 )
 _NUMERIC_DATE = re.compile(r"(?<![\w/.,-])(\d{1,2})([/.])(\d{1,2})(?:\2(\d{4}|\d{2}))?(?![\w/]|[.,]\d)")
+_COMMON_FRACTIONS = {"1/2", "1/3", "2/3", "1/4", "3/4", "1/5", "1/10"}
 _DATE_INTRODUCED = re.compile(r"\b(?:on|since|until|by|from)\s$", re.IGNORECASE)
 
 
@@ -66,6 +67,8 @@ def _numeric_date(day_first: bool) -> Callable[[re.Match[str]], str]:
                 or _DATE_INTRODUCED.search(match.string[max(0, match.start() - 7) : match.start()]) is None
             ):
                 return match.group(0)
+            if f"{a}/{b}" in _COMMON_FRACTIONS and match.string[max(0, match.start() - 3) : match.start()] == "by ":
+                return match.group(0)  # "cut infections by 1/3": a share, not January third
         elif separator == "." and len(written_year) == 2:
             return match.group(0)  # 1.2.25 is a version as often as a date
         first, second = int(a), int(b)
