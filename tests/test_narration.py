@@ -70,6 +70,7 @@ CASES: dict[str, list[tuple[str, str]]] = {
         ("She ran 3000 metres.", "She ran 3000 metres."),
     ],
     "dates": [
+        ('Cuts could come "as soon as Sept."', 'Cuts could come "as soon as September."'),
         ("The vaccine cut infections by 1/3 in the group.", "The vaccine cut infections by one third in the group."),
         ("Pay the bill by 1/15.", "Pay the bill by January fifteenth."),
         ("The form is due on 1/3.", "The form is due on January third."),
@@ -330,6 +331,10 @@ CASES: dict[str, list[tuple[str, str]]] = {
         ("It has USB Type C ports.", "It has U S B Type C ports."),
     ],
     "units": [
+        (
+            "Highs near 75°F with winds NW 10-15 mph.",
+            "Highs near 75 degrees Fahrenheit with winds northwest 10 to 15 miles per hour.",
+        ),
         ("The mercury hit 48.8C in Sicily.", "The mercury hit 48.8 degrees Celsius in Sicily."),
         ("He was sentenced to 12 1/2 years on 3 counts.", "He was sentenced to 12 and a half years on 3 counts."),
         ("Mix in 1 3/4 cups of flour.", "Mix in 1 and three quarters cups of flour."),

@@ -128,8 +128,9 @@ def month_or_weekday_alone_rule() -> Rule:
     months = {k: v for k, v in _month_table().items() if k != v and k not in ("Mar", "May", "Jun")}
     months |= {k: v for k, v in _weekday_table().items() if k != v and k != "Sun"}  # "by Thu."; the Sun. paper
     names = "|".join(sorted(months, key=len, reverse=True))
-    pattern = re.compile(rf"\b({names})\.(?=[\s,;)]|$)")
-    return pattern, lambda m: months[m.group(1)] + ("." if m.end() == len(m.string) else "")
+    pattern = re.compile(rf"\b({names})\.(?=[\s,;)]|$|([\"'’”]))")
+    # the full stop ends the sentence too at the end, or before a closing quote ("as soon as Sept.")
+    return pattern, lambda m: months[m.group(1)] + ("." if m.end() == len(m.string) or m.group(2) else "")
 
 
 def cross_month_rule() -> Rule:

@@ -229,13 +229,19 @@ def house_number_rule() -> Rule:
     return pattern, pairs
 
 
-# "52 km SW of the city": a compass point before "of" is its name.
+# "52 km SW of the city", "winds NW 10-15 mph": a compass point before "of" or after "winds" is
+# its name.
 _COMPASS = {"N": "north", "S": "south", "E": "east", "W": "west"}
+
+
+def _compass_name(point: str) -> str:
+    if len(point) == 2:
+        return _COMPASS[point[0]] + _COMPASS[point[1]]
+    return f"{_COMPASS[point[0]]}-{_COMPASS[point[1]]}{_COMPASS[point[2]]}"
+
+
+_POINT = r"NN[EW]|SS[EW]|E[NS]E|W[NS]W|[NS][EW]"
 COMPASS_POINT: Rule = (
-    re.compile(r"(?<=\s)([NS]{1,2}[EW]|[NS][NS][EW]|[EW][NS][EW])(?=\sof\b)"),
-    lambda m: "-".join(
-        ["".join(_COMPASS[c] for c in m.group(1)[-2:])]
-        if len(m.group(1)) == 2
-        else [_COMPASS[m.group(1)[0]], "".join(_COMPASS[c] for c in m.group(1)[1:])]
-    ),
+    re.compile(rf"(?<=\s)({_POINT})(?=\sof\b)|(?<=\bwinds )({_POINT})(?=\s\d)"),
+    lambda m: _compass_name(m.group(1) or m.group(2)),
 )
