@@ -88,10 +88,17 @@ _ABBREVIATIONS = {
     *_TITLES["no_break"]["words"],
     *(
         name.lower()
-        for table in ("before_name", "after_name", "before_number", "street", "weekdays", "months")
+        for table in ("before_name", "after_name", "street", "weekdays", "months")
         for name in _TITLES[table]
     ),
 }
+# "Cat. 5", "Art. 3": an abbreviation only before a number ("the cat. Then…" ends a sentence).
+_NUMBERED_ONLY = {name.lower() for name in _TITLES["before_number"]} - _ABBREVIATIONS
+# "in Nov." ends the sentence before a word ("…in Nov. Then it ended."), not before a day ("Nov. 5")
+# or another date word ("Tue. Jan. 7").
+_DATE_ABBREVIATIONS = {name.lower() for table in ("weekdays", "months") for name in _TITLES[table]}
+_DATE_WORDS = "|".join(sorted(_DATE_ABBREVIATIONS, key=len, reverse=True))
+_DATE_WORD = re.compile(rf"[\"'‘“(\[]?(?:\d|(?:{_DATE_WORDS})\b)", re.IGNORECASE)
 # Starts only at the first mark of a run ("!!!", "...."), so a long run is scanned once.
 _BOUNDARY = re.compile(r"(?<![.!?…])([.!?…]++[\"'’”)\]]*+)\s++(?=[\"'‘“(\[]?[A-Z0-9À-ÖØ-Þ])")
 # About 50 words, 15-20 s of speech: a sentence a listener can follow, a clip the engine renders
@@ -104,7 +111,10 @@ def split_sentences(text: str) -> list[str]:
     pieces: list[str] = []
     start = 0
     for match in _BOUNDARY.finditer(text):
-        if match.group(1) == "." and _is_abbreviation(text[max(start, match.start() - 64) : match.start()]):
+        tail = text[max(start, match.start() - 64) : match.start()]
+        if match.group(1) == "." and _numbered_only(tail) and text[match.end() : match.end() + 1].isdigit():
+            continue  # "Cat. 5", "Art. 3"
+        if match.group(1) == "." and _is_abbreviation(tail) and not _ends_at_date(tail, text, match.end()):
             continue  # "Dr. Smith", "J. Doe": not a sentence end
         pieces.append(text[start : match.end(1)].strip())
         start = match.end()
@@ -118,7 +128,20 @@ def _is_abbreviation(before: str) -> bool:
     words = before.rstrip(".!?…\"'’”)]").split()
     last_word = re.split(r"[–/-]", words[-1])[-1].lower() if words else ""  # "27-Dec." as "Dec."
     initialism = len(last_word) >= 3 and last_word[1::2] == "." * (len(last_word) // 2)  # "u.n", "d.c"
-    return last_word in _ABBREVIATIONS or len(last_word) == 1 or initialism
+    return last_word in _ABBREVIATIONS or (len(last_word) == 1 and last_word.isalpha()) or initialism
+
+
+def _numbered_only(before: str) -> bool:
+    words = before.split()
+    return bool(words) and words[-1].lower() in _NUMBERED_ONLY
+
+
+def _ends_at_date(before: str, text: str, next_start: int) -> bool:
+    """Whether a month or weekday abbreviation ends the sentence: a word, not a day or another
+    date word, follows it."""
+    words = before.split()
+    last_word = re.split(r"[–/-]", words[-1])[-1].lower() if words else ""
+    return last_word in _DATE_ABBREVIATIONS and not _DATE_WORD.match(text, next_start)
 
 
 def _split_long(sentence: str, limit: int = MAX_UTTERANCE_CHARS) -> list[str]:

@@ -51,6 +51,17 @@ VARIANTS = {
     "currency ranges": ("", "$1-1", "k"),
     "source markers": (". ", "Source 1, ", ""),
     "spaces before a quiz mark": ("a", " ", "b"),
+    "month abbreviations": ("", "Nov. ", ""),
+    "golf scores": ("par ", "-1 ", ""),
+    "whole numbers and halves": ("", "1½", ""),
+    "chip models": ("Core ", "i9-1", ""),
+    "ZIP codes": ("", "NY 1", ""),
+    "temperatures": ("heat ", "1C ", ""),
+    "cricket scores": ("wickets ", "10-1 ", ""),
+    "house numbers": ("", "1428 Elm ", "St."),
+    "compass points": ("", " SW", " of"),
+    "mixed numbers": ("", "1 1/2 ", ""),
+    "bowling figures": ("wickets ", "took 5-4 ", ""),
 }
 
 # Where the text is put: every kind of file, every place that is spoken.

@@ -19,6 +19,8 @@ from audiobook.model import Article, Block
 
 CASES: dict[str, list[tuple[str, str]]] = {
     "counts_years": [
+        ("The firm employs c.4,000 staff.", "The firm employs circa 4,000 staff."),
+        ("The house was built c. 1850.", "The house was built circa eighteen fifty."),
         ("The breach exposed data on 2.9bn people.", "The breach exposed data on 2.9 billion people."),
         ("It has 1.5mn users.", "It has 1.5 million users."),
         ("It expects growth for 2025.", "It expects growth for twenty twenty-five."),
@@ -68,6 +70,19 @@ CASES: dict[str, list[tuple[str, str]]] = {
         ("She ran 3000 metres.", "She ran 3000 metres."),
     ],
     "dates": [
+        ('Cuts could come "as soon as Sept."', 'Cuts could come "as soon as September."'),
+        ("The vaccine cut infections by 1/3 in the group.", "The vaccine cut infections by one third in the group."),
+        ("Pay the bill by 1/15.", "Pay the bill by January fifteenth."),
+        ("The form is due on 1/3.", "The form is due on January third."),
+        (
+            "The statement will be published at 5.30pm on Thursday.",
+            "The statement will be published at five thirty p.m. on Thursday.",
+        ),
+        ("Doors open at 10.45 a.m. sharp.", "Doors open at ten forty-five a.m. sharp."),
+        ("The fair runs 10am-5.30pm daily.", "The fair runs ten a.m. to five thirty p.m. daily."),
+        ("The call is at 5:30pm.", "The call is at five thirty p.m."),
+        ("Inflation was 5.30 percent.", "Inflation was 5.30 percent."),
+        ("It stays at 12:45GMT.", "It stays at 12:45GMT."),
         ("Highs could top 115°F by Thu.", "Highs could top 115 degrees Fahrenheit by Thursday."),
         ("It runs Wed. 6 March and Fri.", "It runs Wednesday the sixth of March and Friday."),
         ("Investors price in 3 cuts by Dec., per CME.", "Investors price in 3 cuts by December, per CME."),
@@ -118,6 +133,13 @@ CASES: dict[str, list[tuple[str, str]]] = {
         ("The poll ran Oct. 7-10.", "The poll ran October seventh to tenth."),
     ],
     "money": [
+        ("Toyota lifted its profit forecast to ¥4.9trn.", "Toyota lifted its profit forecast to 4.9 trillion yen."),
+        ("The flat costs £1,750 pcm.", "The flat costs 1,750 pounds a month."),
+        ("Rooms from 900pcm.", "Rooms from 900 a month."),
+        ("Gold hit a record $2,450.05 an ounce.", "Gold hit a record 2,450 dollars and 5 cents an ounce."),
+        ("It costs $14.05 now.", "It costs 14 dollars and 5 cents now."),
+        ("It costs $1.05 now.", "It costs a dollar five now."),
+        ("It costs $14.50 now.", "It costs 14 dollars fifty now."),
         ("The market cap crossed $3T on Wednesday.", "The market cap crossed 3 trillion dollars on Wednesday."),
         ("Gas fell to $1.61 per MMBtu.", "Gas fell to a dollar sixty-one per million B T U."),
         ("He must pay $148M to 2 election workers.", "He must pay 148 million dollars to 2 election workers."),
@@ -169,6 +191,8 @@ CASES: dict[str, list[tuple[str, str]]] = {
         ("Brent rose $1.37, or 1.6%.", "Brent rose a dollar thirty-seven, or 1.6 percent."),
     ],
     "finance": [
+        ("LVMH reported H1 revenue of €41.7bn.", "LVMH reported first-half revenue of 41.7 billion euros."),
+        ("H2 gas prices rose.", "H2 gas prices rose."),
         ("It reiterated its FY outlook.", "It reiterated its fiscal year outlook."),
         ("Applications rose 7.1% w/w.", "Applications rose 7.1 percent week on week."),
         ("Microsoft posted FQ3 EPS of $2.94.", "Microsoft posted fiscal third-quarter E P S of 2 dollars ninety-four."),
@@ -227,6 +251,7 @@ CASES: dict[str, list[tuple[str, str]]] = {
         ("The BoE held rates.", "The B o E held rates."),
     ],
     "titles": [
+        ("Hurricane Beryl reached Cat. 5 on July 2.", "Hurricane Beryl reached Category 5 on July second."),
         ("Gov. Greg Abbott (R) signed it.", "Governor Greg Abbott, Republican, signed it."),
         ("Sen. Jon Tester (D), who trails, spoke.", "Senator Jon Tester, Democrat, who trails, spoke."),
         ("See Figure (D) below.", "See Figure (D) below."),
@@ -307,6 +332,32 @@ CASES: dict[str, list[tuple[str, str]]] = {
     ],
     "units": [
         (
+            "Highs near 75°F with winds NW 10-15 mph.",
+            "Highs near 75 degrees Fahrenheit with winds northwest 10 to 15 miles per hour.",
+        ),
+        ("The mercury hit 48.8C in Sicily.", "The mercury hit 48.8 degrees Celsius in Sicily."),
+        ("He was sentenced to 12 1/2 years on 3 counts.", "He was sentenced to 12 and a half years on 3 counts."),
+        ("Mix in 1 3/4 cups of flour.", "Mix in 1 and three quarters cups of flour."),
+        ("Pages 2 3/5 of the file.", "Pages 2 3 out of 5 of the file."),
+        ("A quake hit 52 km SW of the city.", "A quake hit 52 kilometres southwest of the city."),
+        ("It is 10 miles NNE of Leeds.", "It is 10 miles north-northeast of Leeds."),
+        ("Take SE 82nd to the bridge, then NW Lovejoy.", "Take SE 82nd to the bridge, then NW Lovejoy."),
+        ("Exposure was linked to a 1.4× higher risk.", "Exposure was linked to a 1.4 times higher risk."),
+        ("She was jailed for 3 yrs 9 mths.", "She was jailed for 3 years 9 months."),
+        ("Labour has 2 MPs in Wales.", "Labour has 2 M P's in Wales."),
+        (
+            "The heatwave pushed temperatures to 40.3C in Lincolnshire.",
+            "The heatwave pushed temperatures to 40.3 degrees Celsius in Lincolnshire.",
+        ),
+        ("Highs of 72F on Friday.", "Highs of 72 degrees Fahrenheit on Friday."),
+        ("Lows of -5C overnight.", "Lows of minus 5 degrees Celsius overnight."),
+        ("The Alfa Romeo 4C is light.", "The Alfa Romeo 4C is light."),
+        ("The judge sentenced him to 7½ years in prison.", "The judge sentenced him to 7 and a half years in prison."),
+        ("About ¾ of voters backed it.", "About three quarters of voters backed it."),
+        ("Add ½ cup of milk.", "Add a half cup of milk."),
+        ("About ½ of voters backed it.", "About half of voters backed it."),
+        ("Stir in 2 tsp of salt and 1 tbsp of oil.", "Stir in 2 teaspoons of salt and 1 tablespoon of oil."),
+        (
             "Texas saw 4-6 in. of rain, with totals near 10 in.",
             "Texas saw 4 to 6 inches of rain, with totals near 10 inches.",
         ),
@@ -316,8 +367,8 @@ CASES: dict[str, list[tuple[str, str]]] = {
         ("The daily intake is 1,000 IU of vitamin D.", "The daily intake is 1,000 international units of vitamin D."),
         ("The pressure dropped 54 mb in a day.", "The pressure dropped 54 millibars in a day."),
         ("He got 0.5 mg/kg/day of prednisone.", "He got 0.5 milligrams per kilogram per day of prednisone."),
-        ("The iPad comes in 11\" and 13\" sizes.", "The iPad comes in 11-inch and 13-inch sizes."),
-        ("Expect 1-2\" of rain, locally 3\".", "Expect 1 to 2 inches of rain, locally 3 inches."),
+        ('The iPad comes in 11" and 13" sizes.', "The iPad comes in 11-inch and 13-inch sizes."),
+        ('Expect 1-2" of rain, locally 3".', "Expect 1 to 2 inches of rain, locally 3 inches."),
         ("The 3/2 bungalow sold.", "The 3-bed, 2-bath bungalow sold."),
         ("Mix 3/2 parts.", "Mix 3 over 2 parts."),
         ("The 1,100-sq-ft condo sold.", "The one-thousand-one-hundred-square-foot condo sold."),
@@ -346,7 +397,7 @@ CASES: dict[str, list[tuple[str, str]]] = {
             "Smokers had an OR of 2.1 (odds ratio 2.1, 95 percent credible interval 1.4 to 3.0).",
         ),
         ("Scores rose (SD 1.2).", "Scores rose (standard deviation 1.2)."),
-        ("The store is in Portland, OR 97201.", "The store is in Portland, OR 97201."),
+        ("The store is in Portland, OR 97201.", "The store is in Portland, OR 9 7 2 0 1."),
         ("Take SE 82nd to the bridge.", "Take SE 82nd to the bridge."),
         ("A cell is 3 µm wide.", "A cell is 3 micrometres wide."),
         ("Drive at 40 km/h.", "Drive at 40 kilometres per hour."),
@@ -425,6 +476,28 @@ CASES: dict[str, list[tuple[str, str]]] = {
         ("Press Ctrl+Shift+T now.", "Press control shift T now."),
     ],
     "identifiers": [
+        ("The house, at 1428 Elm St., sold in May.", "The house, at 14 28 Elm Street, sold in May."),
+        (
+            "He lives at 1600 Pennsylvania Ave. in Washington.",
+            "He lives at 16 hundred Pennsylvania Avenue in Washington.",
+        ),
+        ("The office is at 1905 Main Street.", "The office is at 19 oh 5 Main Street."),
+        ("It has 1428 rooms on Elm St.", "It has one thousand four hundred and twenty-eight rooms on Elm Street."),
+        ("Deutsche Bank (DBKGn.DE) shares rose.", "Deutsche Bank (DBKGn) shares rose."),
+        ("Intel's Core i9-14900K runs at 6.0 GHz.", "Intel's Core i9 14 900 K runs at 6.0 gigahertz."),
+        ("AMD's Ryzen 9 7950X3D has 16 cores.", "AMD's Ryzen 9 79 50 X 3 D has 16 cores."),
+        ("The Core i7-8700 is old.", "The Core i7 87 hundred is old."),
+        ("Take the A1-2000 exit.", "Take the A1-2000 exit."),
+        ("A 5000K bulb is cold.", "A 5000K bulb is cold."),
+        (
+            "The restaurant is at 350 5th Ave., New York, NY 10118.",
+            "The restaurant is at 350 5th Avenue, New York, NY 1 0 1 1 8.",
+        ),
+        ("Write to Austin, TX 78701-1234.", "Write to Austin, TX 7 8 7 0 1, 1 2 3 4."),
+        ("It was seen in 12345 homes.", "It was seen in 12345 homes."),
+        ("Apple (AAPL.O) fell 1.4%.", "Apple (AAPL) fell 1.4 percent."),
+        ("Barclays (BARC.L) said profit fell.", "Barclays (BARC) said profit fell."),
+        ("Shares of Nvidia (NASDAQ: NVDA) jumped.", "Shares of Nvidia (NASDAQ: NVDA) jumped."),
         ("Arguments begin in Courtroom 1507.", "Arguments begin in Courtroom 15 oh 7."),
         ("Board at Gate 1210 or Room 12.", "Board at Gate 12 10 or Room 12."),
         ("Python 3.13 drops modules deprecated in 3.12.", "Python 3 point 13 drops modules deprecated in 3 point 12."),
@@ -465,6 +538,36 @@ CASES: dict[str, list[tuple[str, str]]] = {
         ("The price is 86.12 today.", "The price is 86.12 today."),
     ],
     "scores": [
+        (
+            "Bumrah took 5-45 as India bowled England out for 253.",
+            "Bumrah took 5 for 45 as India bowled England out for 253.",
+        ),
+        ("Arsenal took 3-1 lead into the break.", "Arsenal took 3 to 1 lead into the break."),
+        ("Pogacar won Stage 15 by 1m 8s.", "Pogacar won Stage 15 by 1 minute 8 seconds."),
+        ("The gap was 2m05s at the line.", "The gap was 2 minutes 5 seconds at the line."),
+        ("England were 245-6 at stumps on day 2.", "England were 245 for 6 at stumps on day 2."),
+        ("India declared on 450-7.", "India declared on 450 for 7."),
+        (
+            "Australia won the Test by 5 wickets after a 2-1 series lead.",
+            "Australia won the Test by 5 wickets after a 2 to 1 series lead.",
+        ),
+        ("The Lakers won 110-9 in overtime.", "The Lakers won 110 to 9 in overtime."),
+        (
+            "Judge is hitting .298/.415/.625 with 41 HRs.",
+            "Judge is hitting two ninety-eight, four fifteen, six twenty-five with 41 home runs.",
+        ),
+        ("Curry hit 8 3s and finished with 42 points.", "Curry hit 8 three-pointers and finished with 42 points."),
+        (
+            "Scheffler shot a 66 to finish at -14, two ahead of Morikawa.",
+            "Scheffler shot a 66 to finish at 14 under, two ahead of Morikawa.",
+        ),
+        ("McIlroy is +3 after a double bogey on the 17th.", "McIlroy is 3 over after a double bogey on the 17th."),
+        ("Temperatures fell to -14 overnight.", "Temperatures fell to minus 14 overnight."),
+        ("The par-5 hole played at -0.5 strokes.", "The par-5 hole played at minus 0.5 strokes."),
+        ("Kipyegon won the 1500m in 3:49.56.", "Kipyegon won the fifteen hundred metres in 3 minutes 49.56 seconds."),
+        ("He ran the 3200m steeplechase.", "He ran the thirty-two hundred metres steeplechase."),
+        ("The 5000m final is on Friday.", "The five-thousand-metre final is on Friday."),
+        ("The summit is 1,500m high.", "The summit is 1,500 metres high."),
         ("Mbappé scored in the 89th min to make it 3-2.", "Mbappé scored in the 89th minute to make it 3 to 2."),
         ("The Eurostar takes 2h16m to Paris.", "The Eurostar takes 2 hours 16 minutes to Paris."),
         ("It runs 1h 30min.", "It runs 1 hour 30 minutes."),
@@ -679,6 +782,24 @@ def test_the_splitter_does_not_break_after_titles():
         "It cost Rs. 500.",
         "Fine.",
     ]
+
+
+def test_the_splitter_ends_a_sentence_at_a_month_abbreviation_before_a_word():
+    from audiobook.normalize import split_sentences
+
+    text = "Production resumed in Nov. The plant employs 1,200 workers. It was Nov. 5. Then it ended."
+    assert split_sentences(text) == [
+        "Production resumed in Nov.",
+        "The plant employs 1,200 workers.",
+        "It was Nov. 5.",
+        "Then it ended.",
+    ]
+    # a day, another date word or a comma keeps the abbreviation inside the sentence
+    text = "It ran Tue. Jan. 7 to Sept. 2023 and on Dec. 31, Sen. Smith left."
+    assert split_sentences(text) == [text]
+    # an abbreviation only before a number ("Cat. 5") is a word before anything else
+    text = "It reached Cat. 5 by then. I fed the cat. Then it slept."
+    assert split_sentences(text) == ["It reached Cat. 5 by then.", "I fed the cat.", "Then it slept."]
 
 
 def test_an_answer_follows_its_question_and_a_lettered_list_stays_lettered():

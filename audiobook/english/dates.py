@@ -35,6 +35,7 @@ _ISO_DATETIME = re.compile(
     r"(Z|\s?UTC|\s?GMT|[+-]\d{2}:?\d{2})?)?(?![\w:-])"
 )
 _NUMERIC_DATE = re.compile(r"(?<![\w/.,-])(\d{1,2})([/.])(\d{1,2})(?:\2(\d{4}|\d{2}))?(?![\w/]|[.,]\d)")
+_COMMON_FRACTIONS = {"1/2", "1/3", "2/3", "1/4", "3/4", "1/5", "1/10"}
 _DATE_INTRODUCED = re.compile(r"\b(?:on|since|until|by|from)\s$", re.IGNORECASE)
 
 
@@ -66,6 +67,8 @@ def _numeric_date(day_first: bool) -> Callable[[re.Match[str]], str]:
                 or _DATE_INTRODUCED.search(match.string[max(0, match.start() - 7) : match.start()]) is None
             ):
                 return match.group(0)
+            if f"{a}/{b}" in _COMMON_FRACTIONS and match.string[max(0, match.start() - 3) : match.start()] == "by ":
+                return match.group(0)  # "cut infections by 1/3": a share, not January third
         elif separator == "." and len(written_year) == 2:
             return match.group(0)  # 1.2.25 is a version as often as a date
         first, second = int(a), int(b)
@@ -125,8 +128,9 @@ def month_or_weekday_alone_rule() -> Rule:
     months = {k: v for k, v in _month_table().items() if k != v and k not in ("Mar", "May", "Jun")}
     months |= {k: v for k, v in _weekday_table().items() if k != v and k != "Sun"}  # "by Thu."; the Sun. paper
     names = "|".join(sorted(months, key=len, reverse=True))
-    pattern = re.compile(rf"\b({names})\.(?=[\s,;)]|$)")
-    return pattern, lambda m: months[m.group(1)] + ("." if m.end() == len(m.string) else "")
+    pattern = re.compile(rf"\b({names})\.(?=[\s,;)]|$|([\"'’”]))")
+    # the full stop ends the sentence too at the end, or before a closing quote ("as soon as Sept.")
+    return pattern, lambda m: months[m.group(1)] + ("." if m.end() == len(m.string) or m.group(2) else "")
 
 
 def cross_month_rule() -> Rule:
@@ -166,7 +170,7 @@ def _zone(match: re.Match[str]) -> str:
     return ("" if before.endswith(" ") else " ") + _ZONES[match.group(0)]
 
 
-_CLOCK = re.compile(r"(?<![\d.])\b([01]?\d|2[0-3]):([0-5]\d)\b(?!:)(\s?[ap]\.?m\b\.?)?", re.IGNORECASE)
+_CLOCK = re.compile(r"(?<![\d.])\b([01]?\d|2[0-3]):([0-5]\d)(?:(\s?[ap]\.?m\b\.?)|\b(?!:))", re.IGNORECASE)
 _HOUR = re.compile(r"(?<![\w:.,])(1[0-2]|0?[1-9])\s?([ap])\.?m\b\.?", re.IGNORECASE)
 
 
@@ -199,6 +203,12 @@ MILITARY_TIME: Rule = (
 CLOCK: Rule = (_CLOCK, _clock)
 # "07h43", "21h00": a European timetable's hour and minutes, read as a clock.
 H_CLOCK: Rule = (re.compile(r"(?<![\w.,:])([01]\d|2[0-3])h([0-5]\d)(?!\w)"), r"\1:\2")
+# "5.30pm", "10.45 a.m.": the British clock writes a point between hour and minutes; only with
+# am/pm, since "5.30" alone is a decimal.
+DOT_CLOCK: Rule = (
+    re.compile(r"(?<![\w.,:])(1[0-2]|0?[1-9])\.([0-5]\d)(?=\s?[ap]\.?m\b)", re.IGNORECASE),
+    r"\1:\2",
+)
 HOUR: Rule = (_HOUR, lambda m: number_words(int(m.group(1))) + _meridiem(m.group(2)))
 # "9 a.m.-5 p.m." (after HOUR and CLOCK have said both times): a range of hours.
 HOUR_RANGE: Rule = (re.compile(r"(?<=[ap]\.m\.)\s?[–-]\s?(?=[a-z]|\d)"), " to ")

@@ -87,7 +87,7 @@ VERSION: Rule = (
 )
 DOTTED: Rule = (re.compile(r"(?<![\w.])(\d{1,4})\.(\d{1,4})\.(\d{1,4})(?:\.(\d{1,4}))?(?!\w|\.\d)"), _dotted)
 RATIO: Rule = (re.compile(r"(?<![\w:.])(\d{1,3}):(\d{1,3})(?![\d:])"), _ratio)
-TIMES: Rule = (re.compile(r"(?<![\w.])(\d{1,6}(?:\.\d{1,3})?)x(?!\w)"), r"\1 times")
+TIMES: Rule = (re.compile(r"(?<![\w.])(\d{1,6}(?:\.\d{1,3})?)[x×](?!\w)"), r"\1 times")
 FEET_INCHES: Rule = (re.compile(r"(?<![\w.])(\d{1,2})['′’]\s?(\d{1,2})(?:\"|″|”|'')"), r"\1 feet \2 inches")
 KEY_COMBO: Rule = (_KEY_COMBO, _key_combo)
 KEY_SYMBOL: Rule = (
@@ -142,7 +142,9 @@ def _version_pair(match: re.Match[str]) -> str:
 
 
 VERSION_PAIR: Rule = (
-    re.compile(r"\b(than|and|or|to|from|versus|vs\.?|over|nor|with|in|since|before|after)\s(\d{1,4})\.(\d{1,4})(?![\w%]|\.\d)"),
+    re.compile(
+        r"\b(than|and|or|to|from|versus|vs\.?|over|nor|with|in|since|before|after)\s(\d{1,4})\.(\d{1,4})(?![\w%]|\.\d)"
+    ),
     _version_pair,
 )
 
@@ -162,6 +164,84 @@ def paired_rule() -> Rule:
 
 # "Courtroom 1507", "Gate 1210": a four-digit room or gate number is said in pairs ("fifteen oh seven").
 ROOM_NUMBER: Rule = (
-    re.compile(r"\b((?:Room|Courtroom|Suite|Gate|Studio|Hall|Office|Ward|Apartment|Unit|Platform)\s)([1-9]\d)(\d\d)\b(?![.,]\d)"),
+    re.compile(
+        r"\b((?:Room|Courtroom|Suite|Gate|Studio|Hall|Office|Ward|Apartment|Unit|Platform)\s)([1-9]\d)(\d\d)\b(?![.,]\d)"
+    ),
     lambda m: f"{m.group(1)}{m.group(2)} {_pair(m.group(3))}",
+)
+
+# "Apple (AAPL.O)", "Barclays (BARC.L)": a Reuters instrument code; the exchange suffix is not
+# said, the ticker is.
+TICKER_SUFFIX: Rule = (re.compile(r"(?<=\()([A-Z0-9][A-Za-z0-9]{0,5})\.[A-Z]{1,2}(?=\))"), r"\1")
+
+
+def zip_code_rule() -> Rule:
+    """ "New York, NY 10118": a ZIP code after a two-letter state is read digit by digit."""
+    states = {code for code in data("places")["states"] if len(code) == 2 and code.isupper()}
+
+    def zip_code(match: re.Match[str]) -> str:
+        if match.group(1) not in states:
+            return match.group(0)
+        plus_four = f", {digits(match.group(3))}" if match.group(3) else ""
+        return f"{match.group(1)} {digits(match.group(2))}{plus_four}"
+
+    return re.compile(r"\b([A-Z]{2}) (\d{5})(?:-(\d{4}))?(?![\w.,]\d|\d)"), zip_code
+
+
+# A processor or graphics model "i9-14900K", "Ryzen 9 7950X3D": the number in pairs as a narrator
+# says it ("fourteen nine hundred K", "seventy-nine fifty X 3 D"). Only with a series prefix or
+# after a chip family, so "5000K" (kelvin) or "2000W" keep their units.
+_CHIP_FAMILY = r"Core|Ryzen\s\d|Xeon|EPYC|Threadripper|Snapdragon|Dimensity|Exynos|Radeon|GeForce|RTX|GTX|RX|Arc"
+_CHIP_MODEL = re.compile(rf"(?:\b(i[3579])-|\b((?:{_CHIP_FAMILY})\s))(\d{{4,5}})([A-Z]{{1,3}}(?:\d[A-Z])?)?(?![\w.,-])")
+
+
+def _chip_model(match: re.Match[str]) -> str:
+    series, family, number, suffix = match.groups()
+    if (series is None and suffix is None) or number.endswith("000"):
+        return match.group(0)  # "RTX 4090" is read by the paired-name rule
+    head, tail = number[:-3], number[-3:]
+    if len(number) == 4:
+        head, tail = number[:2], number[2:]
+        tail = "hundred" if tail == "00" else f"oh {tail[1]}" if tail[0] == "0" else tail
+    said = f"{head} {tail}"
+    letters = " ".join(suffix) if suffix else ""
+    return (family or "") + " ".join(part for part in (series, said, letters) if part)
+
+
+CHIP_MODEL: Rule = (_CHIP_MODEL, _chip_model)
+
+
+def house_number_rule() -> Rule:
+    """ "1428 Elm St.", "1600 Pennsylvania Ave.": a four-digit house number in pairs, "fourteen
+    twenty-eight", "sixteen hundred" (only before a street's name and its kind)."""
+    kinds = [*data("titles")["street"], "Street", "Avenue", "Road", "Boulevard", "Lane", "Drive", "Way", "Place"]
+    kinds_alternation = "|".join(sorted(set(kinds), key=len, reverse=True))
+    pattern = re.compile(
+        rf"(?<![\w.,$€£¥#-])([1-9]\d)(\d\d)(?=\s[A-Z][a-z]{{1,20}}(?:\s[A-Z][a-z]{{1,20}})?\s(?:{kinds_alternation})\b)"
+    )
+
+    def pairs(match: re.Match[str]) -> str:
+        head, tail = match.groups()
+        if tail == "00":
+            return f"{head} hundred"
+        return f"{head} oh {tail[1]}" if tail[0] == "0" else f"{head} {tail}"
+
+    return pattern, pairs
+
+
+# "52 km SW of the city", "winds NW 10-15 mph": a compass point before "of" or after "winds" is
+# its name.
+_COMPASS = {"N": "north", "S": "south", "E": "east", "W": "west"}
+
+
+def _compass_name(point: str) -> str:
+    if len(point) == 2:
+        return _COMPASS[point[0]] + _COMPASS[point[1]]
+    return f"{_COMPASS[point[0]]}-{_COMPASS[point[1]]}{_COMPASS[point[2]]}"
+
+
+_POINT = r"NN[EW]|SS[EW]|E[NS]E|W[NS]W|[NS][EW]"
+COMPASS_POINT: Rule = (
+    re.compile(rf"(?<=\s)({_POINT})(?=\sof\b)|(?<=\bwinds )({_POINT})(?=\s\d)"),
+    lambda m: _compass_name(m.group(1) or m.group(2)),
 )

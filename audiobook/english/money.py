@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from .context import DETERMINERS, after_article, is_determiner, noun_follows, prev_word
+from .context import DETERMINERS, after_article, is_determiner, next_words, noun_follows, prev_word
 from .words import Rule, cardinal, decimal_value, hyphenated, number_words, year_words
 
 _CURRENCIES = {
@@ -21,14 +21,14 @@ _CODES |= {"Rs": "₹", "Rs.": "₹"}
 _PREFIXES = {"US": "US", "C": "Canadian", "CA": "Canadian", "A": "Australian", "AU": "Australian"}
 _PREFIXES |= {"NZ": "New Zealand", "HK": "Hong Kong", "S": "Singapore", "CAD": "Canadian", "AUD": "Australian"}
 _SCALE = {"k": "thousand", "m": "million", "mn": "million", "bn": "billion", "b": "billion", "tn": "trillion"}
-_SCALE |= {"t": "trillion"}  # "$3T" (a lower-case t after an amount is not written)
+_SCALE |= {"t": "trillion", "trn": "trillion"}  # "$3T" (a lower-case t after an amount is not written)
 _SCALE |= {"thousand": "thousand", "million": "million", "billion": "billion", "trillion": "trillion"}
 # A written amount: thousands separators only in threes, so "$5, or" keeps its comma; bounded.
 NUMBER = r"(?:\d{1,3}(?:,\d{3}){1,8}+|\d{1,24}+)(?:\.\d{1,12}+)?"
 _MONEY = re.compile(
     rf"(?<![\w$€£¥₹])(?:(?P<pre>US|CA|C|AU|A|NZ|HK|S)?(?P<sym>[$€£¥₹])|(?P<code>USD|EUR|GBP|JPY|INR|CHF|CAD|AUD|Rs\.?)\s?)"
     rf"(?P<num>{NUMBER})(?:(?:\s?(?P<scale0>thousand|million|billion|bn|mn|[kKmMbB])(?=\s?(?:[–-]|to)\s?(?:US\$|[$€£¥₹])))?\s?(?:[–-]|to)\s?(?:US\$|[$€£¥₹])?(?P<num2>{NUMBER}))?"
-    r"(?:\s?(?P<scale>thousand|million|billion|trillion|bn|mn|tn|[kKmMbBT])\b)?"
+    r"(?:\s?(?P<scale>thousand|million|billion|trillion|bn|mn|trn|tn|[kKmMbBT])\b)?"
 )
 _CENTS = re.compile(r"(?<![\w.,])(\d{1,3}(?:\.\d{1,2})?)\s?¢")
 
@@ -86,7 +86,11 @@ def _amount(num: str, names: tuple[str, str, str, str]) -> str:
             return f"{n} {minor_one if n == 1 else minor}"
         if n == 0:
             return f"{whole} {singular if whole == '1' else plural}"
-        return f"a {singular} {number_words(n)}" if whole == "1" else f"{whole} {plural} {number_words(n)}"
+        if whole == "1":
+            return f"a {singular} {number_words(n)}"
+        if n < 10:  # "2,450 dollars five" sounds like a misreading
+            return f"{whole} {plural} and {n} {minor_one if n == 1 else minor}"
+        return f"{whole} {plural} {number_words(n)}"
     return f"{num} {singular if num == '1' else plural}"
 
 
@@ -108,6 +112,7 @@ _QUARTER = re.compile(
 )
 _LABEL_AFTER = re.compile(r"[.:)]?\s[A-Z]|[.:)]?$")
 _BEFORE_HALF = {"in", "the", "its", "their", "during", "for", "by", "since", "until", "of", "first", "second"}
+_RESULTS = {"revenue", "revenues", "profit", "profits", "sales", "results", "earnings", "loss", "losses", "income"}
 _QUARTER_NAMES = ("first", "second", "third", "fourth")
 _DETERMINERS = DETERMINERS | {"last", "next"}
 
@@ -121,6 +126,7 @@ def _quarter(match: re.Match[str]) -> str:
     period = "quarter" if letter == "Q" else "half"
     # "H2" is hydrogen as often as a half-year: a half only after a word that introduces a period
     introduced = prev_word(text, start) in _BEFORE_HALF or match.group("year") or match.group("fy")
+    introduced = introduced or next_words(text, end)[0].lower() in _RESULTS  # "reported H1 revenue"
     if period == "half" and (number not in "12" or not introduced):
         return match.group(0)
     name = ("fiscal " if match.group("f") else "") + _QUARTER_NAMES[int(number) - 1]  # "FQ3"
@@ -177,4 +183,13 @@ FISCAL_YEAR: Rule = (re.compile(r"\bFY\s?['’]?(\d{4}|\d{2})(?:/(\d{2}))?(?![\w
 CONTRACT_YEARS: Rule = (
     re.compile(r"(?<=\d)-(?:yrs?|years?)(?:\s?/\s?(?=(?:US)?[$€£]\d))?(?![\w/-])"),
     lambda m: "-year, " if "/" in m.group(0) else "-year",
+)
+
+# "£1,750 pcm": a British letting's rent per calendar month.
+PER_CALENDAR_MONTH: Rule = (
+    # the literal first, so the scan is fast; what comes before is checked only at a "pcm"
+    re.compile(r"pcm\b"),
+    lambda m: (
+        " a month" if re.search(r"(?:\d ?|[a-z]s )\Z", m.string[max(0, m.start() - 3) : m.start()]) else m.group(0)
+    ),
 )

@@ -121,3 +121,29 @@ SCALE_SUFFIX: Rule = (
 )
 # "5.25%-5.5%" → "5.25 to 5.5%": the unit once, as a narrator says a range.
 PERCENT_RANGE: Rule = (re.compile(r"(?<=\d)\s?%\s?[–-]\s?(?=\d[\d,.]{0,24}+\s?%)"), " to ")
+
+# "7½ years", "¾ of voters": the single-character fractions, after a whole number or alone.
+_VULGAR = {"½": "half", "¼": "quarter", "¾": "three quarters", "⅓": "third", "⅔": "two thirds", "⅛": "eighth"}
+_VULGAR_FRACTION = re.compile(r"(?<![\w.])(\d{1,6}+)?\s?([½¼¾⅓⅔⅛])")
+
+
+def _vulgar_fraction(match: re.Match[str]) -> str:
+    whole, part = match.group(1), _VULGAR[match.group(2)]
+    article = "an" if part == "eighth" else "a"
+    single = part if part.startswith(("three", "two")) else f"{article} {part}"
+    if part == "half" and match.string.startswith(" of", match.end()):
+        single = "half"  # "½ of voters": half of them
+    return f" {whole} and {single}" if whole else f" {single}"
+
+
+VULGAR_FRACTION: Rule = (_VULGAR_FRACTION, _vulgar_fraction)
+
+# "c.4,000 staff", "c. 1850": circa, which keeps a year a year.
+CIRCA: Rule = (re.compile(r"(?<![\w.])c\.\s?(?=\d)"), "circa ")
+
+# "12 1/2 years": a whole number and a common fraction, "12 and a half".
+_MIXED_FRACTIONS = {"1/2": "a half", "1/4": "a quarter", "3/4": "three quarters", "1/3": "a third", "2/3": "two thirds"}
+MIXED_NUMBER: Rule = (
+    re.compile(r"(?<![\w.,/])(\d{1,4}) ([123]/[234])(?![\w/.]|[.,]\d)"),
+    lambda m: f"{m.group(1)} and {_MIXED_FRACTIONS[m.group(2)]}" if m.group(2) in _MIXED_FRACTIONS else m.group(0),
+)

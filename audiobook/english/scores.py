@@ -135,3 +135,64 @@ def _hours_minutes(match: re.Match[str]) -> str:
 
 # "2h16m", "1h 30min": a duration in hours and minutes.
 HOURS_MINUTES: Rule = (re.compile(r"(?<![\w.])(\d{1,3})h\s?([0-5]?\d)(?:m|min|mins)\b"), _hours_minutes)
+
+# "8 3s": three-pointers made, after a count.
+THREE_POINTERS: Rule = (re.compile(r"(?<=\d )3s\b"), "three-pointers")
+# "the 1500m", "a 3200m steeplechase": a track distance in hundreds is "fifteen hundred metres".
+TRACK_DISTANCE: Rule = (
+    re.compile(r"(?<![\w.,$€£¥-])([1-9][1-9])00\s?m\b(?![\w²³/])"),
+    lambda m: f"{number_words(int(m.group(1)))} hundred metres",
+)
+# A golf score against par, "finish at -14", "a +3 total": "fourteen under", "three over".
+_GOLF_WORDS = re.compile(
+    r"\b(?:par|shot|shoots|carded|birdies?|bogeys?|eagles?|holes?|round|golf|PGA|LPGA|Masters|tee|putts?|leaderboard)\b"
+)
+_PAR_SCORE = re.compile(r"(?:(?<=\s)|(?<=\())([−+-])(\d{1,2})(?![\d%°:/-]|[.,]\d)")
+
+
+def _par_score(match: re.Match[str]) -> str:
+    window = match.string[max(0, match.start() - 160) : match.end() + 160]
+    if not _GOLF_WORDS.search(window):
+        return match.group(0)
+    return f"{match.group(2)} {'over' if match.group(1) == '+' else 'under'}"
+
+
+PAR_SCORE: Rule = (_PAR_SCORE, _par_score)
+
+# A slash line ".298/.415/.625" (average, on-base, slugging): three averages, not fractions.
+SLASH_LINE: Rule = (re.compile(r"(?<=\d)/(?=\.\d\d\d)"), ", ")
+
+# Cricket: "245-6 at stumps", "declared on 450-7": runs for wickets, "245 for 6" (a total of ten
+# or more runs, so a "2-1 series lead" stays a score).
+_CRICKET_WORDS = re.compile(
+    r"\b(?:stumps|wickets?|innings|declared|overs|all out|cricket|bowled|bowlers?|batting|Test)\b"
+)
+_RUNS_FOR_WICKETS = re.compile(r"(?<![\w.,:–-])(\d{2,3})[–-]([0-9]|10)(?![\w–-]|[.,]\d)")
+
+
+def _runs_for_wickets(match: re.Match[str]) -> str:
+    window = match.string[max(0, match.start() - 120) : match.end() + 120]
+    return f"{match.group(1)} for {match.group(2)}" if _CRICKET_WORDS.search(window) else match.group(0)
+
+
+RUNS_FOR_WICKETS: Rule = (_RUNS_FOR_WICKETS, _runs_for_wickets)
+
+# Bowling figures "took 5-45": wickets for runs, "5 for 45" (in cricket copy).
+_BOWLING = re.compile(r"(?:(?<=\btook )|(?<=\breturned )|(?<=\bclaimed ))([0-9]|10)[–-](\d{1,3})(?![\w–-]|[.,]\d)")
+BOWLING_FIGURES: Rule = (
+    _BOWLING,
+    lambda m: (
+        f"{m.group(1)} for {m.group(2)}"
+        if _CRICKET_WORDS.search(m.string[max(0, m.start() - 120) : m.end() + 120])
+        else m.group(0)
+    ),
+)
+
+
+def _minutes_seconds(match: re.Match[str]) -> str:
+    minutes, seconds = int(match.group(1)), int(match.group(2))
+    return f"{minutes} minute{'' if minutes == 1 else 's'} {seconds} second{'' if seconds == 1 else 's'}"
+
+
+# "by 1m 8s", "1m08s": minutes and seconds of a gap or a stage time.
+MINUTES_SECONDS: Rule = (re.compile(r"(?<![\w.])(\d{1,2})m\s?([0-5]?\d)s\b"), _minutes_seconds)

@@ -113,6 +113,24 @@ DEGREE_SCALE: Rule = (
     re.compile(r"\bdegrees\s([CF])\b(?!\.\w)"),
     lambda m: "degrees " + ("Celsius" if m.group(1) == "C" else "Fahrenheit"),
 )
+# "40.3C in Lincolnshire", "highs of 72F": a temperature without its degree sign (British and
+# wire copy), read only when the sentence is about weather or heat, so "a 4C car" stays.
+_WEATHER = re.compile(
+    r"\b(?:temperatures?|heat(?:wave)?|hot(?:ter|test)?|warm(?:er|est|ing)?|cold(?:er|est)?|cool(?:er)?|highs?|lows?"
+    r"|freez\w{0,6}|frost|weather|forecast|climate|thermometer|mercury|Met Office|degrees?)\b",
+    re.IGNORECASE,
+)
+_BARE_TEMPERATURE = re.compile(r"(?<![\w.,])([−-]?\d{1,3}(?:\.\d)?)([CF])\b(?![\w'’-])")
+
+
+def _bare_temperature(match: re.Match[str]) -> str:
+    window = match.string[max(0, match.start() - 120) : match.end() + 120]
+    if not _WEATHER.search(window):
+        return match.group(0)
+    return f"{match.group(1)} degrees {'Celsius' if match.group(2) == 'C' else 'Fahrenheit'}"
+
+
+BARE_TEMPERATURE: Rule = (_BARE_TEMPERATURE, _bare_temperature)
 # "a M7.5 quake": a magnitude (only with its decimal: "M3 chip", "M4 motorway" stay).
 MAGNITUDE: Rule = (re.compile(r"(?<![\w.])M(\d\.\d)(?![\w.]|\.\d)"), r"magnitude \1")
 # "a 14.2\" display": inches, outside a quotation only (an even count of quotes before it).
