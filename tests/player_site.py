@@ -62,3 +62,21 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str
 
 def launch(playwright):
     return playwright.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+
+
+# The two fixtures every browser test module shares (imported by name into each module).
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """The sample site, built once per test module."""
+    return built_site(tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's chromium, driven by Playwright, for the whole module."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        yield browser
+        browser.close()

@@ -7,28 +7,15 @@ from __future__ import annotations
 import re
 
 import pytest
-from player_site import HOSTILE, LONG_TITLE, built_site, launch, require_chromium
+from player_site import HOSTILE, LONG_TITLE, require_chromium
 
 from audiobook.timeline import clock
+
+pytest_plugins = ["player_site"]  # its `site` and `browser` fixtures
 
 require_chromium()
 
 WIDTHS = [375, 1280]
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    return built_site(tmp_path_factory)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = launch(playwright)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture()
