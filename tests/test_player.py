@@ -82,8 +82,12 @@ def test_transcript_highlight_follows_current_time_and_click_seeks(open_page):
     assert cues.count() >= 8
     fifth = float(cues.nth(4).get_attribute("data-start"))
     page.evaluate(f"document.querySelector('audio').currentTime = {fifth + 0.05}")
-    page.wait_for_function("document.querySelector('.ab-cue.ab-current') !== null")
-    assert page.locator(".ab-cue.ab-current").get_attribute("data-start") == cues.nth(4).get_attribute("data-start")
+    # The seek lands asynchronously: wait for the highlight to reach the fifth cue, not for any highlight.
+    page.wait_for_function(
+        f"(c => c && c.dataset.start === '{cues.nth(4).get_attribute('data-start')}')"
+        "(document.querySelector('.ab-cue.ab-current'))"
+    )
+    assert page.locator(".ab-cue.ab-current").count() == 1
     second = float(cues.nth(1).get_attribute("data-start"))
     cues.nth(1).dispatch_event("click")  # on the sentence, not one of its words
     page.wait_for_function(f"Math.abs(document.querySelector('audio').currentTime - {second}) < 0.05")
@@ -98,8 +102,11 @@ def test_the_word_being_spoken_is_highlighted_and_clicking_a_word_seeks_to_it(op
     target = third_cue_words.nth(2)
     start = float(target.get_attribute("data-start"))
     page.evaluate(f"document.querySelector('audio').currentTime = {start + 0.02}")
-    page.wait_for_function("document.querySelectorAll('.ab-w.ab-now').length === 1")
-    assert page.locator(".ab-w.ab-now").get_attribute("data-start") == target.get_attribute("data-start")
+    page.wait_for_function(
+        f"(w => w && w.dataset.start === '{target.get_attribute('data-start')}')"
+        "(document.querySelector('.ab-w.ab-now'))"
+    )
+    assert page.locator(".ab-w.ab-now").count() == 1
     assert page.locator(".ab-w.ab-now").evaluate("w => w.closest('.ab-cue').classList.contains('ab-current')")
     assert page.locator("[aria-live]").count() == 0  # words change silently for screen readers
     # Playing moves the highlight on to later words.
