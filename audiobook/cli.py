@@ -332,8 +332,12 @@ def edition(
     ] = None,
     title: Annotated[str | None, typer.Option("--title", help="The edition's title (default: dates).")] = None,
     audio_format: Annotated[
-        str, typer.Option("--format", help="mp3, m4b (AAC with chapters, for audiobook apps) or both.")
-    ] = "mp3",
+        str | None,
+        typer.Option(
+            "--format",
+            help="mp3, m4b (AAC with chapters, for audiobook apps) or both (default: [edition] formats, else mp3).",
+        ),
+    ] = None,
     order: Annotated[str, typer.Option("--order", help="newest (first), oldest, or given (--article order).")] = (
         "newest"
     ),
@@ -351,7 +355,7 @@ def edition(
     keep_large_buffers_out_of_the_heap()  # article-sized buffers, one after another: no heap growth
 
     with _user_errors():
-        formats = ("mp3", "m4b") if audio_format == "both" else (audio_format,)
+        formats = ("mp3", "m4b") if audio_format == "both" else (audio_format,) if audio_format else None
         report = build_edition(
             articles,
             output,

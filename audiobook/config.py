@@ -18,6 +18,8 @@ Layering: built-in defaults < audiobook.toml < CLI flags (`Settings.with_overrid
     [feed]                   # the podcast feed; see audiobook.settings.FeedSettings
     base_url = "https://example.org/audio/"
     email = "editor@example.org"
+    [edition]                # see audiobook.settings.EditionSettings
+    formats = ["mp3", "m4b"] # `audiobook edition`'s default; "m4b": build prepares the AAC
 """
 
 from __future__ import annotations
@@ -69,6 +71,7 @@ def load_settings(folder: Path | str, base: Settings | None = None) -> Settings:
         pauses=replace(settings.pauses, **values("pauses")),
         narration=replace(settings.narration, **values("narration")),
         feed=replace(settings.feed, **values("feed")),
+        edition=replace(settings.edition, **{k: tuple(v) for k, v in values("edition").items()}),
         **values(None),
     )
 

@@ -82,6 +82,22 @@ class FeedSettings:
     guid: str | None = None
 
 
+EDITION_FORMATS = ("mp3", "m4b")
+
+
+@dataclass(frozen=True)
+class EditionSettings:
+    """Editions ([edition] in audiobook.toml): the containers `audiobook edition` makes unless
+    --format says otherwise. With "m4b" among them, `build` also encodes each article's AAC piece
+    from its mastered audio (cached), so an M4B edition only joins packets."""
+
+    formats: tuple[str, ...] = ("mp3",)
+
+    @property
+    def prepares_m4b(self) -> bool:
+        return "m4b" in self.formats
+
+
 @dataclass(frozen=True)
 class Settings:
     voice: str | None = None  # engine voice id or name; None = the engine's default for the language
@@ -97,6 +113,7 @@ class Settings:
     narration: Narration = field(default_factory=Narration)
     lexicon: Lexicon = field(default_factory=Lexicon)
     feed: FeedSettings = field(default_factory=FeedSettings)
+    edition: EditionSettings = field(default_factory=EditionSettings)
 
     def __post_init__(self) -> None:
         problems = settings_problems(self)
@@ -230,6 +247,18 @@ def _uuid(value: object) -> str | None:
     return None if ok else "must be a UUID such as 917393e3-1b1e-5cef-ace4-edaa54e1f810"
 
 
+def _edition_formats(value: object) -> str | None:
+    # A list in audiobook.toml, a tuple in Settings (hashable, the same repr in every fingerprint).
+    if (
+        isinstance(value, list | tuple)
+        and value
+        and all(isinstance(v, str) and v in EDITION_FORMATS for v in value)
+        and len(set(value)) == len(value)
+    ):
+        return None
+    return 'must be a list of "mp3" and/or "m4b", such as ["mp3", "m4b"]'
+
+
 def _lexicon(value: object) -> str | None:
     return None if isinstance(value, Lexicon) else "must be a Lexicon"  # a table's entries: lexicon.py
 
@@ -295,10 +324,11 @@ SCHEMA: tuple[Rule, ...] = (
     Rule("feed", "locked", "locked", _true_or_false),
     Rule("feed", "guid", "guid", _uuid),
     Rule("feed", "image", "image", text(1000, optional=True)),  # where it may lie: see audiobook.cover
+    Rule("edition", "formats", "formats", _edition_formats),
 )
-SECTIONS = ("pauses", "narration", "feed")
+SECTIONS = ("pauses", "narration", "feed", "edition")
 FLAGS: tuple[Rule, ...] = tuple(rule for rule in SCHEMA if rule.flag)  # settings a command-line flag sets
-_LABELS = {"pauses": "pause", "narration": "narration", "feed": "feed"}
+_LABELS = {"pauses": "pause", "narration": "narration", "feed": "feed", "edition": "edition"}
 
 
 def _problem(rule: Rule, value: object) -> str | None:

@@ -87,7 +87,7 @@ def build_edition(
     tag: str | None = None,
     names: Sequence[str] = (),
     order: str = "newest",
-    formats: Sequence[str] = ("mp3",),
+    formats: Sequence[str] | None = None,
     overrides: dict[str, Any] | None = None,
     jobs: int | None = None,
     cache_dir: Path | str | None = None,
@@ -96,11 +96,14 @@ def build_edition(
     """Make (or keep, when nothing changed) one edition of the archive's articles in ``out_dir``.
 
     ``names``: articles by file name (relative to the archive); with ``order="given"`` they are
-    played in that order. ``formats``: "mp3" and/or "m4b"."""
+    played in that order. ``formats``: "mp3" and/or "m4b" (default: the archive's ``[edition]
+    formats``)."""
     from ..build import build_archive, build_lock
 
     started = time.perf_counter()
     archive, out_dir = Path(archive), Path(out_dir)
+    if formats is None:
+        formats = load_settings(archive).with_overrides(**(overrides or {})).edition.formats
     if order not in ORDERS:
         raise AudiobookError(f"order {order!r}: expected one of {', '.join(ORDERS)}")
     unknown = [f for f in formats if f not in CONTAINERS]
