@@ -91,6 +91,10 @@ class EncodedAudio:
     encoded_parts: int  # parts encoded now (the rest came from the cache)
     part_readers: tuple[Callable[[], bytes], ...]  # each part's stream, read when written
     output: OutputFormat  # the encoder the streams came from
+    # How the parts were mastered (`mastered`: the gain, each part's ceiling), so that another
+    # encoder can be given the same mastered audio (the M4B's AAC pieces: `edition.pieces`).
+    gain_db: float = 0.0
+    part_ceilings: tuple[float, ...] = ()
 
     def stream_chunks(self) -> Iterator[bytes]:
         """The encoded stream part by part (from the cache), never all of it in memory at once."""
@@ -472,4 +476,6 @@ def _master(
         sum(1 for _, fresh, _ in results if fresh),  # parts of this audio encoded now (not passes)
         tuple(read for _, _, read in results),
         fmt,
+        gain_db,
+        tuple(ceilings),
     )

@@ -111,6 +111,10 @@ def convert_article(
     output = output_format(settings)
     spoken = build_timeline(script, speech.sample_counts, speech.sample_rate, speech.words)
     encoded = master(speech.clip, spoken, settings, cache.segments, threads, output)
+    if settings.edition.prepares_m4b:  # the archive makes M4B editions: their AAC, from the master
+        from .edition.pieces import prepare_piece
+
+        prepare_piece(speech.clip, spoken, settings, encoded, cache)
     # From here on, times are those of the audio file as written (part streams joined end to end).
     timeline = place_in_stream(
         spoken, encoded.part_frames, encoded.sample_rate, output.samples_per_frame, output.encoder_delay_samples

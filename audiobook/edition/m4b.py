@@ -17,7 +17,6 @@ they are exact in the file.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import struct
 from collections.abc import Iterator, Sequence
@@ -31,6 +30,7 @@ from ..formats.m4b import AAC_FRAME, AAC_PRIMING, AAC_RATE, EncodedAudio, packet
 from ..formats.mp3 import SAMPLES_PER_FRAME
 from ..timeline import ChapterMark
 from .layout import EditionChapter, Layout, Segment, flat_chapters
+from .pieces import master_piece_key, stream_digest
 
 PIECE_FORMAT = "audiobook-m4b-piece-1"
 _SIZE = struct.Struct("<I")
@@ -61,13 +61,16 @@ def place(starts: Sequence[int], lengths: Sequence[int], total: int) -> tuple[li
     return placements, max(0, -(-(max(total, end) - position) // AAC_FRAME))
 
 
-def piece_key(segment: Segment) -> str:
+def piece_key(segment: Segment, blobs: BlobCache, samples: int, config: bytes) -> str:
+    """The cache key of a piece: the one `build` made from the article's master when the cache
+    holds it (`pieces`), else the one transcoded from its MP3 (made here when missing)."""
     from ..formats.m4b import aac_settings
 
-    digest = hashlib.sha256()
-    for chunk in segment.chunks():
-        digest.update(chunk)
-    return content_key(PIECE_FORMAT, aac_settings(), str(segment.frames), digest.hexdigest())
+    digest = stream_digest(segment.chunks())
+    from_master = master_piece_key(segment.frames, digest)
+    if cached_piece(blobs, from_master, samples, config) is not None:
+        return from_master
+    return content_key(PIECE_FORMAT, aac_settings(), str(segment.frames), digest)
 
 
 def pack(encoded: EncodedAudio) -> bytes:
@@ -110,7 +113,7 @@ def encode_piece(segment: Segment, key: str, cache_root: str, true_peak_dbtp: fl
     return encoded.samples
 
 
-def _cached(blobs: BlobCache, key: str, samples: int, config: bytes) -> EncodedAudio | None:
+def cached_piece(blobs: BlobCache, key: str, samples: int, config: bytes) -> EncodedAudio | None:
     """A piece from the cache, if it is whole and made by this encoder (else it is encoded again)."""
     found = blobs.get(key)
     if found is None or found[0] != samples:
@@ -124,7 +127,7 @@ def encode_missing(
 ) -> int:
     """Encode the pieces the cache lacks, in parallel (spawned processes: the engines' rule); how many."""
     blobs = cache.segments
-    missing = [(segment, key) for segment, key, samples in pieces if _cached(blobs, key, samples, config) is None]
+    missing = [(segment, key) for segment, key, samples in pieces if cached_piece(blobs, key, samples, config) is None]
     unique = list({key: segment for segment, key in missing}.items())
     workers = max(1, min(jobs or os.cpu_count() or 1, len(unique)))
     if workers == 1:
@@ -156,20 +159,20 @@ def write_edition_m4b(
     from ..formats.m4b import silent_packet, write_joined
 
     ratio = AAC_RATE / layout.rate  # 1152-sample MP3 frames are whole numbers of samples at 22,050 Hz
+    config, silence = silent_packet()
     pieces, starts, position = [], [], 0
     for number, segment in enumerate(layout.segments):
         samples = round(segment.frames * SAMPLES_PER_FRAME * ratio)
         if number % 2 == 0:  # the opening, then each article; the gaps between are silent packets
-            pieces.append((segment, piece_key(segment), samples))
+            pieces.append((segment, piece_key(segment, cache.segments, samples, config), samples))
             starts.append(position)
         position += samples
-    config, silence = silent_packet()
     encoded = encode_missing(pieces, cache, config, true_peak_dbtp, jobs)
     placements, tail = place(starts, [s for _, _, s in pieces], position)
 
     def packets() -> Iterator[bytes]:
         for (_, key, samples), placement in zip(pieces, placements, strict=True):
-            piece = _cached(cache.segments, key, samples, config)
+            piece = cached_piece(cache.segments, key, samples, config)
             if piece is None:  # removed or damaged since it was encoded: another process, a full disk
                 raise OutputError(f"{cache.root}: an encoded piece of the edition went missing; make it again")
             yield from [silence] * placement.silent_packets
