@@ -94,7 +94,9 @@ class Article:
     references: tuple[Reference, ...] = ()
     quiz: Quiz | None = None
     lexicon: Lexicon = Lexicon()  # the article's own pronunciations (front matter)
-    tags: tuple[str, ...] = ()  # front matter `tags:` (what editions are chosen by)
+    # What editions are chosen by: front matter `tags:`, an HTML page's keywords and article:tag
+    # meta, a copied page's "Tags: …" line.
+    tags: tuple[str, ...] = ()
     # The title as written when ``title`` had to be cut to MAX_TITLE_CHARS (it is read in full).
     full_title: str = ""
 

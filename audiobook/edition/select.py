@@ -4,10 +4,12 @@ See `edition` for the whole."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from ..cache import content_key
 from ..errors import AudiobookError
 from ..manifest import load_manifest
 from ..settings import Settings
@@ -79,7 +81,8 @@ def _within(date: dt.date, since: dt.date | None, until: dt.date | None) -> bool
 
 
 def article_tags(path: Path) -> set[str]:
-    """An article's tags, casefolded: Markdown front matter ``tags:`` (a list or "a, b")."""
+    """An article's tags, casefolded, as its parser found them (`model.Article.tags`): Markdown front
+    matter ``tags:``, an HTML page's keywords and article:tag meta, a text's "Tags: …" line."""
     from ..parse import read_article
 
     try:
@@ -94,3 +97,10 @@ def default_title(settings: Settings, chosen: Sequence[dict[str, Any]]) -> str:
         return f"{settings.publication}: an edition"
     first, last = (f"{d.day} {d:%B %Y}" for d in map(dt.date.fromisoformat, (dates[0], dates[-1])))
     return f"{settings.publication}: {first}" + ("" if first == last else f" to {last}")
+
+
+def choice_id(since: dt.date | None, until: dt.date | None, tag: str | None, names: Sequence[str], order: str) -> str:
+    """What makes an edition the same edition whatever its title: its choice of articles (dates,
+    tag, articles named) and their order."""
+    named = list(names) if order == "given" else sorted(names)
+    return content_key("edition-choice", repr(since), repr(until), (tag or "").casefold(), json.dumps(named), order)

@@ -247,3 +247,38 @@ def references_from_blocks(blocks: tuple[Block, ...]) -> list[Reference]:
             text = _URL.sub("", text).strip(" -–—:()") or url
         refs.append(Reference(text, url))
     return refs
+
+
+# Tags an HTML page or a copied text carries (what `audiobook edition --tag` chooses by): at most
+# this many, each at most this long — a page's keyword list is metadata, not a place for a book.
+MAX_TAGS, MAX_TAG_CHARS = 50, 100
+# A line of a copied page that lists its tags: "Tags: sea, history", "Filed under: Transport".
+TAGS_LINE = re.compile(r"^\s*(?:tags|tagged(?: with)?|topics|filed under|keywords)\s*:\s*(\S.*)$", re.IGNORECASE)
+
+
+def tag_list(values: list[str] | tuple[str, ...]) -> tuple[str, ...]:
+    """Tags from raw values that may each hold several, comma-separated ("Sea, ferries"): spaces
+    collapsed, empty and repeated ones (ignoring case) dropped, at most MAX_TAGS of MAX_TAG_CHARS."""
+    tags: list[str] = []
+    seen: set[str] = set()
+    for value in values:
+        for part in str(value).split(","):
+            tag = " ".join(part.split())[:MAX_TAG_CHARS].strip()
+            if tag and tag.casefold() not in seen:
+                seen.add(tag.casefold())
+                tags.append(tag)
+    return tuple(tags[:MAX_TAGS])
+
+
+def take_tags_line(lines: list[str]) -> tuple[tuple[str, ...], list[str]]:
+    """A copied page's "Tags: a, b" lines (page furniture, never spoken) → its tags, and the lines
+    without them."""
+    tags: list[str] = []
+    kept = []
+    for line in lines:
+        match = TAGS_LINE.match(line) if len(line) <= 2 * MAX_TAG_CHARS else None
+        if match:
+            tags.append(match.group(1))
+        else:
+            kept.append(line)
+    return tag_list(tags), kept

@@ -25,6 +25,7 @@ from .common import (
     split_back_matter,
     split_summary,
     summary_text,
+    tag_list,
 )
 from .junk import is_page_junk, without_junk
 
@@ -124,6 +125,7 @@ def parse_html(path: Path, text: str) -> Article:
         language=(language or document.language or "en"),
         summary=summary_box or summary or (document.description or None),
         url=(document.url or None),
+        tags=tag_list(document.tags or []),  # <meta name="keywords">, article:tag
         references=references,
         quiz=quiz,
     )

@@ -27,6 +27,7 @@ from .common import (
     parse_date,
     split_back_matter,
     summary_text,
+    take_tags_line,
 )
 from .junk import MAX_JUNK_LINE, is_page_junk
 
@@ -73,6 +74,7 @@ def parse_plaintext(path: Path, text: str) -> Article:
     else:
         author, date, rest = _byline(rest)
     rest = [line for line in rest if not is_page_junk(line)]
+    tags, rest = take_tags_line(rest)
 
     groups = _group(rest)
     # An image description right under the title is the picture's alt text, not prose.
@@ -115,6 +117,7 @@ def parse_plaintext(path: Path, text: str) -> Article:
         date=date,
         references=references,
         quiz=quiz,
+        tags=tags,
     )
 
 
