@@ -217,7 +217,8 @@ def playlist_script(episodes: Sequence[Episode], site: Site) -> str:
     return f"window.audiobookPlaylist = {text};\n"
 
 
-def index_page(episodes: Sequence[Episode], site: Site) -> str:
+def index_page(episodes: Sequence[Episode], site: Site, editions: Sequence[Episode] = ()) -> str:
+    """The archive's front page: its articles, and the editions made of them (each its player page)."""
     newest_first = index_order(episodes)
     return (
         _environment()
@@ -228,5 +229,6 @@ def index_page(episodes: Sequence[Episode], site: Site) -> str:
             description=site.description,
             feed=site.feed,
             episodes=newest_first,
+            editions=index_order(editions),
         )
     )

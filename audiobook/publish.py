@@ -74,6 +74,44 @@ def chapters_json(timeline: Timeline) -> str:
     return json.dumps({"version": "1.2.0", "chapters": chapters}, ensure_ascii=False, indent=2) + "\n"
 
 
+def index_episodes(entries: list[dict[str, Any]]) -> list[Any]:
+    """What the index and the playlist show of each published article (manifest entries)."""
+    import datetime as dt
+
+    from .pages import Episode
+
+    return [
+        Episode(
+            title=e["title"],
+            page=e["outputs"]["page"],
+            date=dt.date.fromisoformat(e["date"]) if e.get("date") else None,
+            duration_ms=e["duration_ms"],
+            audio=e["outputs"]["mp3"],
+            audio_bytes=e.get("sizes", {}).get("mp3", 0),  # an older build's entry may have none
+        )
+        for e in entries
+    ]
+
+
+def refresh_index(out_dir: Path, settings: Settings) -> None:
+    """index.html written again from the build's manifest (its published articles) and the
+    editions on disk: after an edition is made or replaced, outside a build."""
+    from .edition.publish import edition_episodes
+    from .ledger import OUTPUT_FORMAT
+    from .manifest import load_manifest, outputs_intact
+    from .pages import index_page, site_for
+
+    entries, _ = load_manifest(out_dir, OUTPUT_FORMAT)
+    published = [
+        e
+        for e in entries.values()
+        if "page" in (e.get("outputs") or {})
+        and (e.get("status") in ("built", "unchanged") or outputs_intact(out_dir, e))
+    ]
+    page = index_page(index_episodes(published), site_for(settings), edition_episodes(out_dir))
+    write_atomic(out_dir / "index.html", page)
+
+
 def publish_archive(
     out_dir: Path,
     settings: Settings,
@@ -86,8 +124,9 @@ def publish_archive(
     import datetime as dt
 
     from .cover import title_card
+    from .edition.publish import edition_episodes
     from .feed import FeedEpisode, podcast_feed
-    from .pages import PLAYLIST_FILE, Episode, index_page, playlist_script, site_for, write_static
+    from .pages import PLAYLIST_FILE, index_page, playlist_script, site_for, write_static
 
     published = entries
     site = site_for(settings)
@@ -96,19 +135,9 @@ def publish_archive(
     def date(entry: dict[str, Any]) -> dt.date | None:
         return dt.date.fromisoformat(entry["date"]) if entry.get("date") else None
 
-    episodes_on_page = [
-        Episode(
-            title=e["title"],
-            page=e["outputs"]["page"],
-            date=date(e),
-            duration_ms=e["duration_ms"],
-            audio=e["outputs"]["mp3"],
-            audio_bytes=e.get("sizes", {}).get("mp3", 0),  # an older build's entry may have none
-        )
-        for e in published
-    ]
+    episodes_on_page = index_episodes(published)
     write_atomic(out_dir / PLAYLIST_FILE, playlist_script(episodes_on_page, site))
-    write_atomic(out_dir / "index.html", index_page(episodes_on_page, site))
+    write_atomic(out_dir / "index.html", index_page(episodes_on_page, site, edition_episodes(out_dir)))
     if channel_cover is None:
         card = title_card(settings.feed.title or settings.publication, "podcast")
         channel_cover = CoverImage(card, "image/png", ".png")

@@ -40,6 +40,7 @@ from ..formats import TagInfo
 from ..formats.mp3 import SAMPLES_PER_FRAME
 from ..manifest import outputs_intact, remove_outputs
 from ..model import short_title
+from ..publish import refresh_index
 from ..settings import Settings
 from ..timeline import ChapterMark, clock
 from .layout import GAP_MS, EditionChapter, Layout, Segment, article_frames, flat_chapters, gap_stream, lay_out
@@ -50,9 +51,10 @@ from .publish import (
     page,
     publish_editions,
     read_edition,
+    remove_retitled,
     transcript,
 )
-from .select import ORDERS, built_entries, default_title, select
+from .select import ORDERS, built_entries, choice_id, default_title, select
 
 CONTAINERS = {"mp3": ".edition.mp3", "m4b": ".edition.m4b"}
 
@@ -176,10 +178,13 @@ def _edition(
     if previous and previous.get("key") == key and outputs_intact(out_dir, previous):
         return _report(previous, "unchanged", 0, spoken_for_articles, started, warnings)
 
-    entry, encoded = _make(out_dir, slug, title, chosen, settings, formats, key, cache_dir, jobs)
+    choice = choice_id(since, until, tag, names, order)
+    entry, encoded = _make(out_dir, slug, title, chosen, settings, formats, key, choice, cache_dir, jobs)
     if previous:  # a container no longer asked for (--format both, then mp3) goes with the old edition
         remove_outputs(out_dir, previous, keep=set(entry["outputs"].values()))
+    remove_retitled(out_dir, choice, slug)
     publish_editions(out_dir, settings)
+    refresh_index(out_dir, settings)  # its "Editions" list
     return _report(entry, "built", entry["synthesized"], spoken_for_articles, started, warnings, encoded)
 
 
@@ -194,6 +199,7 @@ def _make(
     settings: Settings,
     formats: Sequence[str],
     key: str,
+    choice: str,
     cache_dir: Path | str | None,
     jobs: int | None,
 ) -> tuple[dict[str, Any], int]:
@@ -246,6 +252,7 @@ def _make(
         entry = {
             "format": EDITION_FORMAT,
             "key": key,
+            "choice": choice,
             "title": title,
             "slug": slug,
             "guid": f"urn:audiobook:edition:{content_key(slug)[:32]}",

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ..files import output_file, write_atomic
-from ..manifest import outputs_intact
+from ..manifest import outputs_intact, remove_outputs
 from ..settings import Settings
 from ..timeline import ChapterMark, clock, timestamp
 from .layout import EditionChapter, Layout, flat_chapters
@@ -133,6 +133,22 @@ def editions(out_dir: Path) -> list[dict[str, Any]]:
     return found
 
 
+def edition_episodes(out_dir: Path) -> list[Any]:
+    """The editions on disk as the archive's index lists them (each links its player page)."""
+    from ..pages import Episode
+
+    return [
+        Episode(
+            title=e["title"],
+            page=e["outputs"]["page"],
+            date=dt.date.fromisoformat(e["date"]) if e.get("date") else None,
+            duration_ms=e["duration_ms"],
+            audio=e["outputs"].get("mp3") or e["outputs"]["m4b"],
+        )
+        for e in editions(out_dir)
+    ]
+
+
 def publish_editions(out_dir: Path, settings: Settings) -> None:
     """``editions.xml``: a podcast feed of the editions, beside the articles' feed (a separate
     feed: the build rewrites feed.xml from its own manifest, and a listener subscribes to the
@@ -166,3 +182,16 @@ def publish_editions(out_dir: Path, settings: Settings) -> None:
     channel = replace(settings.feed, title=f"{settings.feed.title or settings.publication} — editions")
     cover = "cover.png" if (out_dir / "cover.png").is_file() else "cover.jpg"
     write_atomic(out_dir / EDITIONS_FEED, podcast_feed(channel, settings.publication, episodes, cover))
+
+
+def remove_retitled(out_dir: Path, choice: str, slug: str) -> None:
+    """The files of the same edition made before under another title (its manifest names them,
+    all ``<its slug>.edition.*``: `read_edition` refuses any other), and that manifest."""
+    for path in sorted(out_dir.glob("*.edition.json")):
+        entry = read_edition(path)
+        if not entry or entry.get("choice") != choice or entry["slug"] == slug:
+            continue
+        if path.name != f"{entry['slug']}.edition.json":  # a copy under another name: not that edition's
+            continue
+        remove_outputs(out_dir, entry)
+        path.unlink(missing_ok=True)
