@@ -31,10 +31,10 @@ from ..settings import Settings
 from ..timeline import Timeline
 
 MASTER_PIECE_FORMAT = "audiobook-m4b-master-piece-1"
-# FFmpeg's AAC encoder ("fast" coder, 64 kbps, 22,050 Hz) keeps the K-weighted loudness of the
-# mastered speech within 0.05 LU, where LAME takes off `formats.mp3.ENCODER_LOSS_LU`: the master
-# is that much louder than the MP3, so the piece is lowered by the difference to sound like it.
-AAC_LOSS_LU = 0.0
+# What the AAC encoder (and its limiter) takes off the K-weighted loudness of the mastered speech:
+# 0.05 LU for espeak, 0.03 for Piper (three articles each), where LAME takes off more
+# (`formats.mp3.ENCODER_LOSS_LU`): the piece is lowered by the difference, to sound like the MP3.
+AAC_LOSS_LU = 0.05
 
 
 def stream_digest(chunks: Iterable[bytes]) -> str:
@@ -48,7 +48,7 @@ def stream_digest(chunks: Iterable[bytes]) -> str:
 def master_piece_key(frames: int, digest: str) -> str:
     from ..formats.m4b import aac_settings
 
-    return content_key(MASTER_PIECE_FORMAT, aac_settings(), str(frames), digest)
+    return content_key(MASTER_PIECE_FORMAT, aac_settings(), str(AAC_LOSS_LU), str(frames), digest)
 
 
 def piece_samples(frames: int, samples_per_frame: int, mp3_rate: int) -> int:
