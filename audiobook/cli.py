@@ -180,43 +180,64 @@ def script(
 
 @app.command()
 def inspect(
-    mp3: Annotated[Path, typer.Argument(help="An MP3 file.")],
+    audio_file: Annotated[Path, typer.Argument(help="An MP3, or an edition's M4B.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
 ) -> None:
-    """Show an MP3's tags, duration and chapters as a listener's player sees them."""
+    """Show an MP3's or M4B's tags, duration, chapters and loudness as a listener's player gets them."""
+    from .meter import file_loudness
     from .tags import read_back
 
     with _user_errors():
-        info = read_back(mp3)
+        info = read_back(audio_file)
+        loudness = file_loudness(audio_file)
     if as_json:
-        typer.echo(
-            json.dumps(
-                {
-                    "id3": info.version,
-                    "duration_s": round(info.duration_s, 3),
-                    "bitrate_kbps": info.bitrate_kbps,
-                    "sample_rate": info.sample_rate,
-                    "channels": info.channels,
-                    "tags": info.fields,
-                    "cover": info.has_cover,
-                    "chapters": [{"title": c.title, "start_ms": c.start_ms, "end_ms": c.end_ms} for c in info.chapters],
-                },
-                ensure_ascii=False,
-                indent=2,
-            )
-        )
+        typer.echo(json.dumps(_inspected(info, loudness), ensure_ascii=False, indent=2))
         return
+    container = "MP4 (AAC)" if info.version == "MP4" else f"ID3v{info.version}"
     typer.echo(
-        f"{mp3}: ID3v{info.version}, {clock(round(info.duration_s * 1000))}, "
+        f"{audio_file}: {container}, {clock(round(info.duration_s * 1000))}, "
         f"{info.bitrate_kbps} kbps, {info.sample_rate} Hz, "
         f"{'mono' if info.channels == 1 else f'{info.channels} channels'}"
     )
     for key, value in info.fields.items():
         typer.echo(f"  {key:<10} {value}")
     typer.echo(f"  {'cover':<10} {'yes' if info.has_cover else 'no'}")
-    typer.echo(f"chapters ({len(info.chapters)}):")
-    for chapter in info.chapters:
-        typer.echo(f"  {clock(chapter.start_ms):>7} – {clock(chapter.end_ms):>7}  {chapter.title}")
+    typer.echo(f"  {'loudness':<10} {loudness.integrated_lufs:.1f} LUFS, true peak {loudness.true_peak_dbtp:.1f} dBTP")
+    forms = info.chapter_forms or {"": info.chapters}
+    names = {"quicktime": "QuickTime chapter track", "nero": "Nero chpl"}
+    if len(forms) > 1 and len({tuple(c) for c in forms.values()}) == 1:  # both forms say the same
+        forms = {" and ".join(names[n] for n in forms): info.chapters}
+    for name, chapters in forms.items():
+        typer.echo(f"chapters ({len(chapters)}{', ' + names.get(name, name) if name else ''}):")
+        for chapter in chapters:
+            typer.echo(f"  {clock(chapter.start_ms):>7} – {clock(chapter.end_ms):>7}  {chapter.title}")
+    if info.version == "MP4":
+        missing = [names[n] for n in names if n not in info.chapter_forms]
+        if missing:
+            typer.echo(f"no {' or '.join(missing)}: some audiobook apps show no chapters")
+
+
+def _inspected(info, loudness) -> dict[str, object]:
+    def marks(chapters) -> list[dict[str, object]]:
+        return [{"title": c.title, "start_ms": c.start_ms, "end_ms": c.end_ms} for c in chapters]
+
+    data: dict[str, object] = {
+        ("container" if info.version == "MP4" else "id3"): info.version,
+        "duration_s": round(info.duration_s, 3),
+        "bitrate_kbps": info.bitrate_kbps,
+        "sample_rate": info.sample_rate,
+        "channels": info.channels,
+        "tags": info.fields,
+        "cover": info.has_cover,
+        "loudness": {
+            "integrated_lufs": round(loudness.integrated_lufs, 2),
+            "true_peak_dbtp": round(loudness.true_peak_dbtp, 2),
+        },
+        "chapters": marks(info.chapters),
+    }
+    if info.chapter_forms:
+        data["chapter_forms"] = {name: marks(chapters) for name, chapters in info.chapter_forms.items()}
+    return data
 
 
 @app.command()

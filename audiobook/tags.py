@@ -28,7 +28,12 @@ __all__ = [
 
 def read_back(path: Path) -> ReadBack:
     """Tags, duration and chapters of an edition as a player sees them (chapters in tag order).
-    A file no format claims by its suffix is read as the default format's."""
+    A file no format claims by its suffix is read as the default format's; an M4B (an edition's
+    AAC, not an output format of articles) by `formats.m4b_read`."""
+    from .formats import m4b_read
+
+    if Path(path).suffix.lower() in m4b_read.SUFFIXES:
+        return m4b_read.read_back(Path(path))
     return (format_for_file(path) or output_format()).read_back(path)
 
 

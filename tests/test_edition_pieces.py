@@ -129,7 +129,9 @@ def test_pieces_missing_from_the_cache_are_encoded_by_the_edition_as_before(prep
 
 
 def _flat_titles(report):
-    return [s.title for chapter in report.chapters for s in (chapter.sections or (chapter,))]
+    from audiobook.edition.layout import flat_chapters
+
+    return [mark.title for mark in flat_chapters(report.chapters)]
 
 
 @pytest.mark.parametrize(
@@ -148,3 +150,46 @@ def test_the_edition_setting_is_read_as_a_tuple_of_formats(tmp_path):
     settings = load_settings(tmp_path)
     assert settings.edition.formats == ("mp3", "m4b") and settings.edition.prepares_m4b
     assert not load_settings(tmp_path / "elsewhere").edition.prepares_m4b
+
+
+def test_inspect_reads_an_m4b_both_chapter_forms_its_tags_and_its_loudness(prepared, ffmpeg):
+    """`audiobook inspect` on the edition's M4B agrees with ffprobe's chapters, with the edition's
+    own chapter list, and with pyloudnorm on ffmpeg's decoding."""
+    import subprocess
+
+    from conftest import audiobook_command
+
+    root, report, _ = prepared
+    m4b = root / "out" / report.outputs["m4b"]
+    done = subprocess.run(audiobook_command("inspect", m4b, "--json"), capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert data["container"] == "MP4" and data["tags"]["title"] == "Harbour Weekly" and data["cover"] is True
+    assert abs(data["duration_s"] * 1000 - report.duration_ms) <= 50
+    expected = [(start, title) for start, _, title in ffmpeg_chapters(ffmpeg, m4b)]
+    assert set(data["chapter_forms"]) == {"quicktime", "nero"}
+    for form in data["chapter_forms"].values():
+        assert [c["title"] for c in form] == [title for _, title in expected] == _flat_titles(report)
+        assert all(abs(c["start_ms"] - start) <= 50 for c, (start, _) in zip(form, expected, strict=True))
+    audio = ffmpeg_samples(ffmpeg, m4b).astype(np.float64)
+    assert abs(data["loudness"]["integrated_lufs"] - pyloudnorm.Meter(RATE).integrated_loudness(audio)) <= 0.1
+    true_peak = 20 * np.log10(np.abs(resample_poly(audio, 4, 1)).max())
+    assert abs(data["loudness"]["true_peak_dbtp"] - true_peak) <= 0.2
+
+    text = subprocess.run(audiobook_command("inspect", m4b), capture_output=True, text=True, timeout=600).stdout
+    assert "QuickTime chapter track and Nero chpl" in text and "LUFS" in text
+
+
+def test_inspect_of_a_damaged_m4b_is_one_line_naming_it(prepared, tmp_path):
+    import subprocess
+
+    from conftest import audiobook_command
+
+    root, report, _ = prepared
+    data = (root / "out" / report.outputs["m4b"]).read_bytes()
+    for name, damaged in (("cut.m4b", data[: len(data) // 3]), ("noise.m4b", b"\x00\x00\x00\x18ftypM4B " + b"x" * 500)):
+        path = tmp_path / name
+        path.write_bytes(damaged)
+        done = subprocess.run(audiobook_command("inspect", path), capture_output=True, text=True, timeout=600)
+        assert done.returncode == 1 and name in done.stderr, done.stderr
+        assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1

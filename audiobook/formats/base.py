@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar
 
 from ..timeline import ChapterMark
@@ -54,6 +54,8 @@ class ReadBack:
     fields: dict[str, str]
     chapters: tuple[ChapterMark, ...]
     has_cover: bool
+    # Each form of chapters found, where a container has more than one (M4B: "quicktime", "nero").
+    chapter_forms: dict[str, tuple[ChapterMark, ...]] = field(default_factory=dict)
 
 
 class OutputFormat(ABC):
