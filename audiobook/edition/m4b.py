@@ -5,7 +5,9 @@ See `edition` for the whole, `formats.m4b` for the encoding and the container.
 Why pieces: the AAC encoder is what an M4B costs (about as long as LAME took for the articles), and
 a weekly edition shares most of its articles with other editions. A piece's cache key is its MP3's
 digest and the encoder's settings, so an article already encoded for any edition is not encoded
-again; pieces not in the cache are encoded by a pool of spawned processes (`--jobs`).
+again; pieces not in the cache are encoded by a pool of spawned processes (`--jobs`). An archive
+that asks for M4B editions has its articles' pieces made by `build`, from their mastered audio
+(`pieces`, keyed by the same MP3 digest): those are taken first.
 
 Placement (`place`): a piece decodes to one frame of priming, its samples, and silence to the
 end of its last frame. The silence between pieces is whole packets of encoded digital silence, as

@@ -12,11 +12,13 @@
    contents, converted like an article, so its sentences come from the clip cache the second
    time), then each article's MP3 frames after a silent gap. The MP3 edition copies those frames
    (no re-encoding); the M4B encodes each piece to AAC once, in parallel, cached by its MP3's content, and joins
-   the pieces' packets (`m4b`, `formats.m4b`).
+   the pieces' packets (`m4b`, `formats.m4b`) — or finds them made by the build from the master
+   (`[edition] formats` with "m4b": `pieces`).
 5. Everything is written together (all or nothing): the audio, Podcasting 2.0 chapters, a WebVTT
    transcript (the articles' cues moved to their place), the player page, the edition manifest;
    then the editions feed (``editions.xml``, beside the articles' ``feed.xml``) lists every edition
-   (`publish`).
+   (`publish`), and so does the archive's index. The same choice of articles made before under
+   another title is that edition's old files: they are removed (`publish.remove_retitled`).
 """
 
 from __future__ import annotations
