@@ -135,14 +135,21 @@ def _flat_titles(report):
 
 
 @pytest.mark.parametrize(
-    "table", ['formats = ["ogg"]', 'formats = "m4b"', "formats = []", 'formats = ["m4b", "m4b"]', "format = 1"]
+    ("table", "said"),
+    [
+        ('formats = ["ogg"]', 'must be a list of "mp3" and/or "m4b"'),
+        ('formats = "m4b"', 'must be a list of "mp3" and/or "m4b"'),
+        ("formats = []", 'must be a list of "mp3" and/or "m4b"'),
+        ('formats = ["m4b", "m4b"]', 'must be a list of "mp3" and/or "m4b"'),
+        ("format = 1", "[edition] unknown setting 'format' (known: formats)"),
+    ],
 )
-def test_a_bad_edition_setting_is_one_error_naming_the_file(tmp_path, table):
+def test_a_bad_edition_setting_is_one_error_naming_the_file(tmp_path, table, said):
     (tmp_path / "audiobook.toml").write_text(f"[edition]\n{table}\n", encoding="utf-8")
     with pytest.raises(AudiobookError) as caught:
         load_settings(tmp_path)
     message = str(caught.value)
-    assert "\n" not in message and "audiobook.toml" in message and "edition" in message
+    assert "\n" not in message and "audiobook.toml" in message and said in message
 
 
 def test_the_edition_setting_is_read_as_a_tuple_of_formats(tmp_path):
