@@ -66,6 +66,14 @@ def test_html_keywords_and_article_tags_and_a_text_tags_line_are_the_articles_ta
     assert read_article(archive / "articles" / "clock.md").tags == ("town",)
 
 
+@pytest.mark.parametrize(
+    "line", ["Tags: sea; birds", "Topics: Sea | Birds", "Filed under: #sea #birds", "tagged with: sea, birds, SEA"]
+)
+def test_a_texts_tags_line_in_the_usual_shapes(tmp_path, line):
+    (tmp_path / "a.txt").write_text(TEXT.replace("Tags: Sea, birds", line), encoding="utf-8")
+    assert [t.casefold() for t in read_article(tmp_path / "a.txt").tags] == ["sea", "birds"]
+
+
 def test_a_pages_keyword_list_is_bounded_and_repeats_dropped(tmp_path):
     many = ", ".join(f"tag{n}" for n in range(500))
     page = HTML.replace("Sea, tides ,  Night  walks", f"sea, SEA, {many}")

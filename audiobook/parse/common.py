@@ -256,13 +256,22 @@ MAX_TAGS, MAX_TAG_CHARS = 50, 100
 TAGS_LINE = re.compile(r"^\s*(?:tags|tagged(?: with)?|topics|filed under|keywords)\s*:\s*(\S.*)$", re.IGNORECASE)
 
 
+_TAG_SEPARATORS = re.compile(r"\s*[,;|·•]\s*")
+
+
 def tag_list(values: list[str] | tuple[str, ...]) -> tuple[str, ...]:
-    """Tags from raw values that may each hold several, comma-separated ("Sea, ferries"): spaces
-    collapsed, empty and repeated ones (ignoring case) dropped, at most MAX_TAGS of MAX_TAG_CHARS."""
+    """Tags from raw values that may each hold several ("Sea, ferries", "sea; ferries", "sea | ferries",
+    "#sea #ferries"): spaces collapsed, the hash marks taken off, empty and repeated ones (ignoring
+    case) dropped, at most MAX_TAGS of MAX_TAG_CHARS."""
     tags: list[str] = []
     seen: set[str] = set()
     for value in values:
-        for part in str(value).split(","):
+        parts = []
+        for part in _TAG_SEPARATORS.split(str(value)):
+            words = part.split()
+            hashtags = len(words) > 1 and all(w.startswith("#") for w in words)
+            parts += [w.lstrip("#") for w in words] if hashtags else [part.strip().lstrip("#")]
+        for part in parts:
             tag = " ".join(part.split())[:MAX_TAG_CHARS].strip()
             if tag and tag.casefold() not in seen:
                 seen.add(tag.casefold())
