@@ -6,36 +6,89 @@ from __future__ import annotations
 import re
 
 from .context import DETERMINERS, after_article, is_determiner, next_words, noun_follows, prev_word
-from .words import Rule, cardinal, decimal_value, hyphenated, number_words, year_words
+from .words import Rule, cardinal, data, decimal_value, hyphenated, number_words, year_words
 
-_CURRENCIES = {
-    "$": ("dollar", "dollars", "cent", "cents"),
-    "€": ("euro", "euros", "cent", "cents"),
-    "£": ("pound", "pounds", "penny", "pence"),
-    "¥": ("yen", "yen", "", ""),
-    "₹": ("rupee", "rupees", "paisa", "paise"),
-    "CHF": ("franc", "francs", "centime", "centimes"),
-}
-_CODES = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹", "CHF": "CHF", "CAD": "$", "AUD": "$"}
-_CODES |= {"Rs": "₹", "Rs.": "₹"}
-_PREFIXES = {"US": "US", "C": "Canadian", "CA": "Canadian", "A": "Australian", "AU": "Australian"}
-_PREFIXES |= {"NZ": "New Zealand", "HK": "Hong Kong", "S": "Singapore", "CAD": "Canadian", "AUD": "Australian"}
+_DATA = data("currencies")
+_CURRENCIES: dict[str, list[str]] = _DATA["symbols"]
+_CODES: dict[str, str] = _DATA["codes"]
+_PREFIXES: dict[str, str] = _DATA["regions"]
+_NAMES: dict[str, str] = _DATA["names"]
 _SCALE = {"k": "thousand", "m": "million", "mn": "million", "bn": "billion", "b": "billion", "tn": "trillion"}
 _SCALE |= {"t": "trillion", "trn": "trillion"}  # "$3T" (a lower-case t after an amount is not written)
 _SCALE |= {"thousand": "thousand", "million": "million", "billion": "billion", "trillion": "trillion"}
+_SCALE |= {"crore": "crore", "lakh": "lakh"}  # "₹1,250 crore": India's ten million and hundred thousand
+
+
+def _alternation(words: object) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))  # type: ignore[arg-type]
+
+
+_SIGNS = "".join(s for s in _CURRENCIES if len(s) == 1 and not s.isalpha())  # "$€£¥₹₦…"
+_REGION = _alternation(r for r in _PREFIXES if r not in _CODES)  # "NZ", "HK", "A" before "$"
+_PREFIX_CODES = _alternation(_CODES)
+_SUFFIXES = _alternation([s for s in _CURRENCIES if s.islower()] + list(_CODES))  # "1,240 kr", "72 zł", "90 USD"
 # A written amount: thousands separators only in threes, so "$5, or" keeps its comma; bounded.
 NUMBER = r"(?:\d{1,3}(?:,\d{3}){1,8}+|\d{1,24}+)(?:\.\d{1,12}+)?"
 _MONEY = re.compile(
-    rf"(?<![\w$€£¥₹])(?:(?P<pre>US|CA|C|AU|A|NZ|HK|S)?(?P<sym>[$€£¥₹])|(?P<code>USD|EUR|GBP|JPY|INR|CHF|CAD|AUD|Rs\.?)\s?)"
-    rf"(?P<num>{NUMBER})(?:(?:\s?(?P<scale0>thousand|million|billion|bn|mn|[kKmMbB])(?=\s?(?:[–-]|to)\s?(?:US\$|[$€£¥₹])))?\s?(?:[–-]|to)\s?(?:US\$|[$€£¥₹])?(?P<num2>{NUMBER}))?"
-    r"(?:\s?(?P<scale>thousand|million|billion|trillion|bn|mn|trn|tn|[kKmMbBT])\b)?"
+    rf"(?<![\w{_SIGNS}])(?:(?P<pre>{_REGION})?(?P<sym>[{_SIGNS}]|R(?=\d))|(?P<code>{_PREFIX_CODES})\s?)"
+    rf"(?P<num>{NUMBER})(?:(?:\s?(?P<scale0>thousand|million|billion|bn|mn|[kKmMbB])(?=\s?(?:[–-]|to)\s?(?:US\$|[{_SIGNS}])))?\s?(?:[–-]|to)\s?(?:US\$|[{_SIGNS}])?(?P<num2>{NUMBER}))?"
+    r"(?:\s?(?P<scale>thousand|million|billion|trillion|crore|lakh|bn|mn|trn|tn|[kKmMbBT])\b)?"
 )
+_RAND_NAMED = re.compile(r"\brand\b|South Africa|Johannesburg|Cape Town|Pretoria|Durban", re.IGNORECASE)
+
+
+def _rand_amount(match: re.Match[str]) -> bool:
+    """ "R18.90", "R1,200", "R3bn", "R500" in a sentence about South Africa; not "R2" or "R5 road"."""
+    num = match.group("num")
+    if re.search(r"\.\d\d$", num) or "," in num or match.group("scale") or match.group("num2"):
+        return True
+    text = match.string
+    return _RAND_NAMED.search(text[max(0, match.start() - 200) : match.end() + 200]) is not None
+
+
+_SUFFIXED = re.compile(
+    rf"(?<![\w.,$€£])(?P<num>{NUMBER})(?P<scale>\s(?:thousand|million|billion|trillion|crore|lakh))?\s?(?P<cur>{_SUFFIXES})(?![\w/])"
+)
+
+
+def _suffixed(match: re.Match[str]) -> str:
+    """ "1,240 kr" → "1,240 kronor", "72 zł" → "72 zloty", "90 USD" → "90 dollars"."""
+    written = match.group("cur")
+    symbol = _CODES.get(written, written)
+    names = _CURRENCIES[symbol]
+    region = _PREFIXES.get(written)
+    if region and symbol == "$":
+        names = [f"{region} {names[0]}", f"{region} {names[1]}", *names[2:]]
+    scale = match.group("scale") or ""
+    if scale:
+        return f"{match.group('num')}{scale} {names[1]}"
+    return _amount(match.group("num"), tuple(names))  # type: ignore[arg-type]
+
+
+_PAIR = re.compile(rf"(?<![\w/])({_alternation(_NAMES)})/({_alternation(_NAMES)})(?![\w/])")
+# A code or a region's dollar sign alone, not beside an amount: "a strong CHF", "USD-denominated",
+# "A$ bonds". English words among the codes ("TRY", "PHP") are only read in a pair.
+_ALONE = {c: n for c, n in _NAMES.items() if c not in ("TRY", "PHP")}
+_CODE_ALONE = re.compile(
+    rf"(?<![\w/$])(?<!\d\s)(?:({_alternation(_ALONE)})|({_REGION})\$)(?![\w/$]|\s?[\d{_SIGNS}]|[.,]\d)"
+)
+
+
+def _code_alone(match: re.Match[str]) -> str:
+    if match.group(1):
+        return _NAMES[match.group(1)]
+    region = _PREFIXES[match.group(2)]
+    return f"{region} dollar"
+
+
 _CENTS = re.compile(r"(?<![\w.,])(\d{1,3}(?:\.\d{1,2})?)\s?¢")
 
 
 def _money(match: re.Match[str]) -> str:
     code = match.group("code")
     symbol = _CODES[code] if code else match.group("sym")
+    if symbol == "R" and not code and not _rand_amount(match):
+        return match.group(0)
     singular, plural, minor_one, minor = _CURRENCIES[symbol]
     region = _PREFIXES.get(match.group("pre") or code or "")
     if region and symbol == "$":
@@ -95,7 +148,7 @@ def _amount(num: str, names: tuple[str, str, str, str]) -> str:
 
 
 # Pence written "310p" (British copy); never a video resolution ("1080p", "720p").
-_PENCE = re.compile(r"(?<![\w.,$£])(\d{1,3}(?:\.\d{1,2})?)p(?![\w'’-])")
+_PENCE = re.compile(r"(?<![\w.,$£])(\d{1,3}(?:,\d{3})?(?:\.\d{1,2})?)p(?![\w'’-])")  # "310p", "2,415p"
 _RESOLUTIONS = {"144", "240", "360", "480", "576", "720"}
 
 
@@ -169,6 +222,9 @@ def _movement(match: re.Match[str]) -> str:
 
 
 MONEY: Rule = (_MONEY, _money)
+SUFFIXED: Rule = (_SUFFIXED, _suffixed)
+CURRENCY_PAIR: Rule = (_PAIR, lambda m: f"{_NAMES[m.group(1)]}-{_NAMES[m.group(2)]}")  # "USD/JPY": dollar-yen
+CODE_ALONE: Rule = (_CODE_ALONE, _code_alone)
 CENTS: Rule = (_CENTS, r"\1 cents")
 # "beat by 2c", "20c a share": a lower-case c after a small whole number is cents ("2C" is Celsius).
 LETTER_CENTS: Rule = (
