@@ -68,7 +68,12 @@ def unit_rule() -> Rule:
             per_words += f" per {_SECOND_PER[match.group('per2')]}"
         singular, plural = units[unit]
         text = match.string
-        if match.group("joint") == "-" or (after_article(text, match.start()) and noun_follows(text, match.end())):
+        counted_million = unit == "m" and not match.group("joint") and counts_follow(text, match.end())
+        # The quantity describes the noun after it: "a 10 km race", "25 bp cuts", "165 mph winds"
+        # (a plural noun right after, or after one describing word; "25 bp in cuts" stays).
+        describes = after_article(text, match.start()) and noun_follows(text, match.end())
+        describes = describes or (counts_follow(text, match.end()) and not counted_million)
+        if match.group("joint") == "-" or describes:
             amount = decimal_value(num)
             if amount is not None:  # "a 10 km race" → "a ten-kilometre race"
                 words = f"{cardinal(amount)}{scale} {singular}" + per_words
