@@ -691,6 +691,41 @@ CASES: dict[str, list[tuple[str, str]]] = {
     ],
 }
 
+# Quantities, fourth pass: units and money describing a noun, years after a possessive,
+# currencies from the data file, plural acronyms (negatives: what must stay as it is).
+QUANTITY_CASES_ROUND4: list[tuple[str, str]] = [
+    ("The Fed made 25 bp cuts.", "The Fed made twenty-five-basis-point cuts."),
+    ("It priced 25 bp rate cuts.", "It priced twenty-five-basis-point rate cuts."),
+    ("It brought 165 mph winds.", "It brought one-hundred-and-sixty-five-mile-per-hour winds."),
+    ("They ran 5 km fun runs.", "They ran five-kilometre fun runs."),
+    ("Up from 25 bp in cuts.", "Up from 25 basis points in cuts."),
+    ("Gusts hit 165 mph, winds easing later.", "Gusts hit 165 miles per hour, winds easing later."),
+    ("It holds 13 GB of data.", "It holds 13 gigabytes of data."),
+    ("He walked 3 km to school.", "He walked 3 kilometres to school."),
+    ("Turnout topped 1.2m voters.", "Turnout topped 1.2 million voters."),
+    ("It said its 2024 organic sales grew.", "It said its twenty twenty-four organic sales grew."),
+    ("The 2025 results beat forecasts.", "The twenty twenty-five results beat forecasts."),
+    ("Its 2024 employees got a bonus.", "Its two thousand and twenty-four employees got a bonus."),
+    ("A crew of 1450 new workers.", "A crew of one thousand four hundred and fifty new workers."),
+    ("The rand firmed to R18.90 on Friday.", "The rand firmed to 18 rand ninety on Friday."),
+    ("Fuel costs R1,200 a tank.", "Fuel costs 1,200 rand a tank."),
+    ("The R2 unit and R5 road stay.", "The R2 unit and R5 road stay."),
+    ("Naira traded at ₦1,480.", "Naira traded at 1,480 naira."),
+    ("A basket cost 1,240 kr in Stockholm.", "A basket cost 1,240 kronor in Stockholm."),
+    ("Rents rose to 72 zł.", "Rents rose to 72 zloty."),
+    ("It paid 90 USD.", "It paid 90 dollars."),
+    ("It set aside ₹1,250 crore.", "It set aside 1,250 crore rupees."),
+    ("Shares rose to 2,415p.", "Shares rose to 2,415 pence."),
+    ("USD/JPY rose.", "Dollar yen rose."),
+    ("It cited a strong CHF.", "It cited a strong Swiss franc."),
+    ("A$ bonds rallied.", "Australian dollar bonds rallied."),
+    ("It costs CHF 12.", "It costs 12 francs."),
+    ("We TRY harder.", "We TRY harder."),
+    ("It hired 10 PhDs.", "It hired 10 P H D's."),
+    ("It sold 3 DVDs.", "It sold 3 D V D's."),
+    ("Ms Smith said so.", "Ms Smith said so."),
+]
+CASES["quantities round 4"] = QUANTITY_CASES_ROUND4
 CASES["locale"] = []  # filled by LOCALE_CASES below (they need a language)
 LOCALE_CASES = [
     ("en-US", "Signed 4/9/2025.", "Signed April ninth, twenty twenty-five."),
