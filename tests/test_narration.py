@@ -724,6 +724,11 @@ QUANTITY_CASES_ROUND4: list[tuple[str, str]] = [
     ("It hired 10 PhDs.", "It hired 10 P H D's."),
     ("It sold 3 DVDs.", "It sold 3 D V D's."),
     ("Ms Smith said so.", "Ms Smith said so."),
+    ("Pressure fell by 8/5 mmHg.", "Pressure fell by 8 over 5 millimetres of mercury."),
+    ("It read 120/80 mmHg.", "It read 120 over 80 millimetres of mercury."),
+    ("Winds gusting to 70 km/h downed trees.", "Winds gusting to 70 kilometres per hour downed trees."),
+    ("The 5 km-wide crater formed.", "The five-kilometre-wide crater formed."),
+    ("It was 5 km wide.", "It was 5 kilometres wide."),
 ]
 CASES["quantities round 4"] = QUANTITY_CASES_ROUND4
 CASES["locale"] = []  # filled by LOCALE_CASES below (they need a language)

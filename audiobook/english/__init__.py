@@ -59,6 +59,7 @@ def rules(locale: str) -> tuple[tuple[Rule, ...], tuple[Rule, ...], Rule, tuple[
         scores.ORDINAL_HOME_RUN,
         scores.ORDINAL_MINUTE,
         numbers.VULGAR_FRACTION,
+        units.PRESSURE_READING,
         numbers.CIRCA,
     )
     with_digits: tuple[Rule, ...] = (

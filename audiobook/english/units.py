@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .context import after_article, counts_follow, next_words, noun_follows, prev_word
+from .context import after_article, counts_follow, is_plural_noun, next_words, noun_follows, prev_word
 from .money import NUMBER
 from .words import Rule, cardinal, data, decimal_value, hyphenated, ordinal
 
@@ -48,6 +48,19 @@ def _counted_total(text: str, start: int, end: int) -> bool:
     return prev_word(text, start) in _TOTAL_VERBS and first.lower() not in _DIMENSIONS
 
 
+_COMPOUND_AFTER = re.compile(r"-[a-z]")  # "5 km-wide": the unit joins a compound
+
+
+def _plural_noun_follows(text: str, end: int) -> bool:
+    """A plural noun next ("25 bp cuts"), or after one describing word that is no verb ("25 bp
+    rate cuts", not "70 km/h downed trees")."""
+    first, second = next_words(text, end)
+    if is_plural_noun(first):
+        return True
+    verb_like = first.endswith(("ed", "ing", "ly"))
+    return bool(second) and not verb_like and counts_follow(text, end)
+
+
 _SECOND_PER = {"day": "day", "d": "day", "h": "hour", "hr": "hour", "min": "minute", "week": "week", "wk": "week"}
 
 
@@ -69,10 +82,11 @@ def unit_rule() -> Rule:
         singular, plural = units[unit]
         text = match.string
         counted_million = unit == "m" and not match.group("joint") and counts_follow(text, match.end())
-        # The quantity describes the noun after it: "a 10 km race", "25 bp cuts", "165 mph winds"
-        # (a plural noun right after, or after one describing word; "25 bp in cuts" stays).
+        # The quantity describes the noun after it: "a 10 km race", "25 bp cuts", "165 mph winds",
+        # "a 5 km-wide crater" ("25 bp in cuts", "70 km/h downed trees" stay amounts).
         describes = after_article(text, match.start()) and noun_follows(text, match.end())
-        describes = describes or (counts_follow(text, match.end()) and not counted_million)
+        describes = describes or (_plural_noun_follows(text, match.end()) and not counted_million)
+        describes = describes or _COMPOUND_AFTER.match(text, match.end()) is not None
         if match.group("joint") == "-" or describes:
             amount = decimal_value(num)
             if amount is not None:  # "a 10 km race" → "a ten-kilometre race"
@@ -136,6 +150,8 @@ def _bare_temperature(match: re.Match[str]) -> str:
 
 
 BARE_TEMPERATURE: Rule = (_BARE_TEMPERATURE, _bare_temperature)
+# "120/80 mmHg", "fell by 8/5 mmHg": a blood pressure reading, said "over" (never a date).
+PRESSURE_READING: Rule = (re.compile(r"(?<![\w/.])(\d{1,3})/(\d{1,3})(?=\s?mm\s?Hg\b)"), r"\1 over \2")
 # "a M7.5 quake": a magnitude (only with its decimal: "M3 chip", "M4 motorway" stay).
 MAGNITUDE: Rule = (re.compile(r"(?<![\w.])M(\d\.\d)(?![\w.]|\.\d)"), r"magnitude \1")
 # "a 14.2\" display": inches, outside a quotation only (an even count of quotes before it).
