@@ -354,7 +354,7 @@ CASES: dict[str, list[tuple[str, str]]] = {
         ("The Alfa Romeo 4C is light.", "The Alfa Romeo 4C is light."),
         ("The judge sentenced him to 7½ years in prison.", "The judge sentenced him to 7 and a half years in prison."),
         ("About ¾ of voters backed it.", "About three quarters of voters backed it."),
-        ("Add ½ cup of milk.", "Add a half cup of milk."),
+        ("Add ½ cup of milk.", "Add half a cup of milk."),
         ("About ½ of voters backed it.", "About half of voters backed it."),
         ("Stir in 2 tsp of salt and 1 tbsp of oil.", "Stir in 2 teaspoons of salt and 1 tablespoon of oil."),
         (
@@ -729,6 +729,16 @@ QUANTITY_CASES_ROUND4: list[tuple[str, str]] = [
     ("Winds gusting to 70 km/h downed trees.", "Winds gusting to 70 kilometres per hour downed trees."),
     ("The 5 km-wide crater formed.", "The five-kilometre-wide crater formed."),
     ("It was 5 km wide.", "It was 5 kilometres wide."),
+    ("Add ½ tsp of salt.", "Add half a teaspoon of salt."),
+    ("Add 3/4 cup of milk.", "Add three quarters of a cup of milk."),
+    ("Wait 1/2 hour.", "Wait half an hour."),
+    ("Whisk 2 1/2 cups of flour.", "Whisk 2 and a half cups of flour."),
+    ("½ of voters agreed.", "Half of voters agreed."),
+    ("Open a 14 oz can of beans.", "Open a fourteen-ounce can of beans."),
+    ("Output rose by 411,000 bbl/d.", "Output rose by 411,000 barrels per day."),
+    ("The 300,000 dwt tanker sank.", "The three-hundred-thousand-deadweight-tonne tanker sank."),
+    ("It was cruising at FL350 then.", "It was cruising at flight level 3 5 zero then."),
+    ("It flew at 540 kt over the sea.", "It flew at 540 knots over the sea."),
 ]
 CASES["quantities round 4"] = QUANTITY_CASES_ROUND4
 CASES["locale"] = []  # filled by LOCALE_CASES below (they need a language)

@@ -58,7 +58,9 @@ def rules(locale: str) -> tuple[tuple[Rule, ...], tuple[Rule, ...], Rule, tuple[
         scores.OVERTIME,
         scores.ORDINAL_HOME_RUN,
         scores.ORDINAL_MINUTE,
+        units.fraction_of_unit_rule(),
         numbers.VULGAR_FRACTION,
+        units.FLIGHT_LEVEL,
         units.PRESSURE_READING,
         numbers.CIRCA,
     )

@@ -48,6 +48,10 @@ def _counted_total(text: str, start: int, end: int) -> bool:
     return prev_word(text, start) in _TOTAL_VERBS and first.lower() not in _DIMENSIONS
 
 
+def _can_follows(text: str, end: int) -> bool:
+    return next_words(text, end)[0] == "can"  # "a 14 oz can": after an article, a tin, not a verb
+
+
 _COMPOUND_AFTER = re.compile(r"-[a-z]")  # "5 km-wide": the unit joins a compound
 
 
@@ -84,7 +88,8 @@ def unit_rule() -> Rule:
         counted_million = unit == "m" and not match.group("joint") and counts_follow(text, match.end())
         # The quantity describes the noun after it: "a 10 km race", "25 bp cuts", "165 mph winds",
         # "a 5 km-wide crater" ("25 bp in cuts", "70 km/h downed trees" stay amounts).
-        describes = after_article(text, match.start()) and noun_follows(text, match.end())
+        noun_next = noun_follows(text, match.end()) or _can_follows(text, match.end())
+        describes = after_article(text, match.start()) and noun_next
         describes = describes or (_plural_noun_follows(text, match.end()) and not counted_million)
         describes = describes or _COMPOUND_AFTER.match(text, match.end()) is not None
         if match.group("joint") == "-" or describes:
@@ -107,6 +112,36 @@ def unit_rule() -> Rule:
         name = singular if num == "1" and not scale else plural
         full_stop = "." if unit.endswith(".") and match.end() == len(text) else ""  # "… 1,150 sq. ft."
         return f"{num}{scale} {name}" + per_words + full_stop
+
+    return pattern, said
+
+
+_FRACTION_NAMES = {"½": "half", "¼": "a quarter", "¾": "three quarters", "⅓": "a third", "⅔": "two thirds"}
+_FRACTION_NAMES |= {"⅛": "an eighth", "1/2": "half", "1/4": "a quarter", "3/4": "three quarters", "1/3": "a third"}
+_FRACTION_NAMES |= {"2/3": "two thirds", "1/8": "an eighth"}
+# Measures written as words that a fraction can take ("½ cup", "3/4 mile"), besides the units.
+_MEASURES = "cup teaspoon tablespoon pint quart gallon litre liter pound ounce inch foot yard mile hour minute acre"
+_VOWEL_SOUND = re.compile(r"[aeiou]|hour|hono", re.IGNORECASE)
+
+
+def fraction_of_unit_rule() -> Rule:
+    """ "½ tsp of salt" → "half a teaspoon of salt", "¾ cup" → "three quarters of a cup": a
+    fraction alone before a unit or a measure is a part of one ("2 1/2 cups" has its whole number)."""
+    units: dict[str, list[str]] = data("units")["units"]
+    names = {u: v[0] for u, v in units.items() if v[0] == v[1] or not v[0].endswith("s")}
+    names |= {m: m for m in _MEASURES.split()}
+    alternation = "|".join(re.escape(u) for u in sorted(names, key=len, reverse=True))
+    pattern = re.compile(
+        rf"(?<![\w./,])(?<!\d\s)([½¼¾⅓⅔⅛]|[123]/[2348])\s?({alternation})(?![\w°/²³])"
+    )
+
+    def said(match: re.Match[str]) -> str:
+        fraction = _FRACTION_NAMES.get(match.group(1))
+        if fraction is None:
+            return match.group(0)
+        name = names[match.group(2)]
+        article = "an" if _VOWEL_SOUND.match(name) else "a"
+        return f"{fraction} {article} {name}" if fraction == "half" else f"{fraction} of {article} {name}"
 
     return pattern, said
 
@@ -150,6 +185,11 @@ def _bare_temperature(match: re.Match[str]) -> str:
 
 
 BARE_TEMPERATURE: Rule = (_BARE_TEMPERATURE, _bare_temperature)
+# "cruising at FL350": a flight level, its digits said one by one.
+FLIGHT_LEVEL: Rule = (
+    re.compile(r"(?<![\w-])FL\s?(\d{2,3})(?![\w.]|[.,]\d)"),
+    lambda m: "flight level " + " ".join("zero" if d == "0" else d for d in m.group(1)),
+)
 # "120/80 mmHg", "fell by 8/5 mmHg": a blood pressure reading, said "over" (never a date).
 PRESSURE_READING: Rule = (re.compile(r"(?<![\w/.])(\d{1,3})/(\d{1,3})(?=\s?mm\s?Hg\b)"), r"\1 over \2")
 # "a M7.5 quake": a magnitude (only with its decimal: "M3 chip", "M4 motorway" stay).
