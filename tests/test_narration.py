@@ -739,6 +739,9 @@ QUANTITY_CASES_ROUND4: list[tuple[str, str]] = [
     ("The 300,000 dwt tanker sank.", "The three-hundred-thousand-deadweight-tonne tanker sank."),
     ("It was cruising at FL350 then.", "It was cruising at flight level 3 5 zero then."),
     ("It flew at 540 kt over the sea.", "It flew at 540 knots over the sea."),
+    ("The company's 2023 net income rose.", "The company's twenty twenty-three net income rose."),
+    ("Apple's 1500 engineers met.", "Apple's one thousand five hundred engineers met."),
+    ("It approved 2030 new homes.", "It approved two thousand and thirty new homes."),
 ]
 CASES["quantities round 4"] = QUANTITY_CASES_ROUND4
 CASES["locale"] = []  # filled by LOCALE_CASES below (they need a language)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .context import DETERMINERS, counts_follow, is_determiner, is_plural_noun, next_words, noun_follows, prev_word
+from .context import counts_follow, is_determiner, is_plural_noun, next_words, noun_follows, prev_word
 from .words import DECADES, ONES, Rule, cardinal, number_words, year_words
 
 _STRONG_YEAR = {"in", "since", "by", "until", "till", "before", "after", "during", "throughout", "circa", "c"}
@@ -60,7 +60,7 @@ def _year_or_count(match: re.Match[str]) -> str:
         return cardinal(n)
     if n < 1100 and prev not in _STRONG_YEAR:
         return written
-    if 1900 <= n < 2100 and prev in DETERMINERS and noun_follows(text, match.end()):
+    if 1900 <= n < 2100 and is_determiner(prev) and noun_follows(text, match.end()):
         return year_words(n)  # "its 2024 outlook", "a 2020 interview" (a plural noun was a count above)
     if prev in _YEAR_CONTEXT or (prev == "for" and 2010 <= n < 2100):  # "guidance for 2025"
         return year_words(n)
