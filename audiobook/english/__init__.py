@@ -40,6 +40,7 @@ def rules(locale: str) -> tuple[tuple[Rule, ...], tuple[Rule, ...], Rule, tuple[
     before: tuple[Rule, ...] = (
         *scripts.GLOSSES,
         said,
+        money.CODE_NAME,  # before WORD_OR_WORD takes "USD/JPY" apart
         identifiers.KEY_COMBO,
         identifiers.KEY_SYMBOL,
         identifiers.MENTION,
@@ -47,8 +48,6 @@ def rules(locale: str) -> tuple[tuple[Rule, ...], tuple[Rule, ...], Rule, tuple[
         identifiers.WORD_OR_WORD,
         identifiers.PROTOCOL_VERSION,
         identifiers.TICKER_SUFFIX,
-        money.CURRENCY_PAIR,
-        money.CODE_ALONE,
         identifiers.COMPASS_POINT,
         *dates.weekday_rules(),
         *titles.title_rules(),
@@ -59,7 +58,6 @@ def rules(locale: str) -> tuple[tuple[Rule, ...], tuple[Rule, ...], Rule, tuple[
         scores.ORDINAL_HOME_RUN,
         scores.ORDINAL_MINUTE,
         units.fraction_of_unit_rule(),
-        numbers.VULGAR_FRACTION,
         units.FLIGHT_LEVEL,
         units.PRESSURE_READING,
         numbers.CIRCA,

@@ -65,20 +65,28 @@ def _suffixed(match: re.Match[str]) -> str:
     return _amount(match.group("num"), tuple(names))  # type: ignore[arg-type]
 
 
-_PAIR = re.compile(rf"(?<![\w/])({_alternation(_NAMES)})/({_alternation(_NAMES)})(?![\w/])")
-# A code or a region's dollar sign alone, not beside an amount: "a strong CHF", "USD-denominated",
-# "A$ bonds". English words among the codes ("TRY", "PHP") are only read in a pair.
+# A code alone or in a pair, or a region's dollar sign alone, not beside an amount: "USD/JPY" →
+# "dollar-yen", "a strong CHF", "USD-denominated", "A$ bonds". English words among the codes
+# ("TRY", "PHP") are only read in a pair. A lookahead for two capitals leads (a fast scan) and
+# what stands before is checked in _code_name.
 _ALONE = {c: n for c, n in _NAMES.items() if c not in ("TRY", "PHP")}
-_CODE_ALONE = re.compile(
-    rf"(?<![\w/$])(?<!\d\s)(?:({_alternation(_ALONE)})|({_REGION})\$)(?![\w/$]|\s?[\d{_SIGNS}]|[.,]\d)"
+_CODE_NAME = re.compile(
+    rf"(?=[A-Z][A-Z$])(?:(?P<code>{_alternation(_NAMES)})(?:/(?P<code2>{_alternation(_NAMES)}))?|(?P<region>{_REGION})\$)"
+    rf"(?![\w/$]|\s?[\d{_SIGNS}]|[.,]\d)"
 )
 
 
-def _code_alone(match: re.Match[str]) -> str:
-    if match.group(1):
-        return _NAMES[match.group(1)]
-    region = _PREFIXES[match.group(2)]
-    return f"{region} dollar"
+def _code_name(match: re.Match[str]) -> str:
+    text, start = match.string, match.start()
+    before = text[max(0, start - 2) : start]
+    if before[-1:].isalnum() or before[-1:] in ("/", "$", "_") or re.fullmatch(r"\d\s", before):
+        return match.group(0)  # part of a longer word, or an amount's code ("12 CHF")
+    code, code2 = match.group("code"), match.group("code2")
+    if code2:
+        return f"{_NAMES[code]}-{_NAMES[code2]}"
+    if code:
+        return _ALONE.get(code, code)
+    return f"{_PREFIXES[match.group('region')]} dollar"
 
 
 _CENTS = re.compile(r"(?<![\w.,])(\d{1,3}(?:\.\d{1,2})?)\s?¢")
@@ -223,8 +231,7 @@ def _movement(match: re.Match[str]) -> str:
 
 MONEY: Rule = (_MONEY, _money)
 SUFFIXED: Rule = (_SUFFIXED, _suffixed)
-CURRENCY_PAIR: Rule = (_PAIR, lambda m: f"{_NAMES[m.group(1)]}-{_NAMES[m.group(2)]}")  # "USD/JPY": dollar-yen
-CODE_ALONE: Rule = (_CODE_ALONE, _code_alone)
+CODE_NAME: Rule = (_CODE_NAME, _code_name)
 CENTS: Rule = (_CENTS, r"\1 cents")
 # "beat by 2c", "20c a share": a lower-case c after a small whole number is cents ("2C" is Celsius).
 LETTER_CENTS: Rule = (

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from . import numbers
 from .context import after_article, counts_follow, is_plural_noun, next_words, noun_follows, prev_word
 from .money import NUMBER
 from .words import Rule, cardinal, data, decimal_value, hyphenated, ordinal
@@ -125,21 +126,35 @@ _VOWEL_SOUND = re.compile(r"[aeiou]|hour|hono", re.IGNORECASE)
 
 
 def fraction_of_unit_rule() -> Rule:
-    """ "½ tsp of salt" → "half a teaspoon of salt", "¾ cup" → "three quarters of a cup": a
-    fraction alone before a unit or a measure is a part of one ("2 1/2 cups" has its whole number)."""
+    """ "½ tsp of salt" → "half a teaspoon of salt", "3/4 cup" → "three quarters of a cup": a
+    fraction alone before a unit or a measure is a part of one; "7½ years" and "¾ of voters" are
+    said by numbers.vulgar_fraction ("2 1/2 cups" has its whole number: numbers.MIXED_NUMBER).
+    A lookahead for a digit or fraction leads the pattern (a fast scan); what stands before it is
+    checked in said()."""
     units: dict[str, list[str]] = data("units")["units"]
     names = {u: v[0] for u, v in units.items() if v[0] == v[1] or not v[0].endswith("s")}
     names |= {m: m for m in _MEASURES.split()}
     alternation = "|".join(re.escape(u) for u in sorted(names, key=len, reverse=True))
     pattern = re.compile(
-        rf"(?<![\w./,])(?<!\d\s)([½¼¾⅓⅔⅛]|[123]/[2348])\s?({alternation})(?![\w°/²³])"
+        r"(?=[\d½¼¾⅓⅔⅛])(?:(?P<whole>\d{1,6}+)\s?)?(?P<fraction>[½¼¾⅓⅔⅛]|(?<![\w./,])(?<!\d\s)[123]/[2348])"
+        rf"(?:\s?(?P<unit>{alternation})(?![\w°/²³]))?"
     )
+    vulgar = numbers.VULGAR_FRACTION[1]
 
     def said(match: re.Match[str]) -> str:
-        fraction = _FRACTION_NAMES.get(match.group(1))
-        if fraction is None:
-            return match.group(0)
-        name = names[match.group(2)]
+        fraction, unit = _FRACTION_NAMES.get(match.group("fraction")), match.group("unit")
+        start = match.start()
+        if start and (match.string[start - 1].isalnum() or match.string[start - 1] in "./"):
+            return match.group(0)  # "7.½", "a½": not a number's part
+        if match.group("whole") or fraction is None or unit is None:
+            if "/" in match.group("fraction"):
+                return match.group(0)  # "2 1/2 cups", "1/2 of": the number rules read them
+            if unit is None:
+                return vulgar(match)  # "7½ years", "¾ of voters"
+            part = _FRACTION_NAMES[match.group("fraction")]  # "1½ tsp": "1 and a half teaspoons"
+            plural = units[unit][1] if unit in units else unit
+            return f" {match.group('whole')} and {'a ' + part if part == 'half' else part} {plural}"
+        name = names[unit]
         article = "an" if _VOWEL_SOUND.match(name) else "a"
         return f"{fraction} {article} {name}" if fraction == "half" else f"{fraction} of {article} {name}"
 
@@ -187,11 +202,12 @@ def _bare_temperature(match: re.Match[str]) -> str:
 BARE_TEMPERATURE: Rule = (_BARE_TEMPERATURE, _bare_temperature)
 # "cruising at FL350": a flight level, its digits said one by one.
 FLIGHT_LEVEL: Rule = (
-    re.compile(r"(?<![\w-])FL\s?(\d{2,3})(?![\w.]|[.,]\d)"),
+    re.compile(r"FL(?<![\w-]FL)\s?(\d{2,3})(?![\w.]|[.,]\d)"),
     lambda m: "flight level " + " ".join("zero" if d == "0" else d for d in m.group(1)),
 )
 # "120/80 mmHg", "fell by 8/5 mmHg": a blood pressure reading, said "over" (never a date).
-PRESSURE_READING: Rule = (re.compile(r"(?<![\w/.])(\d{1,3})/(\d{1,3})(?=\s?mm\s?Hg\b)"), r"\1 over \2")
+# The slash leads the pattern (a fast scan): only it changes.
+PRESSURE_READING: Rule = (re.compile(r"/(?<=\d/)(?=\d{1,3}\s?mm\s?Hg\b)"), " over ")
 # "a M7.5 quake": a magnitude (only with its decimal: "M3 chip", "M4 motorway" stay).
 MAGNITUDE: Rule = (re.compile(r"(?<![\w.])M(\d\.\d)(?![\w.]|\.\d)"), r"magnitude \1")
 # "a 14.2\" display": inches, outside a quotation only (an even count of quotes before it).
