@@ -47,7 +47,7 @@ def _rand_amount(match: re.Match[str]) -> bool:
 
 
 _SUFFIXED = re.compile(
-    rf"(?<![\w.,$€£])(?P<num>{NUMBER})(?P<scale>\s(?:thousand|million|billion|trillion|crore|lakh))?\s?(?P<cur>{_SUFFIXES})(?![\w/])"
+    rf"(?=\d)(?<![\w.,$€£])(?P<num>{NUMBER})(?P<scale>\s(?:thousand|million|billion|trillion|crore|lakh))?\s?(?P<cur>{_SUFFIXES})(?![\w/])"
 )
 
 
