@@ -744,6 +744,14 @@ QUANTITY_CASES_ROUND4: list[tuple[str, str]] = [
     ("The company's 2023 net income rose.", "The company's twenty twenty-three net income rose."),
     ("Apple's 1500 engineers met.", "Apple's one thousand five hundred engineers met."),
     ("It approved 2030 new homes.", "It approved two thousand and thirty new homes."),
+    ("The franc hit CHF 0.86 per euro.", "The franc hit 0.86 francs per euro."),
+    ("It slipped to C$1.37 per U.S. dollar.", "It slipped to 1.37 Canadian dollars per U.S. dollar."),
+    ("Apples cost $1.37 per pound of fruit.", "Apples cost a dollar thirty-seven per pound of fruit."),
+    ("It firmed to KSh 129 per dollar.", "It firmed to 129 shillings per dollar."),
+    ("Norway's fund earned 2.2 trillion kr.", "Norway's fund earned 2.2 trillion kroner."),
+    ("Emissions hit 36.8 GtCO2 last year.", "Emissions hit 36.8 gigatonnes of C O 2 last year."),
+    ("A 10-15 cm snowfall is likely.", "A ten-to-fifteen-centimetre snowfall is likely."),
+    ("Expect 10-15 cm of snow.", "Expect 10 to 15 centimetres of snow."),
 ]
 CASES["quantities round 4"] = QUANTITY_CASES_ROUND4
 CASES["locale"] = []  # filled by LOCALE_CASES below (they need a language)

@@ -34,6 +34,14 @@ _MONEY = re.compile(
     rf"(?P<num>{NUMBER})(?:(?:\s?(?P<scale0>thousand|million|billion|bn|mn|[kKmMbB])(?=\s?(?:[–-]|to)\s?(?:US\$|[{_SIGNS}])))?\s?(?:[–-]|to)\s?(?:US\$|[{_SIGNS}])?(?P<num2>{NUMBER}))?"
     r"(?:\s?(?P<scale>thousand|million|billion|trillion|crore|lakh|bn|mn|trn|tn|[kKmMbBT])\b)?"
 )
+# An exchange rate: an amount per another currency ("CHF 0.86 per euro", "C$1.37 per U.S. dollar").
+_CURRENCY_WORDS = {n for names in _CURRENCIES.values() for n in names[:2]} | {"greenback", "sterling"}
+# "per pound" is a weight as often ("$1.37 per pound of apples"): only "to/against the pound".
+_RATE_AFTER = re.compile(
+    r"\s(?:(?:per|to\sthe|against\sthe|vs\.?\sthe)\s(?:U\.?S\.?\s|[A-Z][a-z]{2,12}\s)?"
+    rf"(?:{_alternation(_CURRENCY_WORDS - {'pound', 'pounds'})})|(?:to|against)\sthe\spound)\b"
+)
+_NORDIC = re.compile(r"Norw|Denmark|Danish|Oslo|Copenhagen|Faroe|Greenland")
 _RAND_NAMED = re.compile(r"\brand\b|South Africa|Johannesburg|Cape Town|Pretoria|Durban", re.IGNORECASE)
 
 
@@ -53,8 +61,10 @@ _SUFFIXED = re.compile(
 
 def _suffixed(match: re.Match[str]) -> str:
     """ "1,240 kr" → "1,240 kronor", "72 zł" → "72 zloty", "90 USD" → "90 dollars"."""
-    written = match.group("cur")
+    written, text = match.group("cur"), match.string
     symbol = _CODES.get(written, written)
+    if symbol == "kr" and _NORDIC.search(text[max(0, match.start() - 200) : match.end() + 200]):
+        symbol = "kr-nordic"  # Norway's and Denmark's kroner, not Sweden's kronor
     names = _CURRENCIES[symbol]
     region = _PREFIXES.get(written)
     if region and symbol == "$":
@@ -109,6 +119,8 @@ def _money(match: re.Match[str]) -> str:
     scale = scale or scale0
     scale_word = f" {_SCALE[scale.lower()]}" if scale else ""
     text = match.string
+    if "." in num and not (num2 or scale) and _RATE_AFTER.match(text, match.end()):
+        return f"{num} {plural}"  # "C$1.37 per U.S. dollar", "CHF 0.86 per euro": a rate, not a price
     if after_article(text, match.start()) and noun_follows(text, match.end()):
         amount, upper = decimal_value(num), decimal_value(num2) if num2 else None
         if "." in num and not (num2 or scale) and minor:

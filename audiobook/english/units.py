@@ -75,7 +75,7 @@ def unit_rule() -> Rule:
     main = "|".join(re.escape(u) for u in sorted(units, key=len, reverse=True))
     denominators = "|".join(re.escape(u) for u in sorted(per, key=len, reverse=True))
     pattern = re.compile(
-        rf"(?<![\w.,])(?P<num>{NUMBER})(?P<scale>\s(?:thousand|million|billion))?(?P<joint>-|\s?)(?P<unit>{main})(?:/(?P<per>{denominators})(?:/(?P<per2>day|d|h|hr|min|week|wk))?)?(?![\w°/²³])"
+        rf"(?<![\w.,])(?:(?P<low>{NUMBER})(?:\s?[–-]\s?|\sto\s))?(?P<num>{NUMBER})(?P<scale>\s(?:thousand|million|billion))?(?P<joint>-|\s?)(?P<unit>{main})(?:/(?P<per>{denominators})(?:/(?P<per2>day|d|h|hr|min|week|wk))?)?(?![\w°/²³])"
     )
 
     def said(match: re.Match[str]) -> str:
@@ -94,12 +94,15 @@ def unit_rule() -> Rule:
         describes = describes or (_plural_noun_follows(text, match.end()) and not counted_million)
         describes = describes or _COMPOUND_AFTER.match(text, match.end()) is not None
         if match.group("joint") == "-" or describes:
-            amount = decimal_value(num)
-            if amount is not None:  # "a 10 km race" → "a ten-kilometre race"
-                words = f"{cardinal(amount)}{scale} {singular}" + per_words
+            amount, low = decimal_value(num), decimal_value(match.group("low") or "0")
+            if amount is not None and low is not None:  # "a 10 km race" → "a ten-kilometre race"
+                words = f"{cardinal(low)} to " if match.group("low") else ""  # "a 10-15 cm snowfall"
+                words += f"{cardinal(amount)}{scale} {singular}" + per_words
                 return hyphenated(words)
         if match.group("joint") == "-":
             return match.group(0)
+        if match.group("low"):  # "10 to 15 cm of snow": the range said once, then the unit
+            num = f"{match.group('low')} to {num}"
         if (
             unit == "m"
             and not match.group("joint")
