@@ -752,6 +752,7 @@ QUANTITY_CASES_ROUND4: list[tuple[str, str]] = [
     ("Emissions hit 36.8 GtCO2 last year.", "Emissions hit 36.8 gigatonnes of C O 2 last year."),
     ("A 10-15 cm snowfall is likely.", "A ten-to-fifteen-centimetre snowfall is likely."),
     ("Expect 10-15 cm of snow.", "Expect 10 to 15 centimetres of snow."),
+    ("The FTSE 100 fell 0.3%.", "The Footsie 100 fell 0.3 percent."),
 ]
 CASES["quantities round 4"] = QUANTITY_CASES_ROUND4
 CASES["locale"] = []  # filled by LOCALE_CASES below (they need a language)
