@@ -753,6 +753,13 @@ QUANTITY_CASES_ROUND4: list[tuple[str, str]] = [
     ("A 10-15 cm snowfall is likely.", "A ten-to-fifteen-centimetre snowfall is likely."),
     ("Expect 10-15 cm of snow.", "Expect 10 to 15 centimetres of snow."),
     ("The FTSE 100 fell 0.3%.", "The Footsie 100 fell 0.3 percent."),
+    ("It is about 1/30 the width of a hair.", "It is about one thirtieth the width of a hair."),
+    ("Cut it 3/8 of an inch thick.", "Cut it three eighths of an inch thick."),
+    ("A 3/7 split.", "A 3 over 7 split."),
+    ("It measures 9.8 x 7 x 0.25 in.", "It measures 9.8 by 7 by 0.25 inches."),
+    ("Use a 9x13-inch dish.", "Use a 9 by 13-inch dish."),
+    ("It has 5x zoom.", "It has 5 times zoom."),
+    ("Keeping warming to 1.5C is key.", "Keeping warming to 1.5 degrees Celsius is key."),
 ]
 CASES["quantities round 4"] = QUANTITY_CASES_ROUND4
 CASES["locale"] = []  # filled by LOCALE_CASES below (they need a language)

@@ -111,6 +111,7 @@ def rules(locale: str) -> tuple[tuple[Rule, ...], tuple[Rule, ...], Rule, tuple[
         scores.HOURS_MINUTES,
         units.ROOMS_SLASH,
         scores.THREE_POINTERS,
+        units.DIMENSIONS,
         identifiers.TIMES,
         money.CONTRACT_YEARS,
         money.MONEY,

@@ -189,7 +189,8 @@ DEGREE_SCALE: Rule = (
 # wire copy), read only when the sentence is about weather or heat, so "a 4C car" stays.
 _WEATHER = re.compile(
     r"\b(?:temperatures?|heat(?:wave)?|hot(?:ter|test)?|warm(?:er|est|ing)?|cold(?:er|est)?|cool(?:er)?|highs?|lows?"
-    r"|freez\w{0,6}|frost|weather|forecast|climate|thermometer|mercury|Met Office|degrees?)\b",
+    r"|freez\w{0,6}|frost|weather|forecast|climate|thermometer|mercury|Met Office|degrees?"
+    r"|warming|pre-industrial|emissions|Paris (?:accord|agreement|goal|target))\b",
     re.IGNORECASE,
 )
 _BARE_TEMPERATURE = re.compile(r"(?<![\w.,])([−-]?\d{1,3}(?:\.\d)?)([CF])\b(?![\w'’-])")
@@ -203,6 +204,25 @@ def _bare_temperature(match: re.Match[str]) -> str:
 
 
 BARE_TEMPERATURE: Rule = (_BARE_TEMPERATURE, _bare_temperature)
+# "measures 9.8 x 7 x 0.25 in.", "a 9x13-inch dish", "1920x1080 pixels": dimensions, said "by"; two
+# numbers only before a unit or a compound ("5x zoom", "a 3x-leveraged fund" are times, elsewhere).
+_BY_DIMENSIONS = re.compile(
+    r"(?=\d)(?<![\w.,])(\d{1,5}(?:\.\d{1,3})?)\s?[x×]\s?(\d{1,5}(?:\.\d{1,3})?)(?:\s?[x×]\s?(\d{1,5}(?:\.\d{1,3})?))?"
+    r"(?P<inches>\s?in\.(?=\s|$))?(?![\w.]|\.\d)"
+)
+_UNIT_OR_COMPOUND = re.compile(r"-[a-z]|\s?(?:in|inches|ft|feet|cm|mm|m|metres|meters|pixels?|px)\b")
+
+
+def _dimensions(match: re.Match[str]) -> str:
+    third, inches = match.group(3), match.group("inches")
+    if not (third or inches or _UNIT_OR_COMPOUND.match(match.string, match.end())):
+        return match.group(0)
+    said = " by ".join(n for n in match.group(1, 2, 3) if n)
+    full_stop = "." if inches and match.end() == len(match.string) else ""  # "… 0.25 in." ends the sentence
+    return said + (" inches" if inches else "") + full_stop
+
+
+DIMENSIONS: Rule = (_BY_DIMENSIONS, _dimensions)
 # "cruising at FL350": a flight level, its digits said one by one.
 FLIGHT_LEVEL: Rule = (
     re.compile(r"FL(?<![\w-]FL)\s?(\d{2,3})(?![\w.]|[.,]\d)"),
