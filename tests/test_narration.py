@@ -760,6 +760,8 @@ QUANTITY_CASES_ROUND4: list[tuple[str, str]] = [
     ("Use a 9x13-inch dish.", "Use a 9 by 13-inch dish."),
     ("It has 5x zoom.", "It has 5 times zoom."),
     ("Keeping warming to 1.5C is key.", "Keeping warming to 1.5 degrees Celsius is key."),
+    ("Its range is 7,500 nmi now.", "Its range is 7,500 nautical miles now."),
+    ("Usage hit 14.8 EB a month.", "Usage hit 14.8 exabytes a month."),
 ]
 CASES["quantities round 4"] = QUANTITY_CASES_ROUND4
 CASES["locale"] = []  # filled by LOCALE_CASES below (they need a language)
