@@ -762,6 +762,13 @@ QUANTITY_CASES_ROUND4: list[tuple[str, str]] = [
     ("Keeping warming to 1.5C is key.", "Keeping warming to 1.5 degrees Celsius is key."),
     ("Its range is 7,500 nmi now.", "Its range is 7,500 nautical miles now."),
     ("Usage hit 14.8 EB a month.", "Usage hit 14.8 exabytes a month."),
+    (
+        "Its 50 MP camera and 5,000 mAh battery shine.",
+        "Its fifty-megapixel camera and five-thousand-milliamp-hour battery shine.",
+    ),
+    ("The 5 km race and 3 km of road.", "The five-kilometre race and 3 kilometres of road."),
+    ("Buy a 4 x 6 ft rug.", "Buy a four-by-six-foot rug."),
+    ("It is 4 x 6 ft.", "It is 4 by 6 feet."),
 ]
 CASES["quantities round 4"] = QUANTITY_CASES_ROUND4
 CASES["locale"] = []  # filled by LOCALE_CASES below (they need a language)

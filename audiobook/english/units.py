@@ -49,6 +49,17 @@ def _counted_total(text: str, start: int, end: int) -> bool:
     return prev_word(text, start) in _TOTAL_VERBS and first.lower() not in _DIMENSIONS
 
 
+# "its 200 MP camera and 5,000 mAh battery": the article before the first amount serves both.
+_DESCRIBED_BEFORE = re.compile(
+    r"(?:\b(?:a|an|the|its|their|his|her|our|your)|'s)\s\d[\d,.]{0,12}\s?[A-Za-zµμ°²³]{1,6}\s[a-z]{2,20},?\s(?:and|or)\s$",
+    re.IGNORECASE,
+)
+
+
+def _second_described(text: str, start: int) -> bool:
+    return _DESCRIBED_BEFORE.search(text[max(0, start - 60) : start]) is not None
+
+
 def _can_follows(text: str, end: int) -> bool:
     return next_words(text, end)[0] == "can"  # "a 14 oz can": after an article, a tin, not a verb
 
@@ -75,7 +86,7 @@ def unit_rule() -> Rule:
     main = "|".join(re.escape(u) for u in sorted(units, key=len, reverse=True))
     denominators = "|".join(re.escape(u) for u in sorted(per, key=len, reverse=True))
     pattern = re.compile(
-        rf"(?<![\w.,])(?:(?P<low>{NUMBER})(?:\s?[–-]\s?|\sto\s))?(?P<num>{NUMBER})(?P<scale>\s(?:thousand|million|billion))?(?P<joint>-|\s?)(?P<unit>{main})(?:/(?P<per>{denominators})(?:/(?P<per2>day|d|h|hr|min|week|wk))?)?(?![\w°/²³])"
+        rf"(?<![\w.,])(?:(?P<low>{NUMBER})(?P<joiner>\s?[–-]\s?|\sto\s|\sby\s))?(?P<num>{NUMBER})(?P<scale>\s(?:thousand|million|billion))?(?P<joint>-|\s?)(?P<unit>{main})(?:/(?P<per>{denominators})(?:/(?P<per2>day|d|h|hr|min|week|wk))?)?(?![\w°/²³])"
     )
 
     def said(match: re.Match[str]) -> str:
@@ -90,19 +101,20 @@ def unit_rule() -> Rule:
         # The quantity describes the noun after it: "a 10 km race", "25 bp cuts", "165 mph winds",
         # "a 5 km-wide crater" ("25 bp in cuts", "70 km/h downed trees" stay amounts).
         noun_next = noun_follows(text, match.end()) or _can_follows(text, match.end())
-        describes = after_article(text, match.start()) and noun_next
+        describes = (after_article(text, match.start()) or _second_described(text, match.start())) and noun_next
         describes = describes or (_plural_noun_follows(text, match.end()) and not counted_million)
         describes = describes or _COMPOUND_AFTER.match(text, match.end()) is not None
         if match.group("joint") == "-" or describes:
             amount, low = decimal_value(num), decimal_value(match.group("low") or "0")
             if amount is not None and low is not None:  # "a 10 km race" → "a ten-kilometre race"
-                words = f"{cardinal(low)} to " if match.group("low") else ""  # "a 10-15 cm snowfall"
+                joiner = "by" if match.group("joiner") == " by " else "to"  # "a 4 by 6 ft rug"
+                words = f"{cardinal(low)} {joiner} " if match.group("low") else ""  # "a 10-15 cm snowfall"
                 words += f"{cardinal(amount)}{scale} {singular}" + per_words
                 return hyphenated(words)
         if match.group("joint") == "-":
             return match.group(0)
         if match.group("low"):  # "10 to 15 cm of snow": the range said once, then the unit
-            num = f"{match.group('low')} to {num}"
+            num = f"{match.group('low')} {'by' if match.group('joiner') == ' by ' else 'to'} {num}"
         if (
             unit == "m"
             and not match.group("joint")
