@@ -769,6 +769,13 @@ QUANTITY_CASES_ROUND4: list[tuple[str, str]] = [
     ("The 5 km race and 3 km of road.", "The five-kilometre race and 3 kilometres of road."),
     ("Buy a 4 x 6 ft rug.", "Buy a four-by-six-foot rug."),
     ("It is 4 x 6 ft.", "It is 4 by 6 feet."),
+    ("Debt rose $184bn to $17.7tn.", "Debt rose 184 billion dollars to 17.7 trillion dollars."),
+    ("It expects $500M-$1.2B in sales.", "It expects 500 million to 1.2 billion dollars in sales."),
+    ("Output reached 6.3m b/d.", "Output reached 6.3 million barrels per day."),
+    ("It mined 1.05m oz of gold.", "It mined 1.05 million ounces of gold."),
+    ("The wall is 5m high.", "The wall is 5 metres high."),
+    ("Lithium fell to $10,000/t.", "Lithium fell to 10,000 dollars a tonne."),
+    ("The 401(k) limit rises.", "The four oh one K limit rises."),
 ]
 CASES["quantities round 4"] = QUANTITY_CASES_ROUND4
 CASES["locale"] = []  # filled by LOCALE_CASES below (they need a language)

@@ -114,6 +114,9 @@ def _money(match: re.Match[str]) -> str:
     names = (singular, plural, minor_one, minor)
     num, num2, scale = match.group("num"), match.group("num2"), match.group("scale")
     scale0 = match.group("scale0")  # "$16.4B-$16.8B": the scale written on both ends is said once
+    if num2 and " to " in match.group(0) and prev_word(match.string, match.start()) in _MOVEMENT_VERBS | {"by"}:
+        # "debt rose $184bn to $17.7tn": a change, then the level it reached — two amounts, no range
+        return f"{_scaled(num, scale0, names)} to {_scaled(num2, scale, names)}"
     if scale0 and _SCALE[scale0.lower()] != _SCALE[(scale or scale0).lower()]:
         num = f"{num} {_SCALE[scale0.lower()]}"  # "$500M-$1.2B": "500 million to 1.2 billion dollars"
     scale = scale or scale0
@@ -135,6 +138,10 @@ def _money(match: re.Match[str]) -> str:
     if scale:
         return f"{num}{scale_word} {plural}"
     return _amount(num, names)
+
+
+def _scaled(num: str, scale: str | None, names: tuple[str, str, str, str]) -> str:
+    return f"{num} {_SCALE[scale.lower()]} {names[1]}" if scale else _amount(num, names)
 
 
 def _attributive(num: str, names: tuple[str, str, str, str]) -> str:

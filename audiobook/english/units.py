@@ -64,6 +64,8 @@ def _can_follows(text: str, end: int) -> bool:
     return next_words(text, end)[0] == "can"  # "a 14 oz can": after an article, a tin, not a verb
 
 
+# "6.3m b/d", "1.05m oz": a scale letter before a unit is millions (or billions) of it.
+_SCALE_WORDS = {"m": " million", "mn": " million", "bn": " billion"}
 _COMPOUND_AFTER = re.compile(r"-[a-z]")  # "5 km-wide": the unit joins a compound
 
 
@@ -86,12 +88,12 @@ def unit_rule() -> Rule:
     main = "|".join(re.escape(u) for u in sorted(units, key=len, reverse=True))
     denominators = "|".join(re.escape(u) for u in sorted(per, key=len, reverse=True))
     pattern = re.compile(
-        rf"(?<![\w.,])(?:(?P<low>{NUMBER})(?P<joiner>\s?[–-]\s?|\sto\s|\sby\s))?(?P<num>{NUMBER})(?P<scale>\s(?:thousand|million|billion))?(?P<joint>-|\s?)(?P<unit>{main})(?:/(?P<per>{denominators})(?:/(?P<per2>day|d|h|hr|min|week|wk))?)?(?![\w°/²³])"
+        rf"(?<![\w.,])(?:(?P<low>{NUMBER})(?P<joiner>\s?[–-]\s?|\sto\s|\sby\s))?(?P<num>{NUMBER})(?P<scale>\s(?:thousand|million|billion)|(?:m|mn|bn)\s(?=\S{{1,5}}(?:\s|$|[,.;])))?(?P<joint>-|\s?)(?P<unit>{main})(?:/(?P<per>{denominators})(?:/(?P<per2>day|d|h|hr|min|week|wk))?)?(?![\w°/²³])"
     )
 
     def said(match: re.Match[str]) -> str:
         num, unit, denominator = match.group("num"), match.group("unit"), match.group("per")
-        scale = match.group("scale") or ""  # "1.5 million km"
+        scale = _SCALE_WORDS.get((match.group("scale") or "").strip(), match.group("scale") or "")  # "1.5 million km"
         per_words = f" per {per[denominator]}" if denominator else ""
         if match.group("per2"):  # "0.5 mg/kg/day": milligrams per kilogram per day
             per_words += f" per {_SECOND_PER[match.group('per2')]}"
@@ -188,7 +190,7 @@ _PER_TIME |= {"week": "a week", "wk": "a week", "hour": "an hour", "hr": "an hou
 _PER_TIME |= {"person": "a person", "head": "a head", "share": "a share", "night": "a night"}
 # Prices per quantity: "$2,195.15/oz", "$3.49/gal", "$82/bbl".
 _PER_TIME |= {"oz": "an ounce", "lb": "a pound", "kg": "a kilo", "gal": "a gallon", "bbl": "a barrel"}
-_PER_TIME |= {"barrel": "a barrel", "tonne": "a tonne", "ton": "a ton", "MWh": "a megawatt hour"}
+_PER_TIME |= {"t": "a tonne", "barrel": "a barrel", "tonne": "a tonne", "ton": "a ton", "MWh": "a megawatt hour"}
 _PER_TIME |= {"kWh": "a kilowatt hour", "sq ft": "a square foot"}
 # "$9.99/month", "40 hrs/week": the slash is "a".
 PER_TIME: Rule = (re.compile(rf"(?<=[\w%])\s?/\s?({'|'.join(_PER_TIME)})\b"), lambda m: f" {_PER_TIME[m.group(1)]}")
