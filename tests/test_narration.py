@@ -776,6 +776,13 @@ QUANTITY_CASES_ROUND4: list[tuple[str, str]] = [
     ("The wall is 5m high.", "The wall is 5 metres high."),
     ("Lithium fell to $10,000/t.", "Lithium fell to 10,000 dollars a tonne."),
     ("The 401(k) limit rises.", "The four oh one K limit rises."),
+    ("Unemployment rose 0.2 %pts.", "Unemployment rose 0.2 percentage points."),
+    ("Shares rose 12pc on Monday.", "Shares rose 12 percent on Monday."),
+    ("He bought a 12pc stake.", "He bought a twelve-percent stake."),
+    ("The €1.2bn-worth of deals closed.", "The 1.2 billion euros-worth of deals closed."),
+    ("Levels under 25 nmol/L are low.", "Levels under 25 nanomoles per litre are low."),
+    ("Speeds hit 250 Mbit/s.", "Speeds hit 250 megabits per second."),
+    ("It carries 250 Tbps of data.", "It carries 250 terabits per second of data."),
 ]
 CASES["quantities round 4"] = QUANTITY_CASES_ROUND4
 CASES["locale"] = []  # filled by LOCALE_CASES below (they need a language)

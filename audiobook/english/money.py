@@ -41,6 +41,7 @@ _RATE_AFTER = re.compile(
     r"\s(?:(?:per|to\sthe|against\sthe|vs\.?\sthe)\s(?:U\.?S\.?\s|[A-Z][a-z]{2,12}\s)?"
     rf"(?:{_alternation(_CURRENCY_WORDS - {'pound', 'pounds'})})|(?:to|against)\sthe\spound)\b"
 )
+_WORTH_AFTER = re.compile(r"[\s-]worth\b")
 _NORDIC = re.compile(r"Norw|Denmark|Danish|Oslo|Copenhagen|Faroe|Greenland")
 _RAND_NAMED = re.compile(r"\brand\b|South Africa|Johannesburg|Cape Town|Pretoria|Durban", re.IGNORECASE)
 
@@ -124,7 +125,8 @@ def _money(match: re.Match[str]) -> str:
     text = match.string
     if "." in num and not (num2 or scale) and _RATE_AFTER.match(text, match.end()):
         return f"{num} {plural}"  # "C$1.37 per U.S. dollar", "CHF 0.86 per euro": a rate, not a price
-    if after_article(text, match.start()) and noun_follows(text, match.end()):
+    worth = _WORTH_AFTER.match(text, match.end()) is not None  # "€1.2bn-worth of contracts": no noun
+    if after_article(text, match.start()) and noun_follows(text, match.end()) and not worth:
         amount, upper = decimal_value(num), decimal_value(num2) if num2 else None
         if "." in num and not (num2 or scale) and minor:
             return _attributive(num, names)  # "the $1.18 consensus" → "the one dollar eighteen consensus"
