@@ -783,6 +783,7 @@ QUANTITY_CASES_ROUND4: list[tuple[str, str]] = [
     ("Levels under 25 nmol/L are low.", "Levels under 25 nanomoles per litre are low."),
     ("Speeds hit 250 Mbit/s.", "Speeds hit 250 megabits per second."),
     ("It carries 250 Tbps of data.", "It carries 250 terabits per second of data."),
+    ("The MSCI index and the VIX rose.", "The M S C I index and the Vix rose."),
 ]
 CASES["quantities round 4"] = QUANTITY_CASES_ROUND4
 CASES["locale"] = []  # filled by LOCALE_CASES below (they need a language)
