@@ -26,7 +26,8 @@ def _alternation(words: object) -> str:
 _SIGNS = "".join(s for s in _CURRENCIES if len(s) == 1 and not s.isalpha())  # "$€£¥₹₦…"
 _REGION = _alternation(r for r in _PREFIXES if r not in _CODES)  # "NZ", "HK", "A" before "$"
 _PREFIX_CODES = _alternation(_CODES)
-_SUFFIXES = _alternation([s for s in _CURRENCIES if s.islower()] + list(_CODES))  # "1,240 kr", "72 zł", "90 USD"
+# "1,240 kr", "72 zł", "90 USD" ("kr-nordic" is a name for kr's other reading, never written)
+_SUFFIXES = _alternation([s for s in _CURRENCIES if s.islower() and "-" not in s] + list(_CODES))
 # A written amount: thousands separators only in threes, so "$5, or" keeps its comma; bounded.
 NUMBER = r"(?:\d{1,3}(?:,\d{3}){1,8}+|\d{1,24}+)(?:\.\d{1,12}+)?"
 _MONEY = re.compile(
