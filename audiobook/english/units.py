@@ -203,8 +203,7 @@ DEGREE_SCALE: Rule = (
 # wire copy), read only when the sentence is about weather or heat, so "a 4C car" stays.
 _WEATHER = re.compile(
     r"\b(?:temperatures?|heat(?:wave)?|hot(?:ter|test)?|warm(?:er|est|ing)?|cold(?:er|est)?|cool(?:er)?|highs?|lows?"
-    r"|freez\w{0,6}|frost|weather|forecast|climate|thermometer|mercury|Met Office|degrees?"
-    r"|warming|pre-industrial|emissions|Paris (?:accord|agreement|goal|target))\b",
+    r"|freez\w{0,6}|frost|weather|forecast|climate|thermometer|mercury|Met Office|degrees?)\b",
     re.IGNORECASE,
 )
 _BARE_TEMPERATURE = re.compile(r"(?<![\w.,])([−-]?\d{1,3}(?:\.\d)?)([CF])\b(?![\w'’-])")
