@@ -219,7 +219,20 @@ def _fraction(match: re.Match[str]) -> str:
         return _FRACTIONS[match.group(1)]
     if bottom in ("5", "10", "100") and int(top) <= int(bottom):
         return f"{top} out of {bottom}"  # a rating or a share: "10/10", "9/10 doctors"
+    if 0 < int(top) < int(bottom) <= 1000 and _SHARE_AFTER.match(match.string, match.end()):
+        return _fraction_words(int(top), int(bottom))  # "1/30 the width", "3/8 of an inch"
     return match.group(1).replace("/", " over ")
+
+
+_SHARE_AFTER = re.compile(r"\s(?:of|the)\s")
+
+
+def _fraction_words(top: int, bottom: int) -> str:
+    """3/8 → "three eighths", 1/30 → "one thirtieth" (a share of a whole)."""
+    name = {2: "half", 4: "quarter"}.get(bottom) or english.ordinal(bottom)
+    if top > 1:
+        name = "halves" if bottom == 2 else name + "s"
+    return f"{english.cardinal(top)} {name}"
 
 
 _SIGN = re.compile(r"(?:(?<=\s)|^)[−-](?=\.?\d)|−(?=\d)")

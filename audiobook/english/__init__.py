@@ -40,6 +40,7 @@ def rules(locale: str) -> tuple[tuple[Rule, ...], tuple[Rule, ...], Rule, tuple[
     before: tuple[Rule, ...] = (
         *scripts.GLOSSES,
         said,
+        money.CODE_NAME,  # before WORD_OR_WORD takes "USD/JPY" apart
         identifiers.KEY_COMBO,
         identifiers.KEY_SYMBOL,
         identifiers.MENTION,
@@ -56,7 +57,9 @@ def rules(locale: str) -> tuple[tuple[Rule, ...], tuple[Rule, ...], Rule, tuple[
         scores.OVERTIME,
         scores.ORDINAL_HOME_RUN,
         scores.ORDINAL_MINUTE,
-        numbers.VULGAR_FRACTION,
+        units.fraction_of_unit_rule(),
+        units.FLIGHT_LEVEL,
+        units.PRESSURE_READING,
         numbers.CIRCA,
     )
     with_digits: tuple[Rule, ...] = (
@@ -108,9 +111,11 @@ def rules(locale: str) -> tuple[tuple[Rule, ...], tuple[Rule, ...], Rule, tuple[
         scores.HOURS_MINUTES,
         units.ROOMS_SLASH,
         scores.THREE_POINTERS,
+        units.DIMENSIONS,
         identifiers.TIMES,
         money.CONTRACT_YEARS,
         money.MONEY,
+        money.SUFFIXED,
         money.LETTER_CENTS,
         units.CALIBRE,
         scores.SLASH_LINE,

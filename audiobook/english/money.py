@@ -6,36 +6,109 @@ from __future__ import annotations
 import re
 
 from .context import DETERMINERS, after_article, is_determiner, next_words, noun_follows, prev_word
-from .words import Rule, cardinal, decimal_value, hyphenated, number_words, year_words
+from .words import Rule, cardinal, data, decimal_value, hyphenated, number_words, year_words
 
-_CURRENCIES = {
-    "$": ("dollar", "dollars", "cent", "cents"),
-    "€": ("euro", "euros", "cent", "cents"),
-    "£": ("pound", "pounds", "penny", "pence"),
-    "¥": ("yen", "yen", "", ""),
-    "₹": ("rupee", "rupees", "paisa", "paise"),
-    "CHF": ("franc", "francs", "centime", "centimes"),
-}
-_CODES = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹", "CHF": "CHF", "CAD": "$", "AUD": "$"}
-_CODES |= {"Rs": "₹", "Rs.": "₹"}
-_PREFIXES = {"US": "US", "C": "Canadian", "CA": "Canadian", "A": "Australian", "AU": "Australian"}
-_PREFIXES |= {"NZ": "New Zealand", "HK": "Hong Kong", "S": "Singapore", "CAD": "Canadian", "AUD": "Australian"}
+_DATA = data("currencies")
+_CURRENCIES: dict[str, list[str]] = _DATA["symbols"]
+_CODES: dict[str, str] = _DATA["codes"]
+_PREFIXES: dict[str, str] = _DATA["regions"]
+_NAMES: dict[str, str] = _DATA["names"]
 _SCALE = {"k": "thousand", "m": "million", "mn": "million", "bn": "billion", "b": "billion", "tn": "trillion"}
 _SCALE |= {"t": "trillion", "trn": "trillion"}  # "$3T" (a lower-case t after an amount is not written)
 _SCALE |= {"thousand": "thousand", "million": "million", "billion": "billion", "trillion": "trillion"}
+_SCALE |= {"crore": "crore", "lakh": "lakh"}  # "₹1,250 crore": India's ten million and hundred thousand
+
+
+def _alternation(words: object) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))  # type: ignore[arg-type]
+
+
+_SIGNS = "".join(s for s in _CURRENCIES if len(s) == 1 and not s.isalpha())  # "$€£¥₹₦…"
+_REGION = _alternation(r for r in _PREFIXES if r not in _CODES)  # "NZ", "HK", "A" before "$"
+_PREFIX_CODES = _alternation(_CODES)
+# "1,240 kr", "72 zł", "90 USD" ("kr-nordic" is a name for kr's other reading, never written)
+_SUFFIXES = _alternation([s for s in _CURRENCIES if s.islower() and "-" not in s] + list(_CODES))
 # A written amount: thousands separators only in threes, so "$5, or" keeps its comma; bounded.
 NUMBER = r"(?:\d{1,3}(?:,\d{3}){1,8}+|\d{1,24}+)(?:\.\d{1,12}+)?"
 _MONEY = re.compile(
-    rf"(?<![\w$€£¥₹])(?:(?P<pre>US|CA|C|AU|A|NZ|HK|S)?(?P<sym>[$€£¥₹])|(?P<code>USD|EUR|GBP|JPY|INR|CHF|CAD|AUD|Rs\.?)\s?)"
-    rf"(?P<num>{NUMBER})(?:(?:\s?(?P<scale0>thousand|million|billion|bn|mn|[kKmMbB])(?=\s?(?:[–-]|to)\s?(?:US\$|[$€£¥₹])))?\s?(?:[–-]|to)\s?(?:US\$|[$€£¥₹])?(?P<num2>{NUMBER}))?"
-    r"(?:\s?(?P<scale>thousand|million|billion|trillion|bn|mn|trn|tn|[kKmMbBT])\b)?"
+    rf"(?<![\w{_SIGNS}])(?:(?P<pre>{_REGION})?(?P<sym>[{_SIGNS}]|R(?=\d))|(?P<code>{_PREFIX_CODES})\s?)"
+    rf"(?P<num>{NUMBER})(?:(?:\s?(?P<scale0>thousand|million|billion|bn|mn|[kKmMbB])(?=\s?(?:[–-]|to)\s?(?:US\$|[{_SIGNS}])))?\s?(?:[–-]|to)\s?(?:US\$|[{_SIGNS}])?(?P<num2>{NUMBER}))?"
+    r"(?:\s?(?P<scale>thousand|million|billion|trillion|crore|lakh|bn|mn|trn|tn|[kKmMbBT])\b)?"
 )
+# An exchange rate: an amount per another currency ("CHF 0.86 per euro", "C$1.37 per U.S. dollar").
+_CURRENCY_WORDS = {n for names in _CURRENCIES.values() for n in names[:2]} | {"greenback", "sterling"}
+# "per pound" is a weight as often ("$1.37 per pound of apples"): only "to/against the pound".
+_RATE_AFTER = re.compile(
+    r"\s(?:(?:per|to\sthe|against\sthe|vs\.?\sthe)\s(?:U\.?S\.?\s|[A-Z][a-z]{2,12}\s)?"
+    rf"(?:{_alternation(_CURRENCY_WORDS - {'pound', 'pounds'})})|(?:to|against)\sthe\spound)\b"
+)
+_WORTH_AFTER = re.compile(r"[\s-]worth\b")
+_NORDIC = re.compile(r"Norw|Denmark|Danish|Oslo|Copenhagen|Faroe|Greenland")
+_RAND_NAMED = re.compile(r"\brand\b|South Africa|Johannesburg|Cape Town|Pretoria|Durban", re.IGNORECASE)
+
+
+def _rand_amount(match: re.Match[str]) -> bool:
+    """ "R18.90", "R1,200", "R3bn", "R500" in a sentence about South Africa; not "R2" or "R5 road"."""
+    num = match.group("num")
+    if re.search(r"\.\d\d$", num) or "," in num or match.group("scale") or match.group("num2"):
+        return True
+    text = match.string
+    return _RAND_NAMED.search(text[max(0, match.start() - 200) : match.end() + 200]) is not None
+
+
+_SUFFIXED = re.compile(
+    rf"(?=\d)(?<![\w.,$€£])(?P<num>{NUMBER})(?P<scale>\s(?:thousand|million|billion|trillion|crore|lakh))?\s?(?P<cur>{_SUFFIXES})(?![\w/])"
+)
+
+
+def _suffixed(match: re.Match[str]) -> str:
+    """ "1,240 kr" → "1,240 kronor", "72 zł" → "72 zloty", "90 USD" → "90 dollars"."""
+    written, text = match.group("cur"), match.string
+    symbol = _CODES.get(written, written)
+    if symbol == "kr" and _NORDIC.search(text[max(0, match.start() - 200) : match.end() + 200]):
+        symbol = "kr-nordic"  # Norway's and Denmark's kroner, not Sweden's kronor
+    names = _CURRENCIES[symbol]
+    region = _PREFIXES.get(written)
+    if region and symbol == "$":
+        names = [f"{region} {names[0]}", f"{region} {names[1]}", *names[2:]]
+    scale = match.group("scale") or ""
+    if scale:
+        return f"{match.group('num')}{scale} {names[1]}"
+    return _amount(match.group("num"), tuple(names))  # type: ignore[arg-type]
+
+
+# A code alone or in a pair, or a region's dollar sign alone, not beside an amount: "USD/JPY" →
+# "dollar-yen", "a strong CHF", "USD-denominated", "A$ bonds". English words among the codes
+# ("TRY", "PHP") are only read in a pair. A lookahead for two capitals leads (a fast scan) and
+# what stands before is checked in _code_name.
+_ALONE = {c: n for c, n in _NAMES.items() if c not in ("TRY", "PHP")}
+_CODE_NAME = re.compile(
+    rf"(?=[A-Z][A-Z$])(?:(?P<code>{_alternation(_NAMES)})(?:/(?P<code2>{_alternation(_NAMES)}))?|(?P<region>{_REGION})\$)"
+    rf"(?![\w/$]|\s?[\d{_SIGNS}]|[.,]\d)"
+)
+
+
+def _code_name(match: re.Match[str]) -> str:
+    text, start = match.string, match.start()
+    before = text[max(0, start - 2) : start]
+    if before[-1:].isalnum() or before[-1:] in ("/", "$", "_") or re.fullmatch(r"\d\s", before):
+        return match.group(0)  # part of a longer word, or an amount's code ("12 CHF")
+    code, code2 = match.group("code"), match.group("code2")
+    if code2:
+        return f"{_NAMES[code]}-{_NAMES[code2]}"
+    if code:
+        return _ALONE.get(code, code)
+    return f"{_PREFIXES[match.group('region')]} dollar"
+
+
 _CENTS = re.compile(r"(?<![\w.,])(\d{1,3}(?:\.\d{1,2})?)\s?¢")
 
 
 def _money(match: re.Match[str]) -> str:
     code = match.group("code")
     symbol = _CODES[code] if code else match.group("sym")
+    if symbol == "R" and not code and not _rand_amount(match):
+        return match.group(0)
     singular, plural, minor_one, minor = _CURRENCIES[symbol]
     region = _PREFIXES.get(match.group("pre") or code or "")
     if region and symbol == "$":
@@ -43,12 +116,18 @@ def _money(match: re.Match[str]) -> str:
     names = (singular, plural, minor_one, minor)
     num, num2, scale = match.group("num"), match.group("num2"), match.group("scale")
     scale0 = match.group("scale0")  # "$16.4B-$16.8B": the scale written on both ends is said once
+    if num2 and " to " in match.group(0) and prev_word(match.string, match.start()) in _MOVEMENT_VERBS | {"by"}:
+        # "debt rose $184bn to $17.7tn": a change, then the level it reached — two amounts, no range
+        return f"{_scaled(num, scale0, names)} to {_scaled(num2, scale, names)}"
     if scale0 and _SCALE[scale0.lower()] != _SCALE[(scale or scale0).lower()]:
         num = f"{num} {_SCALE[scale0.lower()]}"  # "$500M-$1.2B": "500 million to 1.2 billion dollars"
     scale = scale or scale0
     scale_word = f" {_SCALE[scale.lower()]}" if scale else ""
     text = match.string
-    if after_article(text, match.start()) and noun_follows(text, match.end()):
+    if "." in num and not (num2 or scale) and _RATE_AFTER.match(text, match.end()):
+        return f"{num} {plural}"  # "C$1.37 per U.S. dollar", "CHF 0.86 per euro": a rate, not a price
+    worth = _WORTH_AFTER.match(text, match.end()) is not None  # "€1.2bn-worth of contracts": no noun
+    if after_article(text, match.start()) and noun_follows(text, match.end()) and not worth:
         amount, upper = decimal_value(num), decimal_value(num2) if num2 else None
         if "." in num and not (num2 or scale) and minor:
             return _attributive(num, names)  # "the $1.18 consensus" → "the one dollar eighteen consensus"
@@ -62,6 +141,10 @@ def _money(match: re.Match[str]) -> str:
     if scale:
         return f"{num}{scale_word} {plural}"
     return _amount(num, names)
+
+
+def _scaled(num: str, scale: str | None, names: tuple[str, str, str, str]) -> str:
+    return f"{num} {_SCALE[scale.lower()]} {names[1]}" if scale else _amount(num, names)
 
 
 def _attributive(num: str, names: tuple[str, str, str, str]) -> str:
@@ -95,7 +178,7 @@ def _amount(num: str, names: tuple[str, str, str, str]) -> str:
 
 
 # Pence written "310p" (British copy); never a video resolution ("1080p", "720p").
-_PENCE = re.compile(r"(?<![\w.,$£])(\d{1,3}(?:\.\d{1,2})?)p(?![\w'’-])")
+_PENCE = re.compile(r"(?<![\w.,$£])(\d{1,3}(?:,\d{3})?(?:\.\d{1,2})?)p(?![\w'’-])")  # "310p", "2,415p"
 _RESOLUTIONS = {"144", "240", "360", "480", "576", "720"}
 
 
@@ -169,6 +252,8 @@ def _movement(match: re.Match[str]) -> str:
 
 
 MONEY: Rule = (_MONEY, _money)
+SUFFIXED: Rule = (_SUFFIXED, _suffixed)
+CODE_NAME: Rule = (_CODE_NAME, _code_name)
 CENTS: Rule = (_CENTS, r"\1 cents")
 # "beat by 2c", "20c a share": a lower-case c after a small whole number is cents ("2C" is Celsius).
 LETTER_CENTS: Rule = (

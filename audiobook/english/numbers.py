@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .context import DETERMINERS, counts_follow, next_words, noun_follows, prev_word
+from .context import counts_follow, is_determiner, is_plural_noun, next_words, noun_follows, prev_word
 from .words import DECADES, ONES, Rule, cardinal, number_words, year_words
 
 _STRONG_YEAR = {"in", "since", "by", "until", "till", "before", "after", "during", "throughout", "circa", "c"}
@@ -27,6 +27,24 @@ _AFTER_LISTED_YEAR = re.compile(
 )
 
 
+# What a year's accounts hold: "its 2024 results", "the 2025 elections" (a year, not a count).
+_PERIOD_NOUNS = {"sales", "results", "earnings", "revenues", "profits", "losses", "accounts", "figures"}
+_PERIOD_NOUNS |= {"forecasts", "estimates", "targets", "emissions", "elections", "returns", "filings", "rankings"}
+_POSSESSIVES = {"its", "their", "our", "his", "her", "your", "my"}
+
+
+def _reports_a_year(text: str, prev: str, end: int) -> bool:
+    """After a possessive, a number before a describing word and a plural noun is the year of a
+    report ("its 2024 organic sales"; "its 2024 employees" counts them); after a possessive or
+    "the", a period's figures ("the 2025 results") are that year's."""
+    if not (prev in _POSSESSIVES or prev == "the" or is_determiner(prev)):
+        return False
+    first, second = next_words(text, end)
+    if first.lower() in _PERIOD_NOUNS:
+        return True
+    return prev != "the" and counts_follow(text, end) and not is_plural_noun(first)
+
+
 def _year_or_count(match: re.Match[str]) -> str:
     text, written = match.string, match.group(1)
     n = int(written)
@@ -36,11 +54,13 @@ def _year_or_count(match: re.Match[str]) -> str:
         return year_words(n)
     if text[match.start() - 1 : match.start()] == "(" and text[match.end() : match.end() + 1] == ")":
         return year_words(n) if n >= 1100 else written
+    if 1900 <= n < 2100 and _reports_a_year(text, prev, match.end()):
+        return year_words(n)
     if counts_follow(text, match.end()) and not (prev in _STRONG_YEAR and n >= 1900):
         return cardinal(n)
     if n < 1100 and prev not in _STRONG_YEAR:
         return written
-    if 1900 <= n < 2100 and prev in DETERMINERS and noun_follows(text, match.end()):
+    if 1900 <= n < 2100 and is_determiner(prev) and noun_follows(text, match.end()):
         return year_words(n)  # "its 2024 outlook", "a 2020 interview" (a plural noun was a count above)
     if prev in _YEAR_CONTEXT or (prev == "for" and 2010 <= n < 2100):  # "guidance for 2025"
         return year_words(n)

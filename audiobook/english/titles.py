@@ -168,6 +168,7 @@ def acronym_rules() -> tuple[Rule, Rule]:
         return " ".join(word)
 
     return (
-        (re.compile(rf"(?<![\w'’.])(?<![A-Z]-)(?:{spelled})(?![\w'’]|\.\w)"), spell),
+        # and any plural of capitals without a vowel ("DVDs", "LLMs"), which espeak reads as singular
+        (re.compile(rf"(?<![\w'’.])(?<![A-Z]-)(?:{spelled}|[B-DF-HJ-NP-TV-Z]{{2,4}}s)(?![\w'’]|\.\w)"), spell),
         (re.compile(rf"(?<![\w/.])(?:{said_pattern})(?![\w/#+]|\.\w)"), lambda m: said[m.group(0)]),
     )

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from .context import after_article, counts_follow, next_words, noun_follows, prev_word
+from . import numbers
+from .context import after_article, counts_follow, is_plural_noun, next_words, noun_follows, prev_word
 from .money import NUMBER
 from .words import Rule, cardinal, data, decimal_value, hyphenated, ordinal
 
@@ -48,6 +49,36 @@ def _counted_total(text: str, start: int, end: int) -> bool:
     return prev_word(text, start) in _TOTAL_VERBS and first.lower() not in _DIMENSIONS
 
 
+# "its 200 MP camera and 5,000 mAh battery": the article before the first amount serves both.
+_DESCRIBED_BEFORE = re.compile(
+    r"(?:\b(?:a|an|the|its|their|his|her|our|your)|'s)\s\d[\d,.]{0,12}\s?[A-Za-zµμ°²³]{1,6}\s[a-z]{2,20},?\s(?:and|or)\s$",
+    re.IGNORECASE,
+)
+
+
+def _second_described(text: str, start: int) -> bool:
+    return _DESCRIBED_BEFORE.search(text[max(0, start - 60) : start]) is not None
+
+
+def _can_follows(text: str, end: int) -> bool:
+    return next_words(text, end)[0] == "can"  # "a 14 oz can": after an article, a tin, not a verb
+
+
+# "6.3m b/d", "1.05m oz": a scale letter before a unit is millions (or billions) of it.
+_SCALE_WORDS = {"m": " million", "mn": " million", "bn": " billion"}
+_COMPOUND_AFTER = re.compile(r"-[a-z]")  # "5 km-wide": the unit joins a compound
+
+
+def _plural_noun_follows(text: str, end: int) -> bool:
+    """A plural noun next ("25 bp cuts"), or after one describing word that is no verb ("25 bp
+    rate cuts", not "70 km/h downed trees")."""
+    first, second = next_words(text, end)
+    if is_plural_noun(first):
+        return True
+    verb_like = first.endswith(("ed", "ing", "ly"))
+    return bool(second) and not verb_like and counts_follow(text, end)
+
+
 _SECOND_PER = {"day": "day", "d": "day", "h": "hour", "hr": "hour", "min": "minute", "week": "week", "wk": "week"}
 
 
@@ -57,24 +88,35 @@ def unit_rule() -> Rule:
     main = "|".join(re.escape(u) for u in sorted(units, key=len, reverse=True))
     denominators = "|".join(re.escape(u) for u in sorted(per, key=len, reverse=True))
     pattern = re.compile(
-        rf"(?<![\w.,])(?P<num>{NUMBER})(?P<scale>\s(?:thousand|million|billion))?(?P<joint>-|\s?)(?P<unit>{main})(?:/(?P<per>{denominators})(?:/(?P<per2>day|d|h|hr|min|week|wk))?)?(?![\w°/²³])"
+        rf"(?<![\w.,])(?:(?P<low>{NUMBER})(?P<joiner>\s?[–-]\s?|\sto\s|\sby\s))?(?P<num>{NUMBER})(?P<scale>\s(?:thousand|million|billion)|(?:m|mn|bn)\s(?=\S{{1,5}}(?:\s|$|[,.;])))?(?P<joint>-|\s?)(?P<unit>{main})(?:/(?P<per>{denominators})(?:/(?P<per2>day|d|h|hr|min|week|wk))?)?(?![\w°/²³])"
     )
 
     def said(match: re.Match[str]) -> str:
         num, unit, denominator = match.group("num"), match.group("unit"), match.group("per")
-        scale = match.group("scale") or ""  # "1.5 million km"
+        scale = _SCALE_WORDS.get((match.group("scale") or "").strip(), match.group("scale") or "")  # "1.5 million km"
         per_words = f" per {per[denominator]}" if denominator else ""
         if match.group("per2"):  # "0.5 mg/kg/day": milligrams per kilogram per day
             per_words += f" per {_SECOND_PER[match.group('per2')]}"
         singular, plural = units[unit]
         text = match.string
-        if match.group("joint") == "-" or (after_article(text, match.start()) and noun_follows(text, match.end())):
-            amount = decimal_value(num)
-            if amount is not None:  # "a 10 km race" → "a ten-kilometre race"
-                words = f"{cardinal(amount)}{scale} {singular}" + per_words
+        counted_million = unit == "m" and not match.group("joint") and counts_follow(text, match.end())
+        # The quantity describes the noun after it: "a 10 km race", "25 bp cuts", "165 mph winds",
+        # "a 5 km-wide crater" ("25 bp in cuts", "70 km/h downed trees" stay amounts).
+        noun_next = noun_follows(text, match.end()) or _can_follows(text, match.end())
+        describes = (after_article(text, match.start()) or _second_described(text, match.start())) and noun_next
+        describes = describes or (_plural_noun_follows(text, match.end()) and not counted_million)
+        describes = describes or _COMPOUND_AFTER.match(text, match.end()) is not None
+        if match.group("joint") == "-" or describes:
+            amount, low = decimal_value(num), decimal_value(match.group("low") or "0")
+            if amount is not None and low is not None:  # "a 10 km race" → "a ten-kilometre race"
+                joiner = "by" if match.group("joiner") == " by " else "to"  # "a 4 by 6 ft rug"
+                words = f"{cardinal(low)} {joiner} " if match.group("low") else ""  # "a 10-15 cm snowfall"
+                words += f"{cardinal(amount)}{scale} {singular}" + per_words
                 return hyphenated(words)
         if match.group("joint") == "-":
             return match.group(0)
+        if match.group("low"):  # "10 to 15 cm of snow": the range said once, then the unit
+            num = f"{match.group('low')} {'by' if match.group('joiner') == ' by ' else 'to'} {num}"
         if (
             unit == "m"
             and not match.group("joint")
@@ -92,6 +134,50 @@ def unit_rule() -> Rule:
     return pattern, said
 
 
+_FRACTION_NAMES = {"½": "half", "¼": "a quarter", "¾": "three quarters", "⅓": "a third", "⅔": "two thirds"}
+_FRACTION_NAMES |= {"⅛": "an eighth", "1/2": "half", "1/4": "a quarter", "3/4": "three quarters", "1/3": "a third"}
+_FRACTION_NAMES |= {"2/3": "two thirds", "1/8": "an eighth"}
+# Measures written as words that a fraction can take ("½ cup", "3/4 mile"), besides the units.
+_MEASURES = "cup teaspoon tablespoon pint quart gallon litre liter pound ounce inch foot yard mile hour minute acre"
+_VOWEL_SOUND = re.compile(r"[aeiou]|hour|hono", re.IGNORECASE)
+
+
+def fraction_of_unit_rule() -> Rule:
+    """ "½ tsp of salt" → "half a teaspoon of salt", "3/4 cup" → "three quarters of a cup": a
+    fraction alone before a unit or a measure is a part of one; "7½ years" and "¾ of voters" are
+    said by numbers.vulgar_fraction ("2 1/2 cups" has its whole number: numbers.MIXED_NUMBER).
+    A lookahead for a digit or fraction leads the pattern (a fast scan); what stands before it is
+    checked in said()."""
+    units: dict[str, list[str]] = data("units")["units"]
+    names = {u: v[0] for u, v in units.items() if v[0] == v[1] or not v[0].endswith("s")}
+    names |= {m: m for m in _MEASURES.split()}
+    alternation = "|".join(re.escape(u) for u in sorted(names, key=len, reverse=True))
+    pattern = re.compile(
+        r"(?=[\d½¼¾⅓⅔⅛])(?:(?P<whole>\d{1,6}+)\s?)?(?P<fraction>[½¼¾⅓⅔⅛]|(?<![\w./,])(?<!\d\s)[123]/[2348])"
+        rf"(?:\s?(?P<unit>{alternation})(?![\w°/²³]))?"
+    )
+    vulgar = numbers.VULGAR_FRACTION[1]
+
+    def said(match: re.Match[str]) -> str:
+        fraction, unit = _FRACTION_NAMES.get(match.group("fraction")), match.group("unit")
+        start = match.start()
+        if start and (match.string[start - 1].isalnum() or match.string[start - 1] in "./"):
+            return match.group(0)  # "7.½", "a½": not a number's part
+        if match.group("whole") or fraction is None or unit is None:
+            if "/" in match.group("fraction"):
+                return match.group(0)  # "2 1/2 cups", "1/2 of": the number rules read them
+            if unit is None:
+                return vulgar(match)  # "7½ years", "¾ of voters"
+            part = _FRACTION_NAMES[match.group("fraction")]  # "1½ tsp": "1 and a half teaspoons"
+            plural = units[unit][1] if unit in units else unit
+            return f" {match.group('whole')} and {'a ' + part if part == 'half' else part} {plural}"
+        name = names[unit]
+        article = "an" if _VOWEL_SOUND.match(name) else "a"
+        return f"{fraction} {article} {name}" if fraction == "half" else f"{fraction} of {article} {name}"
+
+    return pattern, said
+
+
 def per_unit_rule() -> Rule:
     """ "cells per mL" → "cells per millilitre": a unit written after "per" without a number."""
     units: dict[str, list[str]] = data("units")["units"]
@@ -104,7 +190,7 @@ _PER_TIME |= {"week": "a week", "wk": "a week", "hour": "an hour", "hr": "an hou
 _PER_TIME |= {"person": "a person", "head": "a head", "share": "a share", "night": "a night"}
 # Prices per quantity: "$2,195.15/oz", "$3.49/gal", "$82/bbl".
 _PER_TIME |= {"oz": "an ounce", "lb": "a pound", "kg": "a kilo", "gal": "a gallon", "bbl": "a barrel"}
-_PER_TIME |= {"barrel": "a barrel", "tonne": "a tonne", "ton": "a ton", "MWh": "a megawatt hour"}
+_PER_TIME |= {"t": "a tonne", "barrel": "a barrel", "tonne": "a tonne", "ton": "a ton", "MWh": "a megawatt hour"}
 _PER_TIME |= {"kWh": "a kilowatt hour", "sq ft": "a square foot"}
 # "$9.99/month", "40 hrs/week": the slash is "a".
 PER_TIME: Rule = (re.compile(rf"(?<=[\w%])\s?/\s?({'|'.join(_PER_TIME)})\b"), lambda m: f" {_PER_TIME[m.group(1)]}")
@@ -131,6 +217,33 @@ def _bare_temperature(match: re.Match[str]) -> str:
 
 
 BARE_TEMPERATURE: Rule = (_BARE_TEMPERATURE, _bare_temperature)
+# "measures 9.8 x 7 x 0.25 in.", "a 9x13-inch dish", "1920x1080 pixels": dimensions, said "by"; two
+# numbers only before a unit or a compound ("5x zoom", "a 3x-leveraged fund" are times, elsewhere).
+_BY_DIMENSIONS = re.compile(
+    r"(?=\d)(?<![\w.,])(\d{1,5}(?:\.\d{1,3})?)\s?[x×]\s?(\d{1,5}(?:\.\d{1,3})?)(?:\s?[x×]\s?(\d{1,5}(?:\.\d{1,3})?))?"
+    r"(?P<inches>\s?in\.(?=\s|$))?(?![\w.]|\.\d)"
+)
+_UNIT_OR_COMPOUND = re.compile(r"-[a-z]|\s?(?:in|inches|ft|feet|cm|mm|m|metres|meters|pixels?|px)\b")
+
+
+def _dimensions(match: re.Match[str]) -> str:
+    third, inches = match.group(3), match.group("inches")
+    if not (third or inches or _UNIT_OR_COMPOUND.match(match.string, match.end())):
+        return match.group(0)
+    said = " by ".join(n for n in match.group(1, 2, 3) if n)
+    full_stop = "." if inches and match.end() == len(match.string) else ""  # "… 0.25 in." ends the sentence
+    return said + (" inches" if inches else "") + full_stop
+
+
+DIMENSIONS: Rule = (_BY_DIMENSIONS, _dimensions)
+# "cruising at FL350": a flight level, its digits said one by one.
+FLIGHT_LEVEL: Rule = (
+    re.compile(r"FL(?<![\w-]FL)\s?(\d{2,3})(?![\w.]|[.,]\d)"),
+    lambda m: "flight level " + " ".join("zero" if d == "0" else d for d in m.group(1)),
+)
+# "120/80 mmHg", "fell by 8/5 mmHg": a blood pressure reading, said "over" (never a date).
+# The slash leads the pattern (a fast scan): only it changes.
+PRESSURE_READING: Rule = (re.compile(r"/(?<=\d/)(?=\d{1,3}\s?mm\s?Hg\b)"), " over ")
 # "a M7.5 quake": a magnitude (only with its decimal: "M3 chip", "M4 motorway" stay).
 MAGNITUDE: Rule = (re.compile(r"(?<![\w.])M(\d\.\d)(?![\w.]|\.\d)"), r"magnitude \1")
 # "a 14.2\" display": inches, outside a quotation only (an even count of quotes before it).
