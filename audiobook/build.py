@@ -40,6 +40,7 @@ from .publish import channel_cover_image, publish_archive
 from .settings import Settings
 from .source_dates import source_date, source_date_epoch
 from .tasks import ConversionTask
+from .workers import stop_if_rerunning_the_script
 
 __all__ = ["ArticleReport", "BuildReport", "build_archive", "build_lock", "discover"]
 
@@ -68,6 +69,7 @@ def build_archive(
     With ``cluster`` (a Dask scheduler's address) the conversions run on that cluster's workers,
     ``retries`` times more on an unexpected error; everything else happens here, as locally.
     """
+    stop_if_rerunning_the_script()  # a worker rerunning a script that calls this: no second build
     started = time.perf_counter()
     articles_dir, out_dir = Path(articles_dir), Path(out_dir)
     if not articles_dir.is_dir():
