@@ -109,6 +109,26 @@ class Settings:
         return replace(self, **{k: v for k, v in values.items() if v is not None})
 
 
+# --- what each setting shapes ---------------------------------------------------------------------
+# A build remakes only the outputs a changed setting shapes (`build.settings_keys`):
+# * an article's audio, and every file made with it (transcripts, chapters, cover): everything
+#   outside [feed];
+# * an article's page and embed: the publication and the [feed] fields named here (base_url: the
+#   embed snippet's address and the link to the feed); the page templates too;
+# * the archive's feed, index, playlist and channel cover: all of [feed], remade by every build.
+FEED_FIELDS_ON_ARTICLE_PAGES = ("base_url",)
+
+
+def audio_settings(settings: Settings) -> Settings:
+    """The settings that shape an article's audio: all but [feed]."""
+    return replace(settings, feed=FeedSettings())
+
+
+def page_settings(settings: Settings) -> tuple[object, ...]:
+    """The settings an article's page and embed show besides its audio's."""
+    return (settings.publication, *(getattr(settings.feed, name) for name in FEED_FIELDS_ON_ARTICLE_PAGES))
+
+
 # --- the schema -----------------------------------------------------------------------------------
 
 Check = Callable[[object], "str | None"]  # the requirement a value misses ("must be …"), or None
