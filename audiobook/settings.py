@@ -75,7 +75,8 @@ class FeedSettings:
     medium: str = "podcast"  # podcast:medium: what the feed is (FEED_MEDIUMS)
     # podcast:locked: "yes" tells other hosting platforms to refuse importing the feed (so no one
     # can move the show away by copying its URL); the owner's e-mail, when given, is how a real
-    # move is verified. Set false the day the feed moves to a platform that imports it.
+    # move is verified. Set false the day the feed moves to a platform that imports it. Locked by
+    # default (as many hosts do): the owner can always unlock; a copier cannot (README).
     locked: bool = True
     # podcast:guid: the show's id for life. None: derived from the feed's URL (Podcasting 2.0:
     # UUIDv5); set it to the old value when base_url changes, so apps keep the subscription.
