@@ -168,6 +168,8 @@ class BuildLedger:
         task, old = self._tasks[source], self.previous.get(source)
         if ok:
             assert isinstance(value, dict)
+            if task.only_outputs and old:  # the other files are the ones on disk, as recorded
+                value = {**value, "sizes": {**old.get("sizes", {}), **value["sizes"]}}
             entry = {
                 "source": source,
                 "slug": task.slug,

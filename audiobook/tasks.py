@@ -73,7 +73,8 @@ def convert(task: ConversionTask, out_dir: Path, report: Report) -> ArticleField
         "url": article.url,
         "references": [{"text": r.text, "url": r.url} for r in article.references],
         "outputs": outputs,
-        "sizes": {kind: (out_dir / name).stat().st_size for kind, name in outputs.items()},
+        # Of the files written now; the build keeps the recorded sizes of the others (`ledger`).
+        "sizes": {kind: (out_dir / name).stat().st_size for kind, name in outputs.items() if _written(task, kind)},
         "duration_ms": result.duration_ms,
         "chapters": [{"title": c.title, "start_ms": c.start_ms, "end_ms": c.end_ms} for c in result.chapters],
         "synthesized": result.synthesized,
@@ -81,6 +82,10 @@ def convert(task: ConversionTask, out_dir: Path, report: Report) -> ArticleField
         "encoded_parts": result.encoded_parts,
         "seconds": round(result.seconds, 3),
     }
+
+
+def _written(task: ConversionTask, kind: str) -> bool:
+    return task.only_outputs is None or kind in task.only_outputs
 
 
 def convert_in_local_worker(payload: tuple[ConversionTask, str], report: Report) -> ArticleFields:
