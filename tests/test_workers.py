@@ -48,6 +48,7 @@ def test_crashed_and_hung_workers_fail_their_task_and_are_replaced():
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT_BODIES = {
     "unguarded": 'report = build_archive("articles", "out", jobs=2)\nprint("built", report.count("built"))\n',
+    "unguarded_edition": 'build_edition("articles", "out", formats=["m4b"], jobs=2)\n',
     # A test of __name__ that guards nothing: passes the check before the pool starts, so the
     # workers themselves find out they are rerunning the script.
     "false_guard": 'if __name__ or True:\n    build_archive("articles", "out", jobs=2)\n',
@@ -66,14 +67,14 @@ def run_library_script(folder: Path, kind: str) -> subprocess.CompletedProcess:
     for number in (1, 2):
         (folder / "articles" / f"a{number}.md").write_text(f"# Article {number}\n\nOne short sentence to speak.\n")
     script = folder / f"{kind}.py"
-    script.write_text("from audiobook import build_archive\n\n" + SCRIPT_BODIES[kind])
+    script.write_text("from audiobook import build_archive, build_edition\n\n" + SCRIPT_BODIES[kind])
     env = {**os.environ, "PYTHONPATH": str(ROOT), "AUDIOBOOK_CACHE_DIR": str(folder / "cache")}
     return subprocess.run(
         [sys.executable, script.name], cwd=folder, env=env, capture_output=True, text=True, timeout=90
     )
 
 
-@pytest.mark.parametrize("kind", ["unguarded", "false_guard"])
+@pytest.mark.parametrize("kind", ["unguarded", "unguarded_edition", "false_guard"])
 def test_a_script_calling_the_build_outside_a_main_guard_fails_at_once_instead_of_hanging(tmp_path, kind):
     started = time.monotonic()
     result = run_library_script(tmp_path, kind)  # hung until the timeout before
