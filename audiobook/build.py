@@ -6,7 +6,9 @@ processes, or a Dask cluster):
 * discovery — article files under the folder (hidden entries, links out, and the build's own
   output and cache folders skipped), sorted;
 * unchanged — same source bytes, same settings, same output format, outputs still on disk with
-  the recorded sizes: skipped without synthesis or encoding;
+  the recorded sizes: skipped without synthesis or encoding. The settings count by what they
+  shape (`settings_keys`): a change to the feed alone leaves every article as it is, and one to
+  what pages show remakes only the pages (the audio comes from the cache, its files stay);
 * slugs — taken from the article, made unique in a deterministic order (existing ones first);
 * results — each finished article is written to `manifest.json` at once (`ledger`), so a killed
   build resumes where it stopped; outputs themselves are written atomically;
@@ -22,6 +24,7 @@ import re
 import time
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -37,11 +40,12 @@ from .manifest import Entries, load_manifest, remove_outputs
 from .pages import design_key
 from .parse import ARTICLE_SUFFIXES, read_article, read_source
 from .publish import channel_cover_image, publish_archive
-from .settings import Settings
+from .settings import Settings, audio_settings, page_settings
 from .source_dates import source_date, source_date_epoch
-from .tasks import ConversionTask
+from .tasks import PAGE_OUTPUTS, ConversionTask
+from .workers import stop_if_rerunning_the_script
 
-__all__ = ["ArticleReport", "BuildReport", "build_archive", "build_lock", "discover"]
+__all__ = ["ArticleReport", "BuildReport", "SettingsKeys", "build_archive", "build_lock", "discover", "settings_keys"]
 
 LOCK = ".audiobook.lock"
 SYNTHESIS_IDLE_LIMIT_S = 60.0  # per utterance: an engine silent this long is hung
@@ -68,6 +72,7 @@ def build_archive(
     With ``cluster`` (a Dask scheduler's address) the conversions run on that cluster's workers,
     ``retries`` times more on an unexpected error; everything else happens here, as locally.
     """
+    stop_if_rerunning_the_script()  # a worker rerunning a script that calls this: no second build
     started = time.perf_counter()
     articles_dir, out_dir = Path(articles_dir), Path(out_dir)
     if not articles_dir.is_dir():
@@ -86,7 +91,8 @@ def build_archive(
             if leftover.is_file() and not leftover.is_symlink():
                 leftover.unlink(missing_ok=True)
         previous, problem = load_manifest(out_dir, OUTPUT_FORMAT, EARLIER_OUTPUT_FORMATS)
-        ledger = BuildLedger(out_dir, previous, settings_fingerprint(settings), emit)
+        keys = settings_keys(settings)
+        ledger = BuildLedger(out_dir, previous, keys.audio, emit, pages_key=keys.pages)
         if problem:
             ledger.warn(problem)
         sources = _named_sources(articles_dir, discover(articles_dir, follow_links, [out_dir, cache_root]), ledger)
@@ -183,7 +189,7 @@ def _plan(
     from .convert import output_slug
 
     fingerprint = ledger.fingerprint
-    changed: list[tuple[str, Path, str]] = []
+    changed: list[tuple[str, Path, str, tuple[str, ...] | None]] = []
     # Every slug in use by an article still here is reserved, so a new article never takes files
     # another one still has (and removes when it finishes); an article keeps its own.
     own = {s: e["slug"] for s, e in ledger.previous.items() if s in sources and e.get("slug")}
@@ -199,11 +205,14 @@ def _plan(
         # article is unchanged if that language is still spoken with the same engine and voice.
         language = (ledger.previous.get(source) or {}).get("language")
         if isinstance(language, str) and ledger.is_unchanged(source, content_key(source_key, spoken_with(language))):
-            taken.add(ledger.unchanged(source))
+            if ledger.pages_current(source):
+                taken.add(ledger.unchanged(source))
+            else:  # the audio and its files stay; only what the pages show changed
+                changed.append((source, path, source_key, PAGE_OUTPUTS))
         else:
-            changed.append((source, path, source_key))
+            changed.append((source, path, source_key, None))
     tasks = []
-    for source, path, source_key in changed:
+    for source, path, source_key, only in changed:
         try:
             article = read_article(path)
             # Read here, inside the archive, for local and cluster workers alike.
@@ -212,17 +221,19 @@ def _plan(
             ledger.failed(source, str(exc), source_key)
             continue
         input_hash = content_key(source_key, spoken_with(article.language))
+        slug = _slug_for(output_slug(article), own.get(source), taken)
         tasks.append(
             ConversionTask(
                 source=source,
                 article=article,
                 settings=settings,
-                slug=_slug_for(output_slug(article), own.get(source), taken),
+                slug=slug,
                 # The feed's id for the article: never derived from its title, so a retitle keeps it.
                 guid=article.guid or article.url or f"urn:audiobook:{content_key(source)[:32]}",
                 input_hash=input_hash,
                 cover=cover,
                 cache_dir=str(cache_root) if cache_root else None,
+                only_outputs=only if slug == own.get(source) else None,  # a new slug: every file anew
             )
         )
     return tasks
@@ -257,11 +268,23 @@ def _slug_for(wanted: str, own: str | None, taken: set[str]) -> str:
     return unique_slug(wanted, taken)
 
 
-def settings_fingerprint(settings: Settings) -> str:
+@dataclass(frozen=True)
+class SettingsKeys:
     """What the outputs depend on besides the article and the engine and voice that speak its
-    language (`_voices_by_language`, part of each article's input hash): the settings, the output
-    format, the page templates and this version."""
-    return content_key(repr(settings), OUTPUT_FORMAT, __version__, design_key())
+    language (`_voices_by_language`, part of each article's input hash), by the outputs each part
+    shapes (settings.py): a build remakes only what a changed part shapes. The feed's own settings
+    need no key: the feed, index, playlist and channel cover are remade from the manifest by
+    every build."""
+
+    audio: str  # an article's audio and the files made with it: settings, output format, version
+    pages: str  # an article's page and embed: what they show, the page templates, the version
+
+
+def settings_keys(settings: Settings) -> SettingsKeys:
+    return SettingsKeys(
+        audio=content_key(repr(audio_settings(settings)), OUTPUT_FORMAT, __version__),
+        pages=content_key(repr(page_settings(settings)), OUTPUT_FORMAT, __version__, design_key()),
+    )
 
 
 @contextmanager

@@ -68,7 +68,9 @@ def convert_on_worker(payload: dict[str, Any]) -> dict[str, Any]:
             fields = convert(task, out_dir, report)
         except AudiobookError as exc:  # the article's own fault: retrying would give the same
             return {"error": str(exc)}
-        files = {name: (out_dir / name).read_bytes() for name in fields["outputs"].values()}
+        # The files written (a task may remake only some: `ConversionTask.only_outputs`).
+        written = [out_dir / name for name in fields["outputs"].values() if (out_dir / name).is_file()]
+        files = {path.name: path.read_bytes() for path in written}
         return {"fields": fields, "files": files}
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,7 +19,7 @@ from .cache import ClipCache
 from .cover import CoverImage, article_cover, title_card
 from .errors import InputError
 from .files import slugify, write_together
-from .formats import TagInfo, output_format
+from .formats import AUDIO_OUTPUT, TagInfo, output_format
 from .model import Article
 from .pages import article_page, embed_page, site_for, write_static
 from .parse import read_article
@@ -72,6 +72,7 @@ def convert_article(
     threads: int | None = None,
     *,
     cover: CoverImage | None = None,
+    only: Collection[str] | None = None,
 ) -> ConversionResult:
     """Convert one article; ``on_progress(phase, done, total)`` is called per sentence and stage.
 
@@ -80,13 +81,25 @@ def convert_article(
     already read and checked (the build reads it inside the archive); without it a cover named by
     the article is read here, and must lie in the article's folder or below it.
 
+    ``only`` names the outputs to write, by kind ("page", "embed", …; None: all): the build remakes
+    the pages alone when only what they show changed, the other files being on disk already.
+
     Without a cache, a temporary one holds the spoken sentences on disk for the duration, so a
     long article's speech is never all in memory.
     """
     if cache is None:
         with tempfile.TemporaryDirectory(prefix="audiobook-") as folder:
             return convert_article(
-                source, out_dir, settings, engine, ClipCache(Path(folder)), slug, on_progress, threads, cover=cover
+                source,
+                out_dir,
+                settings,
+                engine,
+                ClipCache(Path(folder)),
+                slug,
+                on_progress,
+                threads,
+                cover=cover,
+                only=only,
             )
     started = time.perf_counter()
     settings = settings or Settings()
@@ -150,17 +163,16 @@ def convert_article(
     # All or nothing: every file is written aside first (the audio, read part by part from the
     # cache, is the one most likely to fail), then all are renamed into place, the audio last —
     # an audio file on disk comes with everything else, and a failed rebuild changes nothing.
-    write_together(
-        [
-            (vtt, webvtt(timeline)),
-            (words, transcript_json(timeline)),
-            (chapters, chapters_json(timeline)),
-            (cover_file, cover.data),
-            (page, article_page(article, timeline, slug, cover_file.name, site, audio.name, vtt.name)),
-            (embed, embed_page(article, timeline, site, audio.name, cover_file.name)),
-            (audio, audio_chunks),
-        ]
-    )
+    files = [  # by kind, as the build's manifest names them
+        ("transcript", vtt, webvtt(timeline)),
+        ("transcript_json", words, transcript_json(timeline)),
+        ("chapters", chapters, chapters_json(timeline)),
+        ("cover", cover_file, cover.data),
+        ("page", page, article_page(article, timeline, slug, cover_file.name, site, audio.name, vtt.name)),
+        ("embed", embed, embed_page(article, timeline, site, audio.name, cover_file.name)),
+        (AUDIO_OUTPUT, audio, audio_chunks),
+    ]
+    write_together([(path, data) for kind, path, data in files if only is None or kind in only])
     return ConversionResult(
         source=source,
         title=article.title,

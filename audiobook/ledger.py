@@ -83,10 +83,11 @@ class BuildReport:
 class BuildLedger:
     """The manifest entries and reports of one build, filled as the build decides and converts."""
 
-    def __init__(self, out_dir: Path, previous: Entries, fingerprint: str, emit: Emit) -> None:
+    def __init__(self, out_dir: Path, previous: Entries, fingerprint: str, emit: Emit, pages_key: str = "") -> None:
         self.out_dir = out_dir
         self.previous = previous
-        self.fingerprint = fingerprint
+        self.fingerprint = fingerprint  # of the settings that shape the audio (`build.settings_keys`)
+        self.pages_key = pages_key  # of what the pages show
         self.emit = emit
         self.entries: Entries = {}
         self.reports: dict[str, ArticleReport] = {}
@@ -122,6 +123,10 @@ class BuildLedger:
             and entry.get("status") in ("built", "unchanged")
             and outputs_intact(self.out_dir, entry)
         )
+
+    def pages_current(self, source: str) -> bool:
+        """The article's page and embed were made with what pages show now."""
+        return (self.previous.get(source) or {}).get("hashes", {}).get("pages") == self.pages_key
 
     def failed(self, source: str, error: str, input_hash: str, slug: str | None = None, title: str | None = None):
         """A failed article keeps what an earlier build produced: a failed rebuild loses nothing."""
@@ -163,6 +168,8 @@ class BuildLedger:
         task, old = self._tasks[source], self.previous.get(source)
         if ok:
             assert isinstance(value, dict)
+            if task.only_outputs and old:  # the other files are the ones on disk, as recorded
+                value = {**value, "sizes": {**old.get("sizes", {}), **value["sizes"]}}
             entry = {
                 "source": source,
                 "slug": task.slug,
@@ -171,7 +178,7 @@ class BuildLedger:
                 "error": None,
                 **value,
                 "source_date": self._source_dates.get(source) or (old or {}).get("source_date"),
-                "hashes": {"input": task.input_hash, "settings": self.fingerprint},
+                "hashes": {"input": task.input_hash, "settings": self.fingerprint, "pages": self.pages_key},
             }
             if old:  # a new slug, or a new file name (a JPEG cover replaced by the title card)
                 remove_outputs(self.out_dir, old, keep=set(value["outputs"].values()))

@@ -75,7 +75,8 @@ class FeedSettings:
     medium: str = "podcast"  # podcast:medium: what the feed is (FEED_MEDIUMS)
     # podcast:locked: "yes" tells other hosting platforms to refuse importing the feed (so no one
     # can move the show away by copying its URL); the owner's e-mail, when given, is how a real
-    # move is verified. Set false the day the feed moves to a platform that imports it.
+    # move is verified. Set false the day the feed moves to a platform that imports it. Locked by
+    # default (as many hosts do): the owner can always unlock; a copier cannot (README).
     locked: bool = True
     # podcast:guid: the show's id for life. None: derived from the feed's URL (Podcasting 2.0:
     # UUIDv5); set it to the old value when base_url changes, so apps keep the subscription.
@@ -124,6 +125,26 @@ class Settings:
         """A copy with every non-None value replaced (how CLI flags layer over defaults); the same
         rules as audiobook.toml apply (an AudiobookError lists what is wrong)."""
         return replace(self, **{k: v for k, v in values.items() if v is not None})
+
+
+# --- what each setting shapes ---------------------------------------------------------------------
+# A build remakes only the outputs a changed setting shapes (`build.settings_keys`):
+# * an article's audio, and every file made with it (transcripts, chapters, cover): everything
+#   outside [feed];
+# * an article's page and embed: the publication and the [feed] fields named here (base_url: the
+#   embed snippet's address and the link to the feed); the page templates too;
+# * the archive's feed, index, playlist and channel cover: all of [feed], remade by every build.
+FEED_FIELDS_ON_ARTICLE_PAGES = ("base_url",)
+
+
+def audio_settings(settings: Settings) -> Settings:
+    """The settings that shape an article's audio: all but [feed]."""
+    return replace(settings, feed=FeedSettings())
+
+
+def page_settings(settings: Settings) -> tuple[object, ...]:
+    """The settings an article's page and embed show besides its audio's."""
+    return (settings.publication, *(getattr(settings.feed, name) for name in FEED_FIELDS_ON_ARTICLE_PAGES))
 
 
 # --- the schema -----------------------------------------------------------------------------------

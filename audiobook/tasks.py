@@ -17,6 +17,8 @@ from .formats import AUDIO_OUTPUT
 from .model import Article
 from .settings import Settings
 
+# The outputs that show more than the audio: remade alone when only that changed (`build`).
+PAGE_OUTPUTS = ("page", "embed")
 Report = Callable[[str, int, int], None]  # report(phase, done, total): progress, and the heartbeat
 ArticleFields = dict[str, Any]  # an article's manifest fields (validated on reading: manifest.py)
 
@@ -32,6 +34,7 @@ class ConversionTask:
     cover: CoverImage | None = None  # read and checked by the build: a worker opens no path an article named
     cache_dir: str | None = None  # None: the worker's own default cache
     threads: int | None = 1  # --jobs N means N cores: each worker masters its parts on one thread
+    only_outputs: tuple[str, ...] | None = None  # write only these (kinds as in `convert`); None: all
 
 
 def convert(task: ConversionTask, out_dir: Path, report: Report) -> ArticleFields:
@@ -49,6 +52,7 @@ def convert(task: ConversionTask, out_dir: Path, report: Report) -> ArticleField
         on_progress=report,
         threads=task.threads,
         cover=task.cover,
+        only=task.only_outputs,
     )
     outputs = {
         AUDIO_OUTPUT: result.audio_file.name,  # "mp3": a stored key, kept whatever the container
@@ -69,7 +73,8 @@ def convert(task: ConversionTask, out_dir: Path, report: Report) -> ArticleField
         "url": article.url,
         "references": [{"text": r.text, "url": r.url} for r in article.references],
         "outputs": outputs,
-        "sizes": {kind: (out_dir / name).stat().st_size for kind, name in outputs.items()},
+        # Of the files written now; the build keeps the recorded sizes of the others (`ledger`).
+        "sizes": {kind: (out_dir / name).stat().st_size for kind, name in outputs.items() if _written(task, kind)},
         "duration_ms": result.duration_ms,
         "chapters": [{"title": c.title, "start_ms": c.start_ms, "end_ms": c.end_ms} for c in result.chapters],
         "synthesized": result.synthesized,
@@ -77,6 +82,10 @@ def convert(task: ConversionTask, out_dir: Path, report: Report) -> ArticleField
         "encoded_parts": result.encoded_parts,
         "seconds": round(result.seconds, 3),
     }
+
+
+def _written(task: ConversionTask, kind: str) -> bool:
+    return task.only_outputs is None or kind in task.only_outputs
 
 
 def convert_in_local_worker(payload: tuple[ConversionTask, str], report: Report) -> ArticleFields:

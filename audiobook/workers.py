@@ -4,22 +4,78 @@ Workers are started with the `spawn` method (espeak cannot be used across fork).
 one task at a time and reports progress as it goes; that report is the heartbeat. A worker that
 dies, or goes silent longer than the phase allows (`idle_limits`), is killed and replaced, and
 its task is reported as failed with the reason. Results come back in completion order.
+
+A spawned worker starts by running the caller's main script again (as ``__mp_main__``). A script
+that calls the library from its top level, outside ``if __name__ == "__main__":``, would start a
+build in every worker, each waiting forever for the lock its parent holds. Such a call is refused
+before any worker starts (`refuse_unguarded_caller`); a worker that finds itself inside that rerun
+anyway stops at once (`stop_if_rerunning_the_script`) and the pool reports why.
 """
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import multiprocessing
+import sys
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
+from pathlib import Path
 from typing import Any
+
+from .errors import AudiobookError
 
 # A task function runs in the worker: fn(payload, report) -> result, where report(phase, done, total)
 # is the heartbeat. It raises AudiobookError for failures a user should see as they are.
 TaskFunction = Callable[[Any, Callable[[str, int, int], None]], Any]
+
+
+# The exit code of a worker stopped while it was rerunning the caller's script.
+RERUN_SCRIPT_EXIT = 87
+
+
+def _unguarded_message(script: str) -> str:
+    return (
+        f"{script}: calls audiobook with worker processes from the script's top level; each spawned "
+        'worker runs the script again, so put the call under `if __name__ == "__main__":`'
+    )
+
+
+def refuse_unguarded_caller() -> None:
+    """Raise AudiobookError when this call comes from the main script's top-level code outside an
+    ``if __name__ …`` block: a spawned worker would run that code again."""
+    main = sys.modules.get("__main__")
+    if getattr(main, "__file__", None) is None:  # python -c, an interpreter prompt: nothing is rerun
+        return
+    frame = sys._getframe(1)
+    while frame is not None and not (frame.f_globals is vars(main) and frame.f_code.co_name == "<module>"):
+        frame = frame.f_back
+    if frame is None:  # the script's top level is not calling: it is already done
+        return
+    try:
+        tree = ast.parse(Path(frame.f_code.co_filename).read_bytes())
+    except (OSError, SyntaxError, ValueError):
+        return  # no source to read: left to stop_if_rerunning_the_script
+    for statement in tree.body:
+        if statement.lineno <= frame.f_lineno <= (statement.end_lineno or statement.lineno):
+            # Any test of __name__ is taken for the guard; a wrong one is caught in the worker.
+            guarded = isinstance(statement, ast.If) and any(
+                isinstance(node, ast.Name) and node.id == "__name__" for node in ast.walk(statement.test)
+            )
+            if not guarded:
+                raise AudiobookError(_unguarded_message(frame.f_code.co_filename))
+            return
+
+
+def stop_if_rerunning_the_script() -> None:
+    """In a worker still starting up (multiprocessing's own test for it: the same one that refuses
+    to start a process from there), the caller's script is being run again: stop this worker
+    quietly; its parent reports why (`run_tasks`)."""
+    if getattr(multiprocessing.current_process(), "_inheriting", False):
+        raise SystemExit(RERUN_SCRIPT_EXIT)
 
 
 @dataclass
@@ -33,7 +89,6 @@ class _Worker:
 
 def _worker_main(connection: Connection, function: TaskFunction) -> None:
     from .engine_runtime import keep_large_buffers_out_of_the_heap
-    from .errors import AudiobookError
 
     keep_large_buffers_out_of_the_heap()
     while True:
@@ -69,6 +124,7 @@ def run_tasks(
     ``idle_limits`` maps a phase name (as reported by the task) to the longest silence allowed in
     it, in seconds; "" is the limit before the first report.
     """
+    refuse_unguarded_caller()
     context = multiprocessing.get_context("spawn")
     pending = deque(tasks)
     workers: list[_Worker] = []
@@ -118,6 +174,9 @@ def run_tasks(
                     else:
                         finish(worker, kind == "done", value)
                 if worker.task_id and not worker.process.is_alive():
+                    if worker.process.exitcode == RERUN_SCRIPT_EXIT:  # every worker would do the same
+                        script = getattr(sys.modules.get("__main__"), "__file__", None) or "the main script"
+                        raise AudiobookError(_unguarded_message(script))
                     replace(worker, f"worker process died (exit code {worker.process.exitcode})")
                 elif worker.task_id:
                     limit = idle_limits.get(worker.phase, default_limit)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -115,9 +116,84 @@ def test_fake_engine_new_page_templates_remake_the_pages_without_speaking(tmp_pa
     write_archive(articles, count=2, settings=FAKE_ENGINE)
     build_archive(articles, tmp_path / "out", jobs=1, cache_dir=tmp_path / "cache")
     assert build_archive(articles, tmp_path / "out", jobs=1, cache_dir=tmp_path / "cache").count("unchanged") == 2
+    audio_before = files_as_written(tmp_path / "out", "*.mp3")
     monkeypatch.setattr(audiobook.build, "design_key", lambda: "templates of another release")
     report = build_archive(articles, tmp_path / "out", jobs=1, cache_dir=tmp_path / "cache")
     assert report.count("built") == 2 and sum(a.synthesized for a in report.articles) == 0
+    assert files_as_written(tmp_path / "out", "*.mp3") == audio_before  # the audio files are not rewritten
+
+
+def files_as_written(folder: Path, pattern: str = "*") -> dict[str, tuple[int, int]]:
+    """Each file's identity and modification time: both change when a build rewrites it."""
+    return {p.name: (p.stat().st_ino, p.stat().st_mtime_ns) for p in folder.glob(pattern) if p.is_file()}
+
+
+FEED = {"base_url": '"https://audio.example.org/a/"', "email": '"desk@example.org"', "image": '"art.png"'}
+# Every [feed] setting, changed (as written in audiobook.toml).
+FEED_CHANGES = {
+    "base_url": '"https://audio.example.org/moved/"',
+    "title": '"Another title"',
+    "description": '"Another description."',
+    "author": '"Another Desk"',
+    "email": '"other@example.org"',
+    "language": '"de"',
+    "category": '"Education"',
+    "explicit": "true",
+    "type": '"serial"',
+    "medium": '"newsletter"',
+    "locked": "false",
+    "guid": '"917393e3-1b1e-5cef-ace4-edaa54e1f810"',
+    "image": '"other-art.png"',
+}
+
+
+def feed_settings(**changes: str) -> str:
+    return FAKE_ENGINE + "[feed]\n" + "".join(f"{key} = {value}\n" for key, value in {**FEED, **changes}.items())
+
+
+@pytest.fixture(scope="module")
+def feed_archive(tmp_path_factory):
+    """One article built with a feed (fake engine)."""
+    from PIL import Image
+
+    root = tmp_path_factory.mktemp("feed-archive")
+    write_archive(root / "articles", count=1, settings=feed_settings())
+    for name, colour in (("art.png", "navy"), ("other-art.png", "teal")):
+        Image.new("RGB", (1400, 1400), colour).save(root / "articles" / name)
+    build_archive(root / "articles", root / "out", jobs=1, cache_dir=root / "cache")
+    return root
+
+
+def test_the_feed_changes_table_covers_every_feed_setting():
+    from audiobook.settings import SCHEMA
+
+    assert set(FEED_CHANGES) == {rule.key for rule in SCHEMA if rule.section == "feed"}
+
+
+@pytest.mark.parametrize("key", sorted(FEED_CHANGES))
+def test_fake_engine_a_feed_setting_change_remakes_only_the_files_that_show_it(feed_archive, tmp_path, key):
+    from audiobook.settings import FEED_FIELDS_ON_ARTICLE_PAGES, SCHEMA
+
+    shutil.copytree(feed_archive / "articles", tmp_path / "articles")
+    shutil.copytree(feed_archive / "out", tmp_path / "out")
+    articles, out, cache = tmp_path / "articles", tmp_path / "out", feed_archive / "cache"
+    entry = json.loads((out / MANIFEST).read_text())["articles"][0]
+    before = files_as_written(out)
+    (articles / "audiobook.toml").write_text(feed_settings(**{key: FEED_CHANGES[key]}), encoding="utf-8")
+
+    report = build_archive(articles, out, jobs=1, cache_dir=cache)
+    on_pages = next(r.attribute for r in SCHEMA if r.key == key) in FEED_FIELDS_ON_ARTICLE_PAGES
+    remade = {entry["outputs"][kind] for kind in ("page", "embed")} if on_pages else set()
+    after = files_as_written(out)
+    for kind, name in entry["outputs"].items():
+        assert (after[name] != before[name]) == (name in remade), f"{kind} {'not ' * (name in remade)}rewritten"
+    assert report.count("built" if on_pages else "unchanged") == 1
+    assert sum(a.synthesized for a in report.articles) == 0
+    # What an incremental build leaves is what a fresh build with the new settings makes.
+    build_archive(articles, tmp_path / "fresh", jobs=1, cache_dir=cache)
+    assert outputs(out) == outputs(tmp_path / "fresh")
+    # And the manifest records it: the next build has nothing to do.
+    assert build_archive(articles, out, jobs=1, cache_dir=cache).count("unchanged") == 1
 
 
 def test_real_speech_serial_and_parallel_builds_are_byte_identical(tmp_path):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -37,7 +38,9 @@ def cluster(tmp_path_factory):
     """A scheduler and two single-thread workers, started as an operator would (README commands)."""
     root = tmp_path_factory.mktemp("cluster")
     scheduler_file = root / "scheduler.json"
-    env = {**os.environ, "AUDIOBOOK_CACHE_DIR": str(root / "worker-cache")}
+    # The workers import this checkout's audiobook (the one under test), wherever it is installed from.
+    checkout = str(Path(__file__).resolve().parents[1])
+    env = {**os.environ, "AUDIOBOOK_CACHE_DIR": str(root / "worker-cache"), "PYTHONPATH": checkout}
     with open(root / "scheduler.log", "w") as scheduler_log, open(root / "workers.log", "w") as workers_log:
         scheduler = subprocess.Popen(
             [dask_command(), "scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
@@ -96,6 +99,21 @@ def test_cluster_build_is_byte_identical_to_a_local_build(cluster, archive, tmp_
     assert len(local) >= ARTICLES * 6
     assert outputs(out) == local
     assert manifest_entries(out) == manifest_entries(archive / "local")
+
+
+def test_a_new_base_url_remakes_only_the_pages_on_the_cluster(cluster, archive, tmp_path):
+    address, _ = cluster
+    shutil.copytree(archive / "articles", tmp_path / "articles")
+    shutil.copytree(archive / "local", tmp_path / "out")
+    config = FAKE_ENGINE + '[feed]\nbase_url = "https://audio.example.org/cluster/"\n'
+    (tmp_path / "articles" / "audiobook.toml").write_text(config, encoding="utf-8")
+    audio = {p.name: (p.stat().st_ino, p.stat().st_mtime_ns) for p in (tmp_path / "out").glob("*.mp3")}
+    report = build_archive(tmp_path / "articles", tmp_path / "out", cluster=address)
+    assert report.count("built") == ARTICLES and report.ok
+    assert {p.name: (p.stat().st_ino, p.stat().st_mtime_ns) for p in (tmp_path / "out").glob("*.mp3")} == audio
+    fresh = build_archive(tmp_path / "articles", tmp_path / "fresh", jobs=2, cache_dir=archive / "local-cache")
+    assert fresh.ok and outputs(tmp_path / "out") == outputs(tmp_path / "fresh")
+    assert manifest_entries(tmp_path / "out") == manifest_entries(tmp_path / "fresh")
 
 
 def test_unchanged_articles_are_not_sent_to_the_cluster(archive, tmp_path):

@@ -188,6 +188,26 @@ def test_a_serial_show_lists_its_episodes_oldest_first_and_numbered(site, tmp_pa
     assert ET.fromstring(data).findtext("channel/" + qualified("podcast:locked")) == "no"
 
 
+@pytest.mark.parametrize(
+    ("feed_lines", "locked", "owner"),
+    [
+        ("", "yes", None),  # the default: a copied feed URL cannot be imported elsewhere
+        ('email = "editor@example.org"\n', "yes", "editor@example.org"),  # the address a host verifies
+        ('email = "editor@example.org"\nlocked = false\n', "no", "editor@example.org"),  # moving hosts
+    ],
+)
+def test_the_feed_is_locked_unless_the_config_says_otherwise(site, tmp_path, feed_lines, locked, owner):
+    articles, out = tmp_path / "articles", tmp_path / "out"
+    articles.mkdir()
+    shutil.copytree(site / "out", out)
+    (articles / "audiobook.toml").write_text(f'[feed]\nbase_url = "{BASE}"\n{feed_lines}', encoding="utf-8")
+    publish_archive(out, load_settings(articles), manifest_entries(out))
+    data = (out / "feed.xml").read_bytes()
+    assert schema_problems(data) == []
+    tag = ET.fromstring(data).find("channel/" + qualified("podcast:locked"))
+    assert (tag.text, tag.get("owner")) == (locked, owner)
+
+
 def test_a_set_show_guid_outlives_a_move_to_a_new_base_url(site, tmp_path):
     out = tmp_path / "out"
     shutil.copytree(site / "out", out)

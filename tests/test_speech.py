@@ -46,6 +46,30 @@ def test_pyttsx3_platform_driver_adapter_with_real_speech():
     assert result.stdout.strip() == "ok 22050"  # and no "Audio saved to" chatter on stdout
 
 
+def test_pyttsx3_adapter_waits_for_espeak_still_busy_with_an_earlier_utterance_fault_injected():
+    # The race seen under load: espeak's own thread had not finished the previous utterance when the
+    # next one started, so the driver's stop() at the start of runAndWait cancelled the new one (no
+    # file written: "the engine returned no audio"). Injected here by starting a long synthesis on
+    # espeak directly, then asking the adapter for a sentence while espeak is still busy with it.
+    code = (
+        "from audiobook.settings import Settings\n"
+        "from audiobook.speech import open_engine, clip_problem\n"
+        "e = open_engine(Settings(engine='pyttsx3'))\n"
+        "from pyttsx3.drivers import _espeak\n"
+        "text = 'A sentence asked for while espeak is still busy with another one.'\n"
+        "for attempt in range(3):\n"
+        "    e.synthesize('An ordinary sentence first.')\n"
+        "    _espeak.Synth(b'A long earlier utterance. ' * 40, flags=_espeak.CHARS_UTF8)\n"
+        "    assert _espeak.IsPlaying(), 'espeak finished before the fault could be injected'\n"
+        "    clip = e.synthesize(text)\n"
+        "    assert clip_problem(clip, text, 175) is None, clip_problem(clip, text, 175)\n"
+        "print('ok')\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "ok"
+
+
 class FakeSilentEngine:
     """Fault injection: an engine that returns no audio at all."""
 

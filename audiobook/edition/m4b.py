@@ -140,6 +140,9 @@ def encode_missing(
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
+    from ..workers import refuse_unguarded_caller
+
+    refuse_unguarded_caller()  # each spawned process would run an unguarded script again
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
         futures = [pool.submit(encode_piece, segment, key, str(cache.root), true_peak_dbtp) for key, segment in unique]
         try:
