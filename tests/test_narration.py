@@ -99,7 +99,7 @@ CASES: dict[str, list[tuple[str, str]]] = {
         ("India is at UTC+5:30.", "India is at U T C plus five thirty."),
         ("New York is at GMT-5 now.", "New York is at G M T minus 5 now."),
         ("Launch is at T+8:30.", "Launch is at T plus eight thirty."),
-        ("Stages part at T-0:45.", "Stages part at T minus zero forty-five."),
+        ("Stages part at T-0:45.", "Stages part at T minus 45 seconds."),
         ("The T-34 tank rolled on.", "The T-34 tank rolled on."),
         ("Published March 7.", "Published March seventh."),
         ("It happened on 7 March.", "It happened on the seventh of March."),
@@ -710,7 +710,40 @@ LOCALE_CASES = [
     ("en-US", "She won 6-4, 6-3.", "She won 6 4, 6 3."),
 ]
 
+# Fourth pass, sports, times, identifiers, titles and scripts: (category, written, said).
+ROUND4_SPORTS_TIME_ID_CASES: list[tuple[str, str, str]] = [
+    ("scores", "The Orioles are 3-7 in their last 10 games.", "The Orioles are 3 and 7 in their last 10 games."),
+    ("scores", "The Jets are 3-9 this season.", "The Jets are 3 and 9 this season."),
+    ("scores", "The Lions went 15-2 and clinched the top seed.", "The Lions went 15 and 2 and clinched the top seed."),
+    ("scores", "The 76ers fell to 12-27 after a 121-107 loss.", "The 76ers fell to 12 and 27 after a 121 to 107 loss."),
+    ("scores", "Ohio State (11-1, 8-1 Big Ten) won.", "Ohio State (11 and 1, 8 and 1 Big Ten) won."),
+    ("scores", "England are 2-0 up at the break.", "England are 2 to 0 up at the break."),
+    ("scores", "The score went 2-1 when Kane struck.", "The score went 2 to 1 when Kane struck."),
+    ("scores", "Arsenal fell 2-1 to Villa.", "Arsenal fell 2 to 1 to Villa."),
+    ("scores", "India were 2-1 up in the series.", "India were 2 to 1 up in the series."),
+    ("scores", "Sabalenka won 6-4 3-6 7-6(5) in Doha.", "Sabalenka won 6 4, 3 6, 7 6, 7 5 in the tiebreak in Doha."),
+    ("scores", "Ages 6-8 9-12 are welcome.", "Ages 6 to 8 9 to 12 are welcome."),
+    ("scores", "Australia were 245/6 at stumps.", "Australia were 245 for 6 at stumps."),
+    ("scores", "Bumrah took 4/32 from 18 overs.", "Bumrah took 4 for 32 from 18 overs."),
+    ("scores", "The Open's cut fell at +3.", "The Open's cut fell at 3 over."),
+    ("scores", "The Orioles sit 13 GB in the AL East.", "The Orioles sit 13 games back in the AL East."),
+    ("scores", "The Mets are 6.5 GB of first place.", "The Mets are 6.5 games back of first place."),
+    ("scores", "The phone has 8 GB of RAM for games.", "The phone has 8 gigabytes of RAM for games."),
+    ("scores", "It was their fourth SO win.", "It was their fourth shootout win."),
+    ("scores", "The result was 3-2 (SO).", "The result was 3 to 2 (shootout)."),
+    ("scores", "She sold it SO fast.", "She sold it SO fast."),
+    ("scores", "He struck out with 9 Ks.", "He struck out with 9 strikeouts."),
+    ("scores", "Max finished P3, after starting from P6.", "Max finished third, after starting from sixth."),
+    ("scores", "He was P2 in the race.", "He was second in the race."),
+    ("scores", "The P3 lab in Wuhan was closed.", "The P3 lab in Wuhan was closed."),
+    ("scores", "She applied for a P3 visa.", "She applied for a P3 visa."),
+    ("scores", "Leclerc set a 1:27.1 lap on the softs.", "Leclerc set a 1 minute 27.1 lap on the softs."),
+    ("scores", "He won in 3:49.56 at Monaco.", "He won in 3 minutes 49.56 seconds at Monaco."),
+    ("scores", "Pogacar finished at 0:17.", "Pogacar finished at 17 seconds."),
+]
+
 TABLE = [(category, written, said) for category, cases in CASES.items() for written, said in cases]
+TABLE += ROUND4_SPORTS_TIME_ID_CASES
 
 
 def narrated(text: str, language: str = "en", lexicon: dict | None = None) -> str:

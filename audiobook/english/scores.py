@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import re
 
-from .context import next_words, prev_word
-from .words import ONES, Rule, number_words
+from .context import after_article, next_words, noun_follows, prev_word
+from .words import ONES, Rule, number_words, ordinal
 
 _SET = r"\d{1,2}[–-]\d{1,2}(?:\s?\(\d{1,2}\))?"
-_SET_SCORES = re.compile(rf"(?<![\w.,:–-])(?:{_SET})(?:,\s{_SET}){{0,4}}+(?![\w–-]|[.,]\s?\d)")
+# Sets apart by commas or, in results lists, by spaces alone: "6-4 3-6 7-6(5)".
+_SET_SCORES = re.compile(rf"(?<![\w.,:–-])(?:{_SET})(?:,?\s{_SET}){{0,4}}+(?![\w–-]|[.,]\s?\d)")
 _ONE_SET = re.compile(r"(\d{1,2})[–-](\d{1,2})(?:\s?\((\d{1,2})\))?")
 
 
@@ -40,23 +41,47 @@ def _tennis(match: re.Match[str]) -> str:
     return ", ".join(said)
 
 
-# A capitalised name, not the sentence's first word, then the opening bracket: "the Knicks ("
-_TEAM_BEFORE = re.compile(r"\S\s[A-Z][\w'’.-]{1,20}\s\($")
+# A capitalised name, not the sentence's first word, then the opening bracket: "the Knicks (",
+# or a record already in that bracket: "Ohio State (11-1, " before "8-1 Big Ten)".
+_TEAM_BEFORE = re.compile(r"\S\s[A-Z][\w'’.-]{1,20}\s\((?:(\d{1,3})[–-](\d{1,3})(?:[–-]\d{1,3})?,\s)?$")
+# What follows a season's record, not a game's score: "3-7 in their last 10", "8-1 on the road".
+_RECORD_TAIL = re.compile(
+    r"\s(?:in\s(?:their|its|his|her|the|our|my)\s(?:last|past|first|previous)\b|on\sthe\s(?:season|year|road)\b"
+    r"|at\shome\b|away\sfrom\shome\b|overall\b|this\s(?:season|year)\b|in\s(?:conference|division|league)\splay\b"
+    r"|in\sone-\w{1,8}\sgames\b|since\b)"
+)
+# A standing reached, not a game played: "fell to 12-27", "improved to 8-3" (group 1), and after
+# a looser verb, "went 15-2", "the Jets are 3-9", unless a game's words follow ("are 2-0 up").
+_STANDING_VERB = re.compile(
+    r"(?:\b((?:improved|fell|dropped|moved|slipped|climbed|rose)\sto|(?:sit|sits|sat|stand|stands|stood)\sat)"
+    r"|(?<!\bit\s)(?<!\bscore\s)\bwent|\bfinished|\b(?:are|were))\s$"
+)
+_SCORE_NEXT = {"up", "down", "ahead", "behind", "lead", "win", "victory", "loss", "defeat", "winners", "winner"}
+_GAME_NEXT = _SCORE_NEXT | {"at", "in", "after", "with", "on", "from", "thanks", "when", "as", "to", "over", "against"}
+
+
+def _is_record(match: re.Match[str], wins: int, losses: int) -> bool:
+    text, start, end = match.string, match.start(), match.end()
+    first, _ = next_words(text, end)
+    if first.lower() in ("record", "records", "mark", "start", "season") or _RECORD_TAIL.match(text, end, end + 40):
+        return True
+    team = _TEAM_BEFORE.search(text[max(0, start - 40) : start])
+    if team is not None and team.group(1):  # "(11-1, 8-1 Big Ten)": the bracket holds records
+        return int(team.group(1)) + int(team.group(2)) >= 10
+    if team is not None and text[end : end + 1] in "),":  # "the Knicks (50-32)"
+        return wins + losses >= 10
+    verb = _STANDING_VERB.search(text[max(0, start - 24) : start])
+    if verb is None:
+        return False
+    return first.lower() not in (_SCORE_NEXT if verb.group(1) else _GAME_NEXT)
 
 
 def _record(match: re.Match[str]) -> str:
-    """A 12-3-2 record: wins, losses and draws; a 10-2 record: wins and losses."""
+    """A 12-3-2 record: wins, losses and draws; a 10-2 record (a season's, see _is_record): wins
+    and losses. Any other pair is left to the range rule, which reads a game's score."""
     numbers = [n for n in match.groups() if n]
-    if len(numbers) == 2:
-        first, _ = next_words(match.string, match.end())
-        text, start, end = match.string, match.start(), match.end()
-        # "the Knicks (50-32)": a season's record in brackets after a team's name
-        team = _TEAM_BEFORE.search(text[max(0, start - 30) : start])
-        bracketed = team is not None and text[end : end + 1] == ")"
-        if first.lower() not in ("record", "records", "mark", "start", "season") and not (
-            bracketed and int(numbers[0]) + int(numbers[1]) >= 10
-        ):
-            return match.group(0)
+    if len(numbers) == 2 and not _is_record(match, int(numbers[0]), int(numbers[1])):
+        return match.group(0)
     return ", ".join(numbers[:-1]) + f" and {numbers[-1]}"
 
 
@@ -76,17 +101,22 @@ def _duration(match: re.Match[str]) -> str:
 
 
 TENNIS: Rule = (_SET_SCORES, _tennis)
-RECORD: Rule = (re.compile(r"(?<![\w.-])(\d{1,3})-(\d{1,3})(?:-(\d{1,3}))?(?![\w.-]|-\d)"), _record)
+RECORD: Rule = (re.compile(r"(?<![\w.–-])(\d{1,3})[–-](\d{1,3})(?:[–-](\d{1,3}))?(?![\w.–-]|[–-]\d)"), _record)
 LEVEL_SCORE: Rule = (re.compile(r"(?<![\w.,-])(\d{1,3})[–-]\1(?![\w.–-]|,\d)"), r"\1 \1")  # "50-50", "a 2-2 draw"
 
 
 def _race_time(match: re.Match[str]) -> str:
     """ "15:30.02" → "15 minutes 30.02 seconds": minutes, seconds and hundredths, never a clock."""
     minutes, seconds = int(match.group(1)), f"{int(match.group(2))}.{match.group(3)}"
-    return (f"{minutes} minute{'' if minutes == 1 else 's'} " if minutes else "") + f"{seconds} seconds"
+    # "a 1:27.1 lap": describing a noun, the time is said without its last unit
+    describing = after_article(match.string, match.start()) and noun_follows(match.string, match.end())
+    seconds_unit = "" if describing else " seconds"
+    return (f"{minutes} minute{'' if minutes == 1 else 's'} " if minutes else "") + seconds + seconds_unit
 
 
 RACE_TIME: Rule = (re.compile(r"(?<![\w:.])(\d{1,2}):([0-5]\d)\.(\d{1,3})(?![\d:]|\.\d)"), _race_time)
+# "Pogacar at 0:17", "+0:42": no clock starts at hour nought, so it is a gap in seconds.
+SECONDS_GAP: Rule = (re.compile(r"(?<![\w:.])0:([0-5]\d)(?![\d:]|\.\d)"), lambda m: f"{int(m.group(1))} seconds")
 DURATION: Rule = (re.compile(r"(?<![\w:.])(\d{1,2}):([0-5]\d):([0-5]\d)(?:\.(\d{1,3}))?(?![\d:])"), _duration)
 
 
@@ -145,7 +175,8 @@ TRACK_DISTANCE: Rule = (
 )
 # A golf score against par, "finish at -14", "a +3 total": "fourteen under", "three over".
 _GOLF_WORDS = re.compile(
-    r"\b(?:par|shot|shoots|carded|birdies?|bogeys?|eagles?|holes?|round|golf|PGA|LPGA|Masters|tee|putts?|leaderboard)\b"
+    r"\b(?:par|shot|shoots|carded|birdies?|bogeys?|eagles?|holes?|round|golf|PGA|LPGA|Masters|tee|putts?|leaderboard"
+    r"|(?<=the\s)cut|cut(?=\s(?:line|mark|fell|came)))\b"
 )
 _PAR_SCORE = re.compile(r"(?:(?<=\s)|(?<=\())([−+-])(\d{1,2})(?![\d%°:/-]|[.,]\d)")
 
@@ -167,7 +198,8 @@ SLASH_LINE: Rule = (re.compile(r"(?<=\d)/(?=\.\d\d\d)"), ", ")
 _CRICKET_WORDS = re.compile(
     r"\b(?:stumps|wickets?|innings|declared|overs|all out|cricket|bowled|bowlers?|batting|Test)\b"
 )
-_RUNS_FOR_WICKETS = re.compile(r"(?<![\w.,:–-])(\d{2,3})[–-]([0-9]|10)(?![\w–-]|[.,]\d)")
+# Written "245-6" in Britain and "245/6" in Australia and India.
+_RUNS_FOR_WICKETS = re.compile(r"(?<![\w.,:/–-])(\d{2,3})[–/-]([0-9]|10)(?![\w/–-]|[.,]\d)")
 
 
 def _runs_for_wickets(match: re.Match[str]) -> str:
@@ -178,7 +210,7 @@ def _runs_for_wickets(match: re.Match[str]) -> str:
 RUNS_FOR_WICKETS: Rule = (_RUNS_FOR_WICKETS, _runs_for_wickets)
 
 # Bowling figures "took 5-45": wickets for runs, "5 for 45" (in cricket copy).
-_BOWLING = re.compile(r"(?:(?<=\btook )|(?<=\breturned )|(?<=\bclaimed ))([0-9]|10)[–-](\d{1,3})(?![\w–-]|[.,]\d)")
+_BOWLING = re.compile(r"(?:(?<=\btook )|(?<=\breturned )|(?<=\bclaimed ))([0-9]|10)[–/-](\d{1,3})(?![\w/–-]|[.,]\d)")
 BOWLING_FIGURES: Rule = (
     _BOWLING,
     lambda m: (
@@ -196,3 +228,57 @@ def _minutes_seconds(match: re.Match[str]) -> str:
 
 # "by 1m 8s", "1m08s": minutes and seconds of a gap or a stage time.
 MINUTES_SECONDS: Rule = (re.compile(r"(?<![\w.])(\d{1,2})m\s?([0-5]?\d)s\b"), _minutes_seconds)
+
+
+# Standings, box scores and race results abbreviate what a narrator says in full; each only with
+# its sport's words nearby, since "GB" is also gigabytes and "P3" a lab or a visa.
+_STANDINGS_WORDS = re.compile(
+    r"\b(?:games?|behind|back|division|standings|wild[\s-]card|AL|NL|East|West|Central|pennant|magic\snumber"
+    r"|playoffs?|first\splace)\b"
+)
+_STORAGE_WORDS = re.compile(r"\b(?:storage|memory|RAM|SSD|drive|data|download|file|disk|cloud|phone|laptop|GPU|VRAM)\b")
+
+
+def _games_back(match: re.Match[str]) -> str:
+    window = match.string[max(0, match.start() - 120) : match.end() + 120]
+    if _STANDINGS_WORDS.search(window) is None or _STORAGE_WORDS.search(window) is not None:
+        return match.group(0)
+    return f"{match.group(1)} games back"
+
+
+# "sit 13 GB in the AL East": games behind the leader.
+GAMES_BACK: Rule = (re.compile(r"(?<![\w.])(\d{1,2}(?:\.5)?)\s?GB\b"), _games_back)
+# "9 Ks": strikeouts, after a count.
+STRIKEOUTS: Rule = (re.compile(r"(?<=\d )Ks\b"), "strikeouts")
+_RACING_WORDS = re.compile(
+    r"\b(?:laps?|grid|pole|qualif\w{0,6}|Grand\sPrix|GP|F1|Formula|podium|race|raced|stint|pits?|tyres?|tires?"
+    r"|softs|mediums|hards|DRS|sprint|chequered|checkered|IndyCar|MotoGP|NASCAR)\b"
+)
+
+
+_PLACED = {"finished", "finishes", "finishing", "qualified", "qualifies", "qualifying", "started", "starts", "starting"}
+
+
+def _race_place(match: re.Match[str]) -> str:
+    window = match.string[max(0, match.start() - 160) : match.end() + 160]
+    placed = prev_word(match.string, match.start()) in _PLACED or re.search(
+        r"\bstart\w{0,3}\sfrom\s$", match.string[max(0, match.start() - 20) : match.start()]
+    )
+    return ordinal(int(match.group(1))) if placed or _RACING_WORDS.search(window) else match.group(0)
+
+
+# "finished P3", "started from P6": a place in a race, "third", "sixth".
+RACE_PLACE: Rule = (re.compile(r"(?<![\w-])P([1-9]|1\d|20)(?![\w-])"), _race_place)
+_SHOOTOUT_NEXT = ("win", "wins", "loss", "losses", "winner", "goal", "goals", "victory", "defeat", "record")
+
+
+def _shootout(match: re.Match[str]) -> str:
+    head = match.string[max(0, match.start() - 4) : match.start()]
+    first, _ = next_words(match.string, match.end())
+    if re.search(r"(?:\d\s|\()$", head) or first.lower() in _SHOOTOUT_NEXT:
+        return "shootout"
+    return match.group(0)
+
+
+# "won 3-2 (SO)", "their fourth SO win": a hockey shootout.
+SHOOTOUT: Rule = (re.compile(r"(?<![\w-])SO(?![\w-])"), _shootout)
