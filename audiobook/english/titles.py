@@ -130,7 +130,10 @@ def roman_value(numeral: str) -> int:
 def roman_rule() -> Rule:
     regnal = data("regnal")
     names, counted = set(regnal["names"]), set(regnal["counted"])
-    pattern = re.compile(r"\b([A-Z][a-z]{1,20}\.?|[A-Z][a-z]{0,3}[A-Z][a-z]{1,10})\s([IVXLCDM]{1,9})(?![\w'’-])")
+    # "Grade II-listed", "World War II-era": a hyphen and a word may follow a counted numeral
+    pattern = re.compile(
+        r"\b([A-Z][a-z]{1,20}\.?|[A-Z][a-z]{0,3}[A-Z][a-z]{1,10})\s([IVXLCDM]{1,9})(?![\w'’]|-(?![a-z]))"
+    )
 
     def said(match: re.Match[str]) -> str:
         prev, numeral = match.group(1), match.group(2)
@@ -140,6 +143,8 @@ def roman_rule() -> Rule:
         text = match.string
         if prev in counted or prev.rstrip(".") in counted:
             return f"{prev} {cardinal(value).capitalize()}"
+        if text[match.end() : match.end() + 1] == "-":
+            return match.group(0)  # "Louis XIV-style" is left to the engine
         regnal_name = prev in names
         if not regnal_name and numeral in ("II", "III", "IV"):
             head = text[max(0, match.start() - 24) : match.start()].split()
