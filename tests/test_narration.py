@@ -764,6 +764,22 @@ ROUND4_SPORTS_TIME_ID_CASES: list[tuple[str, str, str]] = [
     ("roman", "The Grade II-listed building.", "The Grade Two-listed building."),
     ("roman", "World War II-era planes flew.", "World War Two-era planes flew."),
     ("roman", "Louis XIV-style chairs sold.", "Louis XIV-style chairs sold."),
+    ("identifiers", "Intel's Core Ultra 9 285K is fast.", "Intel's Core Ultra 9 2 85 K is fast."),
+    ("identifiers", "It has 285K followers.", "It has 285 thousand followers."),
+    ("dates", "The ferry departs at 0715 today.", "The ferry departs at seven fifteen today."),
+    ("dates", "It arrives at 1130 local time.", "It arrives at eleven thirty local time."),
+    ("dates", "Attack at 0600 hours.", "Attack at oh six hundred hours."),
+    ("dates", "The order was placed at 1430 hrs.", "The order was placed at fourteen thirty hours."),
+    ("dates", "It melts at 1500 degrees.", "It melts at one thousand five hundred degrees."),
+    ("dates", "The score at 2100 was high.", "The score at 2100 was high."),
+    ("dates", "The dynasty ruled from the 7th c. BC.", "The dynasty ruled from the 7th century BC."),
+    ("dates", "In the 19th c., the city grew.", "In the 19th century, the city grew."),
+    ("dates", "The cost rose 5 c. per unit.", "The cost rose 5 c. per unit."),
+    ("dates", "The 1960s–70s saw growth.", "The nineteen-sixties to seventies saw growth."),
+    ("dates", "The 1960s-1970s saw growth.", "The nineteen-sixties to nineteen-seventies saw growth."),
+    ("titles", "He was born in New Haven, Conn.", "He was born in New Haven, Connecticut."),
+    ("titles", "She lives in Tupelo, Miss., with her son.", "She lives in Tupelo, Mississippi, with her son."),
+    ("titles", "Ask Miss. Smith.", "Ask Miss. Smith."),
 ]
 
 TABLE = [(category, written, said) for category, cases in CASES.items() for written, said in cases]

@@ -92,6 +92,7 @@ def rules(locale: str) -> tuple[tuple[Rule, ...], tuple[Rule, ...], Rule, tuple[
         scores.TRACK_DISTANCE,
         *dates.date_rules(),
         dates.cross_month_rule(),
+        dates.CENTURY,
         numbers.DECADE,
         numbers.SHORT_DECADE,
         numbers.SHORT_YEAR,
@@ -99,6 +100,7 @@ def rules(locale: str) -> tuple[tuple[Rule, ...], tuple[Rule, ...], Rule, tuple[
         numbers.YEAR_POSSESSIVE,
         dates.ZONE,
         dates.MILITARY_TIME,
+        dates.FOUR_DIGIT_TIME,
         scores.DURATION,
         scores.RACE_TIME,
         scores.SECONDS_GAP,
@@ -150,6 +152,7 @@ def rules(locale: str) -> tuple[tuple[Rule, ...], tuple[Rule, ...], Rule, tuple[
         identifiers.NOT_EQUAL,
         identifiers.ABOUT,
         dates.month_or_weekday_alone_rule(),
+        dates.DECADE_RANGE,
         titles.roman_rule(),
         scripts.TRANSLITERATION,
     )

@@ -229,7 +229,11 @@ def zip_code_rule() -> Rule:
 # says it ("fourteen nine hundred K", "seventy-nine fifty X 3 D"). Only with a series prefix or
 # after a chip family, so "5000K" (kelvin) or "2000W" keep their units.
 _CHIP_FAMILY = r"Core|Ryzen\s\d|Xeon|EPYC|Threadripper|Snapdragon|Dimensity|Exynos|Radeon|GeForce|RTX|GTX|RX|Arc"
-_CHIP_MODEL = re.compile(rf"(?:\b(i[3579])-|\b((?:{_CHIP_FAMILY})\s))(\d{{4,5}})([A-Z]{{1,3}}(?:\d[A-Z])?)?(?![\w.,-])")
+# "Core Ultra 9 285K": three digits after the newer family's tier
+_CHIP_FAMILY += r"|Core\sUltra\s[3579]"
+_CHIP_MODEL = re.compile(
+    rf"(?:\b(i[3579])-|\b((?:{_CHIP_FAMILY})\s))(\d{{4,5}}|(?<=Ultra\s\d\s)\d{{3}})([A-Z]{{1,3}}(?:\d[A-Z])?)?(?![\w.,-])"
+)
 
 
 def _chip_model(match: re.Match[str]) -> str:
@@ -237,7 +241,9 @@ def _chip_model(match: re.Match[str]) -> str:
     if (series is None and suffix is None) or number.endswith("000"):
         return match.group(0)  # "RTX 4090" is read by the paired-name rule
     head, tail = number[:-3], number[-3:]
-    if len(number) == 4:
+    if len(number) == 3:
+        head, tail = number[0], _pair(number[1:])
+    elif len(number) == 4:
         head, tail = number[:2], number[2:]
         tail = "hundred" if tail == "00" else f"oh {tail[1]}" if tail[0] == "0" else tail
     said = f"{head} {tail}"

@@ -57,6 +57,7 @@ def title_rules() -> list[Rule]:
     return [
         _party_state_rule(),
         _party_alone_rule(),
+        _city_state_rule(),
         (re.compile(rf"\b({alternation(before)})\.(?=\s[A-Z{HIDDEN_WORD}])"), lambda m: before[m.group(1)]),
         # a title after a title is part of it, whatever follows: "the Lt. Gov. will serve"
         (
@@ -75,6 +76,26 @@ def title_rules() -> list[Rule]:
         (streetish, street_or_name),
         (re.compile(rf"(?<![\w.])(?:{alternation(words)})(?!\w)"), said_word),
     ]
+
+
+def _city_state_rule() -> Rule:
+    """ "New Haven, Conn.", "Dayton, Ohio": a state's abbreviation after a place's name and a comma
+    is the state ("Miss. Smith" keeps her title)."""
+    states = {k: v for k, v in data("places")["states"].items() if k.endswith(".")}
+    names = "|".join(re.escape(n) for n in sorted(states, key=len, reverse=True))
+    pattern = re.compile(rf"(?<=[A-Za-z]),\s({names})(?=[\s,;)\"'”’]|$)")
+
+    def said(match: re.Match[str]) -> str:
+        text, start, end = match.string, match.start(), match.end()
+        head = text[max(0, start - 24) : start].split()
+        if not head or not head[-1][:1].isupper():
+            return match.group(0)
+        if match.group(1) == "Miss." and re.match(r"\s[A-Z]", text[end : end + 2]):
+            return match.group(0)
+        at_end = text[end:].strip(" \"'”’)") == ""
+        return f", {states[match.group(1)]}" + ("." if at_end else "")
+
+    return pattern, said
 
 
 def _party_alone_rule() -> Rule:
