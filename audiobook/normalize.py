@@ -127,6 +127,8 @@ def _is_abbreviation(before: str) -> bool:
     initial; only the tail is looked at, so skipping many of them stays linear."""
     words = before.rstrip(".!?…\"'’”)]").split()
     last_word = re.split(r"[–/-]", words[-1])[-1].lower() if words else ""  # "27-Dec." as "Dec."
+    if not before.endswith((")", "]")):  # "(b. 1934)": an initial inside an open bracket ("(a)." ends)
+        last_word = last_word.lstrip("(['\"‘“")
     initialism = len(last_word) >= 3 and last_word[1::2] == "." * (len(last_word) // 2)  # "u.n", "d.c"
     return last_word in _ABBREVIATIONS or (len(last_word) == 1 and last_word.isalpha()) or initialism
 

@@ -659,7 +659,7 @@ CASES: dict[str, list[tuple[str, str]]] = {
         ("Naïve art.", "Naïve art."),
         ("Yerevan (Երևան) is old.", "Yerevan is old."),
         ("The word ሰላም means peace.", "The word selam means peace."),
-        ("He said مرحبا to me.", "He said mrhb to me."),
+        ("He said مرحبا to me.", "He said marhaba to me."),
         ("Tbilisi (თბილისი) is old.", "Tbilisi is old."),
     ],
     "structure": [
@@ -780,6 +780,18 @@ ROUND4_SPORTS_TIME_ID_CASES: list[tuple[str, str, str]] = [
     ("titles", "He was born in New Haven, Conn.", "He was born in New Haven, Connecticut."),
     ("titles", "She lives in Tupelo, Miss., with her son.", "She lives in Tupelo, Mississippi, with her son."),
     ("titles", "Ask Miss. Smith.", "Ask Miss. Smith."),
+    ("scores", "They lost 4-3 in OT to drop to 18-9-3.", "They lost 4 to 3 in overtime to drop to 18, 9 and 3."),
+    ("scores", "The Giants were 2-15 in 2021.", "The Giants were 2 and 15 in twenty twenty-one."),
+    ("scores", "Spain beat Italy 2-1 in 2021.", "Spain beat Italy 2 to 1 in twenty twenty-one."),
+    ("scores", "He averages 30 ppg on 52/38/89 shooting.", "He averages 30 points per game on 52, 38, 89 shooting."),
+    ("scores", "Kane was fouled in the 90+3rd minute.", "Kane was fouled in the ninety-third minute."),
+    ("identifiers", "The M25 was closed between J4 and J6.", "The M25 was closed between junction 4 and junction 6."),
+    ("identifiers", "The J4 cartridge is sold out.", "The J4 cartridge is sold out."),
+    ("dates", "Dame Judi Dench (b. 1934) said so.", "Dame Judi Dench (born nineteen thirty-four) said so."),
+    ("dates", "The poet (d. 1821) wrote it.", "The poet (died eighteen twenty-one) wrote it."),
+    ("scripts", "The slogan عاش الملك appeared.", "The slogan aash al-malk appeared."),
+    ("scripts", "He flew to بيروت on Monday.", "He flew to birut on Monday."),
+    ("scripts", "The word شكرا means thanks.", "The word shakra means thanks."),
 ]
 
 TABLE = [(category, written, said) for category, cases in CASES.items() for written, said in cases]

@@ -63,6 +63,10 @@ def rules(locale: str) -> tuple[tuple[Rule, ...], tuple[Rule, ...], Rule, tuple[
         numbers.CIRCA,
     )
     with_digits: tuple[Rule, ...] = (
+        scores.SHOOTING_SPLITS,
+        scores.STOPPAGE_MINUTE,
+        dates.BORN_DIED,
+        identifiers.JUNCTION,
         *dates.numeric_date_rules(day_first),
         dates.OFFSET,
         identifiers.DOCKET,

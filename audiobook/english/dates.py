@@ -253,3 +253,8 @@ OFFSET: Rule = (re.compile(r"\b(UTC|GMT|T)\s?([+−-])\s?(\d{1,2}(?::[0-5]\d)?)(
 CENTURY: Rule = (re.compile(r"(?<=\d(?:st|nd|rd|th))\s?c\.(?=[\s,;)]|$)"), " century")
 # "the 1960s–70s" (each decade already said): "the nineteen-sixties to seventies".
 DECADE_RANGE: Rule = (re.compile(r"(?:(?<=ties)|(?<=dreds))\s?[–—-]\s?(?=[a-z-]{3,24}(?:ties|dreds)\b)"), " to ")
+# "Judi Dench (b. 1934)", "(d. 2020)": born, died.
+BORN_DIED: Rule = (
+    re.compile(r"(?:(?<=\()|(?<=,\s))([bd])\.\s?(1[0-9]\d\d|20\d\d)(?!\d)"),
+    lambda m: f"{'born' if m.group(1) == 'b' else 'died'} {year_words(int(m.group(2)))}",
+)

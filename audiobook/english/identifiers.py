@@ -343,3 +343,15 @@ def compass_street_rule() -> Rule:
 
 
 _FUNCTION_WORDS = {"on", "at", "near", "from", "to", "in", "the", "of", "and", "off", "via", "along", "past"}
+
+
+_MOTORWAY = re.compile(r"\b(?:M\d{1,3}\b|A\d{1,4}\(M\)|(?:motorway|carriageway|junctions?)\b)")
+# "between J4 and J6 of the M25": a motorway junction.
+JUNCTION: Rule = (
+    re.compile(r"(?<![\w-])J(\d{1,2})(?![\w-])"),
+    lambda m: (
+        f"junction {m.group(1)}"
+        if _MOTORWAY.search(m.string[max(0, m.start() - 100) : m.end() + 100])
+        else m.group(0)
+    ),
+)

@@ -53,9 +53,10 @@ _RECORD_TAIL = re.compile(
 # A standing reached, not a game played: "fell to 12-27", "improved to 8-3" (group 1), and after
 # a looser verb, "went 15-2", "the Jets are 3-9", unless a game's words follow ("are 2-0 up").
 _STANDING_VERB = re.compile(
-    r"(?:\b((?:improved|fell|dropped|moved|slipped|climbed|rose)\sto|(?:sit|sits|sat|stand|stands|stood)\sat)"
+    r"(?:\b((?:improv|fell|fall|drop|mov|slip|climb|rose|rise)\w{0,4}\sto|(?:sit|sits|sat|stand|stands|stood)\sat)"
     r"|(?<!\bit\s)(?<!\bscore\s)\bwent|\bfinished|\b(?:are|were))\s$"
 )
+_IN_A_YEAR = re.compile(r"\sin\s(?:1[89]|20)\d\d\b(?![–-]\d)")
 _SCORE_NEXT = {"up", "down", "ahead", "behind", "lead", "win", "victory", "loss", "defeat", "winners", "winner"}
 _GAME_NEXT = _SCORE_NEXT | {"at", "in", "after", "with", "on", "from", "thanks", "when", "as", "to", "over", "against"}
 
@@ -73,6 +74,8 @@ def _is_record(match: re.Match[str], wins: int, losses: int) -> bool:
     verb = _STANDING_VERB.search(text[max(0, start - 24) : start])
     if verb is None:
         return False
+    if _IN_A_YEAR.match(text, end, end + 12):
+        return True  # "the Giants were 2-15 in 2021": a season
     return first.lower() not in (_SCORE_NEXT if verb.group(1) else _GAME_NEXT)
 
 
@@ -101,7 +104,7 @@ def _duration(match: re.Match[str]) -> str:
 
 
 TENNIS: Rule = (_SET_SCORES, _tennis)
-RECORD: Rule = (re.compile(r"(?<![\w.–-])(\d{1,3})[–-](\d{1,3})(?:[–-](\d{1,3}))?(?![\w.–-]|[–-]\d)"), _record)
+RECORD: Rule = (re.compile(r"(?<![\w.–-])(\d{1,3})[–-](\d{1,3})(?:[–-](\d{1,3}))?(?![\w–-]|\.\d)"), _record)
 LEVEL_SCORE: Rule = (re.compile(r"(?<![\w.,-])(\d{1,3})[–-]\1(?![\w.–-]|,\d)"), r"\1 \1")  # "50-50", "a 2-2 draw"
 
 
@@ -282,3 +285,14 @@ def _shootout(match: re.Match[str]) -> str:
 
 # "won 3-2 (SO)", "their fourth SO win": a hockey shootout.
 SHOOTOUT: Rule = (re.compile(r"(?<![\w-])SO(?![\w-])"), _shootout)
+
+# "on 52/38/89 shooting": field goal, three-point and free-throw percentages, said as three numbers.
+SHOOTING_SPLITS: Rule = (
+    re.compile(r"(?<![\w/.])(\d{2})/(\d{2})/(\d{2,3})(?=\s(?:shooting|splits?)\b)"),
+    r"\1, \2, \3",
+)
+# "the 90+3rd minute": stoppage time, said as the minute it is ("ninety-third").
+STOPPAGE_MINUTE: Rule = (
+    re.compile(r"(?<![\w.+])(\d{2,3})\+(\d{1,2})(?:st|nd|rd|th)\b"),
+    lambda m: ordinal(int(m.group(1)) + int(m.group(2))),
+)
