@@ -46,8 +46,8 @@ def _tennis(match: re.Match[str]) -> str:
 _TEAM_BEFORE = re.compile(r"\S\s[A-Z][\w'’.-]{1,20}\s\((?:(\d{1,3})[–-](\d{1,3})(?:[–-]\d{1,3})?,\s)?$")
 # What follows a season's record, not a game's score: "3-7 in their last 10", "8-1 on the road".
 _RECORD_TAIL = re.compile(
-    r"\s(?:in\s(?:their|its|his|her|the|our|my)\s(?:last|past|first|previous)\b|on\sthe\s(?:season|year|road)\b"
-    r"|at\shome\b|away\sfrom\shome\b|overall\b|this\s(?:season|year)\b|in\s(?:conference|division|league)\splay\b"
+    r"\s(?:in\s(?:their|its|his|her|the|our|my)\s(?:last|past|first|previous)\b|on\sthe\s(?:season|year)\b"
+    r"|overall\b|this\s(?:season|year)\b|in\s(?:conference|division|league)\splay\b"
     r"|in\sone-\w{1,8}\sgames\b|since\b)"
 )
 # A standing reached, not a game played: "fell to 12-27", "improved to 8-3" (group 1), and after
@@ -56,7 +56,8 @@ _STANDING_VERB = re.compile(
     r"(?:\b((?:improv|fell|fall|drop|mov|slip|climb|rose|rise)\w{0,4}\sto|(?:sit|sits|sat|stand|stands|stood)\sat)"
     r"|(?<!\bit\s)(?<!\bscore\s)\bwent|\bfinished|\b(?:are|were))\s$"
 )
-_IN_A_YEAR = re.compile(r"\sin\s(?:1[89]|20)\d\d\b(?![–-]\d)")
+# After a standing verb, a season's place or year: "were 2-15 in 2021", "are 20-5 at home".
+_IN_A_SEASON = re.compile(r"\s(?:in\s(?:1[89]|20)\d\d\b(?![–-]\d)|at\shome\b|on\sthe\sroad\b|away\sfrom\shome\b)")
 _SCORE_NEXT = {"up", "down", "ahead", "behind", "lead", "win", "victory", "loss", "defeat", "winners", "winner"}
 _GAME_NEXT = _SCORE_NEXT | {"at", "in", "after", "with", "on", "from", "thanks", "when", "as", "to", "over", "against"}
 
@@ -74,7 +75,7 @@ def _is_record(match: re.Match[str], wins: int, losses: int) -> bool:
     verb = _STANDING_VERB.search(text[max(0, start - 24) : start])
     if verb is None:
         return False
-    if _IN_A_YEAR.match(text, end, end + 12):
+    if _IN_A_SEASON.match(text, end, end + 16):
         return True  # "the Giants were 2-15 in 2021": a season
     return first.lower() not in (_SCORE_NEXT if verb.group(1) else _GAME_NEXT)
 
