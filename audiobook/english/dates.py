@@ -250,11 +250,11 @@ def _offset(match: re.Match[str]) -> str:
 OFFSET: Rule = (re.compile(r"\b(UTC|GMT|T)\s?([+−-])\s?(\d{1,2}(?::[0-5]\d)?)(?![\d:])"), _offset)
 
 # "the 7th c. BC": an ordinal before "c." is a century.
-CENTURY: Rule = (re.compile(r"(?<=\d(?:st|nd|rd|th))\s?c\.(?=[\s,;)]|$)"), " century")
+CENTURY: Rule = (re.compile(r"(\d(?:st|nd|rd|th))\s?c\.(?=[\s,;)]|$)"), r"\1 century")
 # "the 1960s–70s" (each decade already said): "the nineteen-sixties to seventies".
-DECADE_RANGE: Rule = (re.compile(r"(?:(?<=ties)|(?<=dreds))\s?[–—-]\s?(?=[a-z-]{3,24}(?:ties|dreds)\b)"), " to ")
+DECADE_RANGE: Rule = (re.compile(r"(ties|dreds)\s?[–—-]\s?(?=[a-z-]{3,24}(?:ties|dreds)\b)"), r"\1 to ")
 # "Judi Dench (b. 1934)", "(d. 2020)": born, died.
 BORN_DIED: Rule = (
-    re.compile(r"(?:(?<=\()|(?<=,\s))([bd])\.\s?(1[0-9]\d\d|20\d\d)(?!\d)"),
-    lambda m: f"{'born' if m.group(1) == 'b' else 'died'} {year_words(int(m.group(2)))}",
+    re.compile(r"(\(|,\s)([bd])\.\s?(1[0-9]\d\d|20\d\d)(?!\d)"),
+    lambda m: f"{m.group(1)}{'born' if m.group(2) == 'b' else 'died'} {year_words(int(m.group(3)))}",
 )

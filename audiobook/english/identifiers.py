@@ -133,7 +133,7 @@ def _airbus(match: re.Match[str]) -> str:
 
 
 # An Airbus model, "A380", "A320neo", "A350-1000": said "A three-eighty", not "A three hundred eighty".
-AIRBUS: Rule = (re.compile(r"(?<![\w-])A([23])(20|[0-8]\d)(neo)?(?:-(\d{3,4}))?s?(?![\w-])"), _airbus)
+AIRBUS: Rule = (re.compile(r"A(?<![\w-]A)([23])(20|[0-8]\d)(neo)?(?:-(\d{3,4}))?s?(?![\w-])"), _airbus)
 
 
 # A code of capitals and five or more digits ("KB5034441") is read digit by digit.
@@ -348,7 +348,7 @@ _FUNCTION_WORDS = {"on", "at", "near", "from", "to", "in", "the", "of", "and", "
 _MOTORWAY = re.compile(r"\b(?:M\d{1,3}\b|A\d{1,4}\(M\)|(?:motorway|carriageway|junctions?)\b)")
 # "between J4 and J6 of the M25": a motorway junction.
 JUNCTION: Rule = (
-    re.compile(r"(?<![\w-])J(\d{1,2})(?![\w-])"),
+    re.compile(r"J(?<![\w-]J)(\d{1,2})(?![\w-])"),
     lambda m: (
         f"junction {m.group(1)}"
         if _MOTORWAY.search(m.string[max(0, m.start() - 100) : m.end() + 100])

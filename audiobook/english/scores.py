@@ -120,7 +120,7 @@ def _race_time(match: re.Match[str]) -> str:
 
 RACE_TIME: Rule = (re.compile(r"(?<![\w:.])(\d{1,2}):([0-5]\d)\.(\d{1,3})(?![\d:]|\.\d)"), _race_time)
 # "Pogacar at 0:17", "+0:42": no clock starts at hour nought, so it is a gap in seconds.
-SECONDS_GAP: Rule = (re.compile(r"(?<![\w:.])0:([0-5]\d)(?![\d:]|\.\d)"), lambda m: f"{int(m.group(1))} seconds")
+SECONDS_GAP: Rule = (re.compile(r"0:(?<![\w:.]0:)([0-5]\d)(?![\d:]|\.\d)"), lambda m: f"{int(m.group(1))} seconds")
 DURATION: Rule = (re.compile(r"(?<![\w:.])(\d{1,2}):([0-5]\d):([0-5]\d)(?:\.(\d{1,3}))?(?![\d:])"), _duration)
 
 
@@ -244,6 +244,8 @@ _STORAGE_WORDS = re.compile(r"\b(?:storage|memory|RAM|SSD|drive|data|download|fi
 
 
 def _games_back(match: re.Match[str]) -> str:
+    if re.match(r"[\w.]", match.string[match.start() - 1 : match.start()]):
+        return match.group(0)  # inside a longer number
     window = match.string[max(0, match.start() - 120) : match.end() + 120]
     if _STANDINGS_WORDS.search(window) is None or _STORAGE_WORDS.search(window) is not None:
         return match.group(0)
@@ -251,9 +253,9 @@ def _games_back(match: re.Match[str]) -> str:
 
 
 # "sit 13 GB in the AL East": games behind the leader.
-GAMES_BACK: Rule = (re.compile(r"(?<![\w.])(\d{1,2}(?:\.5)?)\s?GB\b"), _games_back)
+GAMES_BACK: Rule = (re.compile(r"(\d{1,2}(?:\.5)?)\s?GB\b"), _games_back)
 # "9 Ks": strikeouts, after a count.
-STRIKEOUTS: Rule = (re.compile(r"(?<=\d )Ks\b"), "strikeouts")
+STRIKEOUTS: Rule = (re.compile(r"Ks\b(?<=\d Ks)"), "strikeouts")
 _RACING_WORDS = re.compile(
     r"\b(?:laps?|grid|pole|qualif\w{0,6}|Grand\sPrix|GP|F1|Formula|podium|race|raced|stint|pits?|tyres?|tires?"
     r"|softs|mediums|hards|DRS|sprint|chequered|checkered|IndyCar|MotoGP|NASCAR)\b"
@@ -272,7 +274,7 @@ def _race_place(match: re.Match[str]) -> str:
 
 
 # "finished P3", "started from P6": a place in a race, "third", "sixth".
-RACE_PLACE: Rule = (re.compile(r"(?<![\w-])P([1-9]|1\d|20)(?![\w-])"), _race_place)
+RACE_PLACE: Rule = (re.compile(r"P(?<![\w-]P)([1-9]|1\d|20)(?![\w-])"), _race_place)
 _SHOOTOUT_NEXT = ("win", "wins", "loss", "losses", "winner", "goal", "goals", "victory", "defeat", "record")
 
 
@@ -285,15 +287,20 @@ def _shootout(match: re.Match[str]) -> str:
 
 
 # "won 3-2 (SO)", "their fourth SO win": a hockey shootout.
-SHOOTOUT: Rule = (re.compile(r"(?<![\w-])SO(?![\w-])"), _shootout)
+SHOOTOUT: Rule = (re.compile(r"SO(?<![\w-]SO)(?![\w-])"), _shootout)  # literal first: fast to skip to
 
 # "on 52/38/89 shooting": field goal, three-point and free-throw percentages, said as three numbers.
 SHOOTING_SPLITS: Rule = (
-    re.compile(r"(?<![\w/.])(\d{2})/(\d{2})/(\d{2,3})(?=\s(?:shooting|splits?)\b)"),
-    r"\1, \2, \3",
+    re.compile(r"/(?<=(?<![\w/.])\d\d/)(\d{2})/(\d{2,3})(?=\s(?:shooting|splits?)\b)"),
+    r", \1, \2",
 )
+
+
+def _stoppage_minute(match: re.Match[str]) -> str:
+    if re.match(r"[\w.+]", match.string[match.start() - 1 : match.start()]):
+        return match.group(0)  # inside a longer number
+    return ordinal(int(match.group(1)) + int(match.group(2)))
+
+
 # "the 90+3rd minute": stoppage time, said as the minute it is ("ninety-third").
-STOPPAGE_MINUTE: Rule = (
-    re.compile(r"(?<![\w.+])(\d{2,3})\+(\d{1,2})(?:st|nd|rd|th)\b"),
-    lambda m: ordinal(int(m.group(1)) + int(m.group(2))),
-)
+STOPPAGE_MINUTE: Rule = (re.compile(r"(\d{2,3})\+(\d{1,2})(?:st|nd|rd|th)\b"), _stoppage_minute)

@@ -83,7 +83,7 @@ def _city_state_rule() -> Rule:
     is the state ("Miss. Smith" keeps her title)."""
     states = {k: v for k, v in data("places")["states"].items() if k.endswith(".")}
     names = "|".join(re.escape(n) for n in sorted(states, key=len, reverse=True))
-    pattern = re.compile(rf"(?<=[A-Za-z]),\s({names})(?=[\s,;)\"'”’]|$)")
+    pattern = re.compile(rf",(?<=[A-Za-z],)\s({names})(?=[\s,;)\"'”’]|$)")
 
     def said(match: re.Match[str]) -> str:
         text, start, end = match.string, match.start(), match.end()
