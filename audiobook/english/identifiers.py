@@ -197,8 +197,8 @@ _LABELS = (
 # "Section 230", "§ 1983", "18 U.S.C. 1030", "Form 302", "Gate 1210": a number that names a thing
 # is said in pairs as a narrator says it ("two thirty", "nineteen eighty-three", "ten thirty").
 LABELLED_NUMBER: Rule = (
-    re.compile(rf"(?<![\w.])((?:{_LABELS})\s?)([1-9]\d{{2,3}})\b(?![.,]\d|[–-]\d)"),
-    lambda m: f"{m.group(1)}{identifier_number(m.group(2))}",
+    re.compile(rf"(?<![\w.])((?:{_LABELS})\s?(?:[A-Z]{{1,3}}-)?)([1-9]\d{{2,3}})\b(?![.,]\d|[–-]\d)"),
+    lambda m: f"{m.group(1).replace('-', ' ')}{identifier_number(m.group(2))}",  # "Room SD-538" too
 )
 # A federal docket "1:23-cv-04512" (court, year, kind, number): read in parts, never as a clock.
 DOCKET: Rule = (
@@ -355,3 +355,16 @@ JUNCTION: Rule = (
         else m.group(0)
     ),
 )
+
+# "at 1440p", "1080p video": a screen resolution, said in pairs ("fourteen-forty p").
+RESOLUTION: Rule = (
+    re.compile(r"(?<![\w.,])(480|720|1080|1440|2160|4320)p\b"),
+    lambda m: f"{identifier_number(m.group(1))} p",
+)
+# "a 401(k)", "403(b)", "501(c)(3)": a section of the tax code, named in pairs ("four-oh-one k").
+CODE_SECTION: Rule = (
+    re.compile(r"(?<![\w.,])([1-9]\d\d)\(([a-z])\)"),
+    lambda m: f"{identifier_number(m.group(1))} {m.group(2)}",
+)
+# "the Offences Against the Person Act 1861": a British act's year.
+ACT_YEAR: Rule = (re.compile(r"(?<=\bAct\s)(1[2-9]\d\d|20\d\d)\b(?![.,]\d)"), lambda m: year_words(int(m.group(1))))

@@ -304,3 +304,65 @@ def _stoppage_minute(match: re.Match[str]) -> str:
 
 # "the 90+3rd minute": stoppage time, said as the minute it is ("ninety-third").
 STOPPAGE_MINUTE: Rule = (re.compile(r"(\d{2,3})\+(\d{1,2})(?:st|nd|rd|th)\b"), _stoppage_minute)
+
+_HOCKEY_WORDS = re.compile(r"\b(?:power\splay|penalty|goals?|saves?|NHL|hockey|shots?|puck|Oilers|Rangers|Bruins)\b")
+
+
+def _special_teams(match: re.Match[str]) -> str:
+    window = match.string[max(0, match.start() - 120) : match.end() + 120]
+    if _HOCKEY_WORDS.search(window) is None and re.search(r"\b(?:PP|PK)\b.{1,60}\b(?:PP|PK)\b", window) is None:
+        return match.group(0)
+    return "power play" if match.group(1) == "PP" else "penalty kill"
+
+
+# "on the PP", "3-for-4 on the PK": hockey's power play and penalty kill.
+SPECIAL_TEAMS: Rule = (re.compile(r"(?<=\bthe\s)(PP|PK)\b"), _special_teams)
+# "trail 13-6 at HT": half-time.
+HALF_TIME: Rule = (re.compile(r"(?<=\bat\s)HT\b"), "half-time")
+# "Root is 64*": a batter not out (in cricket copy).
+def _not_out(match: re.Match[str]) -> str:
+    text, start = match.string, match.start()
+    if re.search(r"(?<![\w.])\d{1,3}$", text[max(0, start - 4) : start]) is None:
+        return match.group(0)
+    return " not out" if _CRICKET_WORDS.search(text[max(0, start - 120) : start + 120]) else match.group(0)
+
+
+NOT_OUT: Rule = (re.compile(r"\*(?<=\d\*)(?![\w*])"), _not_out)
+
+
+def _rounds(match: re.Match[str]) -> str:
+    rounds = match.group(0).replace("–", "-").split("-")
+    if not all(59 <= int(r) <= 85 for r in rounds):
+        return match.group(0)
+    return ", ".join(rounds[:-1]) + f" and {rounds[-1]}"
+
+
+# "shot 65-68-70-66": four rounds of golf, a list.
+GOLF_ROUNDS: Rule = (re.compile(r"(?<![\w.–-])\d\d(?:[–-]\d\d){3}(?![\w–-]|\.\d)"), _rounds)
+
+
+def _qualifying(match: re.Match[str]) -> str:
+    window = match.string[max(0, match.start() - 160) : match.end() + 160]
+    racing = _RACING_WORDS.search(window) or re.search(r"\b(?:quicker|slower|fastest|pole)\b", window)
+    return f"Q {match.group(1)}" if racing else match.group(0)
+
+
+# "quicker in Q3": a qualifying session in motor racing, not a quarter ("Q 3" keeps the finance rule off it).
+QUALIFYING: Rule = (re.compile(r"Q(?<![\w-]Q)([123])(?![\w-])"), _qualifying)
+
+
+def _stage_gap(match: re.Match[str]) -> str:
+    window = match.string[max(0, match.start() - 120) : match.end() + 120]
+    if _CLOCK_WORDS.search(window) or not _GAP_WORDS.search(window):
+        return match.group(0)  # "by 1:42 a.m.": a clock
+    minutes, seconds = int(match.group(1)), int(match.group(2))
+    return f"{minutes} minute{'' if minutes == 1 else 's'} {seconds} second{'' if seconds == 1 else 's'}"
+
+
+_CLOCK_WORDS = re.compile(r"\b(?:[ap]\.?m\b|[AP]M\b|o'clock|local\stime|GMT|UTC|ET|BST)")
+_GAP_WORDS = re.compile(r"\b(?:[Ss]tage|lead|gap|peloton|yellow\sjersey|GC|overall|Tour|Giro|Vuelta|deficit|margin)\b")
+# "won the stage by 1:42", "extend his lead to 6:17": a gap in minutes and seconds, not a clock.
+STAGE_GAP: Rule = (
+    re.compile(r"(?<=\b(?:by|to|of)\s)(\d{1,2}):([0-5]\d)(?![\d:]|\.\d|\s?[ap]\.?m)"),
+    _stage_gap,
+)

@@ -162,6 +162,9 @@ def roman_rule() -> Rule:
             return match.group(0)  # "Grade C", "Type C", "Vitamin D" are letters, not 100 or 500
         value = roman_value(numeral)
         text = match.string
+        xbox = text[max(0, match.start() - 5) : match.start()] == "Xbox "
+        if numeral == "X" and (xbox or text[match.end() : match.end() + 1] == "|"):
+            return match.group(0)  # the "Xbox Series X" is a letter
         if prev in counted or prev.rstrip(".") in counted:
             return f"{prev} {cardinal(value).capitalize()}"
         if text[match.end() : match.end() + 1] == "-":
