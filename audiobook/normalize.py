@@ -207,7 +207,7 @@ _NUMBER_WORDS = (
     (re.compile(r"\bNo\.\s?(?=\d)"), "number "),
     # "H.R. 7521", "SB 1047": a bill, its four digits said in pairs like a year ("ten forty-seven")
     (
-        re.compile(r"\b(H\.\s?R\.|S\.\s?B\.|H\.\s?B\.|A\.\s?B\.|SB|HB|AB)\s(\d\d)([1-9]\d)\b"),
+        re.compile(r"\b(H\.\s?R\.|S\.\s?B\.|H\.\s?B\.|A\.\s?B\.|SB|HB|AB|S\.)\s(\d\d)([1-9]\d)\b"),
         lambda m: f"{' '.join(ch for ch in m.group(1) if ch.isalpha())} {m.group(2)} {m.group(3)}",
     ),
     (re.compile(r"\bNos\.\s?(?=\d)"), "numbers "),

@@ -815,6 +815,12 @@ ROUND4_SPORTS_TIME_ID_CASES: list[tuple[str, str, str]] = [
     ("roman", "The Xbox Series X|S sold well.", "The Xbox Series X S sold well."),
     ("roman", "Series X of the show aired.", "Series Ten of the show aired."),
     ("titles", "John Kelly (Ret.) testified.", "John Kelly (retired) testified."),
+    ("scores", "Skenes struck out 11 over 7 IP.", "Skenes struck out 11 over 7 innings."),
+    ("scores", "The IP address changed.", "The I P address changed."),
+    ("scores", "South Africa were 312/4 at tea.", "South Africa were 312 for 4 at tea."),
+    ("identifiers", "The Senate passed S. 4361 on Friday.", "The Senate passed S 43 61 on Friday."),
+    ("identifiers", "The Boeing 787-9 seats 290.", "The Boeing seven 87 9 seats 290."),
+    ("identifiers", "The A4 was closed at J10 for 3 hrs.", "The A4 was closed at junction 10 for 3 hours."),
 ]
 
 TABLE = [(category, written, said) for category, cases in CASES.items() for written, said in cases]

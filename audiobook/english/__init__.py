@@ -131,6 +131,7 @@ def rules(locale: str) -> tuple[tuple[Rule, ...], tuple[Rule, ...], Rule, tuple[
         units.ROOMS_SLASH,
         scores.THREE_POINTERS,
         scores.STRIKEOUTS,
+        scores.INNINGS_PITCHED,
         scores.GAMES_BACK,
         identifiers.TIMES,
         money.CONTRACT_YEARS,

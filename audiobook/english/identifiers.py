@@ -112,11 +112,15 @@ _JET = re.compile(r"[\s-](?:MAX|Max|Dreamliner|jets?|jetliners?|aircraft|planes?
 def _airliner(match: re.Match[str]) -> str:
     text, start = match.string, match.start()
     if text[max(0, start - 7) : start] == "Boeing " or _JET.match(text, start + 3, start + 15):
-        return f"seven {match.group(1)}7" + (" Max" if match.group(2) else "")  # the name, not M-A-X
+        variant = f" {match.group(2)}" if match.group(2) else ""  # "787-9": "seven eighty-seven nine"
+        return f"seven {match.group(1)}7{variant}" + (" Max" if match.group(3) else "")  # the name, not M-A-X
     return match.group(0)
 
 
-AIRLINER: Rule = (re.compile(r"(?<![\w.,-])7([1-8])7(?![\w.,]\d|\d)(\sMAX\b)?"), _airliner)
+AIRLINER: Rule = (
+    re.compile(r"(?<![\w.,-])7([1-8])7(?:-(\d{1,2}|[1-9]00)(?![\w-]))?(?![\w.,]\d|\d)(\sMAX\b)?"),
+    _airliner,
+)
 _AIRBUS_WORDS = re.compile(
     r"\b(?:Airbus|jets?|jetliners?|aircraft|planes?|airlines?|flights?|fleet|superjumbos?|pilots?)\b"
 )
@@ -345,7 +349,7 @@ def compass_street_rule() -> Rule:
 _FUNCTION_WORDS = {"on", "at", "near", "from", "to", "in", "the", "of", "and", "off", "via", "along", "past"}
 
 
-_MOTORWAY = re.compile(r"\b(?:M\d{1,3}\b|A\d{1,4}\(M\)|(?:motorway|carriageway|junctions?)\b)")
+_MOTORWAY = re.compile(r"\b(?:M\d{1,3}\b|A\d{1,4}(?:\(M\)|\b)|(?:motorway|carriageway|junctions?)\b)")
 # "between J4 and J6 of the M25": a motorway junction.
 JUNCTION: Rule = (
     re.compile(r"J(?<![\w-]J)(\d{1,2})(?![\w-])"),

@@ -200,7 +200,7 @@ SLASH_LINE: Rule = (re.compile(r"(?<=\d)/(?=\.\d\d\d)"), ", ")
 # Cricket: "245-6 at stumps", "declared on 450-7": runs for wickets, "245 for 6" (a total of ten
 # or more runs, so a "2-1 series lead" stays a score).
 _CRICKET_WORDS = re.compile(
-    r"\b(?:stumps|wickets?|innings|declared|overs|all out|cricket|bowled|bowlers?|batting|Test)\b"
+    r"\b(?:stumps|wickets?|innings|declared|overs|all out|cricket|bowled|bowlers?|batting|Test|at\s(?:tea|lunch))\b"
 )
 # Written "245-6" in Britain and "245/6" in Australia and India.
 _RUNS_FOR_WICKETS = re.compile(r"(?<![\w.,:/–-])(\d{2,3})[–/-]([0-9]|10)(?![\w/–-]|[.,]\d)")
@@ -254,6 +254,8 @@ def _games_back(match: re.Match[str]) -> str:
 
 # "sit 13 GB in the AL East": games behind the leader.
 GAMES_BACK: Rule = (re.compile(r"(\d{1,2}(?:\.5)?)\s?GB\b"), _games_back)
+# "over 7 IP": innings pitched, after a count.
+INNINGS_PITCHED: Rule = (re.compile(r"IP\b(?<=\d\sIP)"), "innings")
 # "9 Ks": strikeouts, after a count.
 STRIKEOUTS: Rule = (re.compile(r"Ks\b(?<=\d Ks)"), "strikeouts")
 _RACING_WORDS = re.compile(
