@@ -1,9 +1,9 @@
 """English spoken forms: numbers, years, dates, money, titles, Roman numerals, units, symbols and
 identifiers said the way a narrator says them (issue 15).
 
-One module per category (numbers, dates, money, units, titles, identifiers, scores, statistics,
-scripts), a shared
-vocabulary (words) and context reader (context); this module puts their rules in order.
+One module per category (numbers, dates, money, units, titles, identifiers, scores, racing,
+statistics, scripts), a shared vocabulary (words) and context reader (context); this module puts
+their rules in order.
 Hand-written, table-driven rules; num2words (imported on first use) spells cardinals and
 ordinals, anyascii (also on first use) transliterates other scripts. The word lists — titles and
 abbreviations, acronyms, units, regnal names — are data files in ``audiobook/data/`` and the
@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from . import dates, identifiers, money, numbers, scores, scripts, statistics, titles, units
+from . import dates, identifiers, money, numbers, racing, scores, scripts, statistics, titles, units
 from .titles import roman_value
 from .words import DAY_FIRST_LOCALES, MONTHS, Rule, cardinal, data, number_words, ordinal, year_words
 
@@ -56,8 +56,8 @@ def rules(locale: str) -> tuple[tuple[Rule, ...], tuple[Rule, ...], Rule, tuple[
         statistics.STATISTIC,
         scores.OVERTIME,
         scores.SHOOTOUT,
-        scores.RACE_PLACE,
-        scores.QUALIFYING,
+        racing.RACE_PLACE,
+        racing.QUALIFYING,
         scores.SPECIAL_TEAMS,
         scores.HALF_TIME,
         scores.ORDINAL_HOME_RUN,
@@ -70,7 +70,7 @@ def rules(locale: str) -> tuple[tuple[Rule, ...], tuple[Rule, ...], Rule, tuple[
         scores.STOPPAGE_MINUTE,
         scores.GOLF_ROUNDS,
         scores.NOT_OUT,
-        scores.STAGE_GAP,
+        racing.STAGE_GAP,
         identifiers.RESOLUTION,
         identifiers.CODE_SECTION,
         identifiers.ACT_YEAR,
@@ -98,11 +98,11 @@ def rules(locale: str) -> tuple[tuple[Rule, ...], tuple[Rule, ...], Rule, tuple[
         identifiers.DOTTED,
         scores.BOWLING_FIGURES,
         scores.RUNS_FOR_WICKETS,
-        scores.MINUTES_SECONDS,
+        racing.MINUTES_SECONDS,
         numbers.MIXED_NUMBER,
         scores.TENNIS,
         scores.PAR_SCORE,
-        scores.TRACK_DISTANCE,
+        racing.TRACK_DISTANCE,
         *dates.date_rules(),
         dates.cross_month_rule(),
         dates.CENTURY,
@@ -114,9 +114,9 @@ def rules(locale: str) -> tuple[tuple[Rule, ...], tuple[Rule, ...], Rule, tuple[
         dates.ZONE,
         dates.MILITARY_TIME,
         dates.FOUR_DIGIT_TIME,
-        scores.DURATION,
-        scores.RACE_TIME,
-        scores.SECONDS_GAP,
+        racing.DURATION,
+        racing.RACE_TIME,
+        racing.SECONDS_GAP,
         identifiers.RATIO,
         dates.H_CLOCK,
         dates.DOT_CLOCK,
@@ -126,8 +126,8 @@ def rules(locale: str) -> tuple[tuple[Rule, ...], tuple[Rule, ...], Rule, tuple[
         money.MOVEMENT,
         money.QUARTER,
         money.FISCAL_YEAR,
-        scores.RELAY,
-        scores.HOURS_MINUTES,
+        racing.RELAY,
+        racing.HOURS_MINUTES,
         units.ROOMS_SLASH,
         scores.THREE_POINTERS,
         scores.STRIKEOUTS,
@@ -141,7 +141,7 @@ def rules(locale: str) -> tuple[tuple[Rule, ...], tuple[Rule, ...], Rule, tuple[
         scores.SLASH_LINE,
         scores.AVERAGE,
         statistics.BARE_DECIMAL,
-        scores.DECIMAL_SECONDS,
+        racing.DECIMAL_SECONDS,
         numbers.SCALE_SUFFIX,
         numbers.PERCENT_RANGE,
         money.CENTS,
