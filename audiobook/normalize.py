@@ -201,8 +201,9 @@ _NUMBER_WORDS = (
     # "No. 23-1145": a docket or file number, its parts read apart and never as a range
     # (the second part in pairs, "23-1145" → "23, 11 45")
     (
-        re.compile(r"\bNo\.\s?(\d{1,4})-(\d{3,7})(?![\w-])"),
-        lambda m: f"number {m.group(1)}, {english.identifiers.identifier_number(m.group(2))}",
+        re.compile(r"\bNo\.\s?(\d{1,7})-(\d{2,7})(?![\w-])"),
+        lambda m: f"number {english.identifiers.identifier_number(m.group(1))}, "
+        + english.identifiers.identifier_number(m.group(2)),
     ),
     (re.compile(r"\bNo\.\s?(?=\d)"), "number "),
     # "H.R. 7521", "SB 1047": a bill, its four digits said in pairs like a year ("ten forty-seven")

@@ -821,6 +821,15 @@ ROUND4_SPORTS_TIME_ID_CASES: list[tuple[str, str, str]] = [
     ("identifiers", "The Senate passed S. 4361 on Friday.", "The Senate passed S 43 61 on Friday."),
     ("identifiers", "The Boeing 787-9 seats 290.", "The Boeing seven 87 9 seats 290."),
     ("identifiers", "The A4 was closed at J10 for 3 hrs.", "The A4 was closed at junction 10 for 3 hours."),
+    ("scores", "Sinner won 6-3, 7-6 (7-3) in the final.", "Sinner won 6 3, 7 6, 7 3 in the tiebreak in the final."),
+    ("scores", "Australia were 9/187 at stumps.", "Australia were 9 for 187 at stumps."),
+    ("scores", "The recipe uses 2/100 of the flour.", "The recipe uses 2 out of 100 of the flour."),
+    ("scores", "Wheeler is 15-7 with a 2.57 ERA.", "Wheeler is 15 and 7 with a 2.57 E R A."),
+    ("scores", "The Jets won 15-7 with a late field goal.", "The Jets won 15 to 7 with a late field goal."),
+    ("identifiers", "The filing, No. 71543-23, was sealed.", "The filing, number 7 1 5 4 3, 23, was sealed."),
+    ("identifiers", "They approved Ordinance 2024-17.", "They approved Ordinance twenty twenty-four, 17."),
+    ("identifiers", "The 737-800 was delayed.", "The seven 37 800 was delayed."),
+    ("identifiers", "The Lufthansa A340-600 was retired.", "The Lufthansa A3 40 600 was retired."),
 ]
 
 TABLE = [(category, written, said) for category, cases in CASES.items() for written, said in cases]

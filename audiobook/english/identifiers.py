@@ -111,7 +111,7 @@ _JET = re.compile(r"[\s-](?:MAX|Max|Dreamliner|jets?|jetliners?|aircraft|planes?
 
 def _airliner(match: re.Match[str]) -> str:
     text, start = match.string, match.start()
-    if text[max(0, start - 7) : start] == "Boeing " or _JET.match(text, start + 3, start + 15):
+    if text[max(0, start - 7) : start] == "Boeing " or match.group(2) or _JET.match(text, start + 3, start + 15):
         variant = f" {match.group(2)}" if match.group(2) else ""  # "787-9": "seven eighty-seven nine"
         return f"seven {match.group(1)}7{variant}" + (" Max" if match.group(3) else "")  # the name, not M-A-X
     return match.group(0)
@@ -129,7 +129,7 @@ _AIRBUS_WORDS = re.compile(
 def _airbus(match: re.Match[str]) -> str:
     """ "A380" → "A3 80" (espeak then says "A three eighty"), "A350-1000" → "A3 50 1000"."""
     window = match.string[max(0, match.start() - 100) : match.end() + 100]
-    if not match.group(3) and _AIRBUS_WORDS.search(window) is None:
+    if not (match.group(3) or match.group(4)) and _AIRBUS_WORDS.search(window) is None:
         return match.group(0)  # "the A303 near Stonehenge" is a road
     return f"A{match.group(1)} {match.group(2)}" + (f" {match.group(3)}" if match.group(3) else "") + (
         f" {match.group(4)}" if match.group(4) else ""
@@ -372,3 +372,9 @@ CODE_SECTION: Rule = (
 )
 # "the Offences Against the Person Act 1861": a British act's year.
 ACT_YEAR: Rule = (re.compile(r"(?<=\bAct\s)(1[2-9]\d\d|20\d\d)\b(?![.,]\d)"), lambda m: year_words(int(m.group(1))))
+
+# "Ordinance 2024-17", "Resolution 2023-105": a year and a number, "twenty twenty-four, seventeen".
+YEAR_NUMBERED: Rule = (
+    re.compile(r"\b((?:Ordinance|Resolution|Order|Decree|Directive|Regulation|Law|Bylaw|Case)\s)(1[89]\d\d|20\d\d)-(\d{1,4})\b(?!-)"),
+    lambda m: f"{m.group(1)}{year_words(int(m.group(2)))}, {identifier_number(m.group(3))}",
+)

@@ -9,10 +9,11 @@ import re
 from .context import next_words
 from .words import ONES, Rule, number_words, ordinal
 
-_SET = r"\d{1,2}[–-]\d{1,2}(?:\s?\(\d{1,2}\))?"
+# a set, with its tiebreak in brackets: the loser's points "(4)" or the whole score "(7-3)"
+_SET = r"\d{1,2}[–-]\d{1,2}(?:\s?\(\d{1,2}(?:[–-]\d{1,2})?\))?"
 # Sets apart by commas or, in results lists, by spaces alone: "6-4 3-6 7-6(5)".
 _SET_SCORES = re.compile(rf"(?<![\w.,:–-])(?:{_SET})(?:,?\s{_SET}){{0,4}}+(?![\w–-]|[.,]\s?\d)")
-_ONE_SET = re.compile(r"(\d{1,2})[–-](\d{1,2})(?:\s?\((\d{1,2})\))?")
+_ONE_SET = re.compile(r"(\d{1,2})[–-](\d{1,2})(?:\s?\((\d{1,2})(?:[–-](\d{1,2}))?\))?")
 
 
 def _is_set(a: int, b: int, final: bool) -> bool:
@@ -35,7 +36,9 @@ def _tennis(match: re.Match[str]) -> str:
         if not _is_set(a, b, final=i == len(sets) - 1) or (found.group(3) and max(a, b) != 7):
             return match.group(0)
         words = f"{a} {b}"
-        if found.group(3):
+        if found.group(4):  # "(7-3)": the tiebreak's score as written
+            words += f", {int(found.group(3))} {int(found.group(4))} in the tiebreak"
+        elif found.group(3):
             loser = int(found.group(3))
             words += f", {max(7, loser + 2)} {loser} in the tiebreak"
         said.append(words)
@@ -58,6 +61,7 @@ _STANDING_VERB = re.compile(
     r"|(?<!\bit\s)(?<!\bscore\s)\bwent|\bfinished|\b(?:are|were))\s$"
 )
 # After a standing verb, a season's place or year: "were 2-15 in 2021", "are 20-5 at home".
+_PITCHER_LINE = re.compile(r",?\s(?:with\s)?an?\s\d\.\d\d\sERA\b")
 _IN_A_SEASON = re.compile(r"\s(?:in\s(?:1[89]|20)\d\d\b(?![–-]\d)|at\shome\b|on\sthe\sroad\b|away\sfrom\shome\b)")
 _SCORE_NEXT = {"up", "down", "ahead", "behind", "lead", "win", "victory", "loss", "defeat", "winners", "winner"}
 _GAME_NEXT = _SCORE_NEXT | {"at", "in", "after", "with", "on", "from", "thanks", "when", "as", "to", "over", "against"}
@@ -68,6 +72,8 @@ def _is_record(match: re.Match[str], wins: int, losses: int) -> bool:
     first, _ = next_words(text, end)
     if first.lower() in ("record", "records", "mark", "start", "season") or _RECORD_TAIL.match(text, end, end + 40):
         return True
+    if _PITCHER_LINE.match(text, end, end + 30):
+        return True  # "Wheeler is 15-7 with a 2.57 ERA": a pitcher's wins and losses
     team = _TEAM_BEFORE.search(text[max(0, start - 40) : start])
     if team is not None and team.group(1):  # "(11-1, 8-1 Big Ten)": the bracket holds records
         return int(team.group(1)) + int(team.group(2)) >= 10
@@ -160,6 +166,15 @@ _RUNS_FOR_WICKETS = re.compile(r"(?<![\w.,:/–-])(\d{2,3})[–/-]([0-9]|10)(?![
 def _runs_for_wickets(match: re.Match[str]) -> str:
     window = match.string[max(0, match.start() - 120) : match.end() + 120]
     return f"{match.group(1)} for {match.group(2)}" if _CRICKET_WORDS.search(window) else match.group(0)
+
+
+def _wickets_for_runs(match: re.Match[str]) -> str:
+    window = match.string[max(0, match.start() - 120) : match.end() + 120]
+    return f"{match.group(1)} for {match.group(2)}" if _CRICKET_WORDS.search(window) else match.group(0)
+
+
+# Australia writes the wickets first: "9/187 at stumps" is 187 for 9, said "9 for 187".
+WICKETS_FOR_RUNS: Rule = (re.compile(r"(?<![\w.,:/–-])([0-9]|10)/(\d{2,3})(?![\w/–-]|[.,]\d)"), _wickets_for_runs)
 
 
 RUNS_FOR_WICKETS: Rule = (_RUNS_FOR_WICKETS, _runs_for_wickets)

@@ -92,6 +92,8 @@ def _city_state_rule() -> Rule:
             return match.group(0)
         if match.group(1) == "Miss." and re.match(r"\s[A-Z]", text[end : end + 2]):
             return match.group(0)
+        if re.match(r"\s(?:No\.|\d)", text[end : end + 4]):
+            return match.group(0)  # "People v. Trump, Ind. No. 71543-23": an indictment
         at_end = text[end:].strip(" \"'”’)") == ""
         return f", {states[match.group(1)]}" + ("." if at_end else "")
 
