@@ -360,18 +360,27 @@ JUNCTION: Rule = (
     ),
 )
 
+def _inside_number(match: re.Match[str]) -> bool:
+    """The match starts inside a longer number or word (patterns start with their digits rather
+    than a look-behind, which the engine would try at every character)."""
+    return re.match(r"[\w.,]", match.string[match.start() - 1 : match.start()]) is not None
+
+
 # "at 1440p", "1080p video": a screen resolution, said in pairs ("fourteen-forty p").
 RESOLUTION: Rule = (
-    re.compile(r"(?<![\w.,])(480|720|1080|1440|2160|4320)p\b"),
-    lambda m: f"{identifier_number(m.group(1))} p",
+    re.compile(r"(480|720|1080|1440|2160|4320)p\b"),
+    lambda m: m.group(0) if _inside_number(m) else f"{identifier_number(m.group(1))} p",
 )
 # "a 401(k)", "403(b)", "501(c)(3)": a section of the tax code, named in pairs ("four-oh-one k").
 CODE_SECTION: Rule = (
-    re.compile(r"(?<![\w.,])([1-9]\d\d)\(([a-z])\)"),
-    lambda m: f"{identifier_number(m.group(1))} {m.group(2)}",
+    re.compile(r"([1-9]\d\d)\(([a-z])\)"),
+    lambda m: m.group(0) if _inside_number(m) else f"{identifier_number(m.group(1))} {m.group(2)}",
 )
 # "the Offences Against the Person Act 1861": a British act's year.
-ACT_YEAR: Rule = (re.compile(r"(?<=\bAct\s)(1[2-9]\d\d|20\d\d)\b(?![.,]\d)"), lambda m: year_words(int(m.group(1))))
+ACT_YEAR: Rule = (
+    re.compile(r"Act\s(1[2-9]\d\d|20\d\d)\b(?![.,]\d)(?<=\bAct\s\d{4})"),
+    lambda m: f"Act {year_words(int(m.group(1)))}",
+)
 
 # "Ordinance 2024-17", "Resolution 2023-105": a year and a number, "twenty twenty-four, seventeen".
 YEAR_NUMBERED: Rule = (

@@ -105,6 +105,8 @@ QUALIFYING: Rule = (re.compile(r"Q(?<![\w-]Q)([123])(?![\w-])"), _qualifying)
 
 
 def _stage_gap(match: re.Match[str]) -> str:
+    if re.search(r"(?<![\w:.])\b(?:by|to|of)\s$", match.string[max(0, match.start() - 4) : match.start()]) is None:
+        return match.group(0)  # only a gap "by", "to" or "of" a time
     window = match.string[max(0, match.start() - 120) : match.end() + 120]
     if _CLOCK_WORDS.search(window) or not _GAP_WORDS.search(window):
         return match.group(0)  # "by 1:42 a.m.": a clock
@@ -116,6 +118,6 @@ _CLOCK_WORDS = re.compile(r"\b(?:[ap]\.?m\b|[AP]M\b|o'clock|local\stime|GMT|UTC|
 _GAP_WORDS = re.compile(r"\b(?:[Ss]tage|lead|gap|peloton|yellow\sjersey|GC|overall|Tour|Giro|Vuelta|deficit|margin)\b")
 # "won the stage by 1:42", "extend his lead to 6:17": a gap in minutes and seconds, not a clock.
 STAGE_GAP: Rule = (
-    re.compile(r"(?<=\b(?:by|to|of)\s)(\d{1,2}):([0-5]\d)(?![\d:]|\.\d|\s?[ap]\.?m)"),
+    re.compile(r"(\d{1,2}):([0-5]\d)(?![\d:]|\.\d|\s?[ap]\.?m)"),
     _stage_gap,
 )

@@ -169,12 +169,14 @@ def _runs_for_wickets(match: re.Match[str]) -> str:
 
 
 def _wickets_for_runs(match: re.Match[str]) -> str:
+    if re.match(r"[\w.,:/–-]", match.string[match.start() - 1 : match.start()]):
+        return match.group(0)  # inside a longer number or a date
     window = match.string[max(0, match.start() - 120) : match.end() + 120]
     return f"{match.group(1)} for {match.group(2)}" if _CRICKET_WORDS.search(window) else match.group(0)
 
 
 # Australia writes the wickets first: "9/187 at stumps" is 187 for 9, said "9 for 187".
-WICKETS_FOR_RUNS: Rule = (re.compile(r"(?<![\w.,:/–-])([0-9]|10)/(\d{2,3})(?![\w/–-]|[.,]\d)"), _wickets_for_runs)
+WICKETS_FOR_RUNS: Rule = (re.compile(r"(10|[0-9])/(\d{2,3})(?![\w/–-]|[.,]\d)"), _wickets_for_runs)
 
 
 RUNS_FOR_WICKETS: Rule = (_RUNS_FOR_WICKETS, _runs_for_wickets)
@@ -252,13 +254,13 @@ def _special_teams(match: re.Match[str]) -> str:
     window = match.string[max(0, match.start() - 120) : match.end() + 120]
     if _HOCKEY_WORDS.search(window) is None and re.search(r"\b(?:PP|PK)\b.{1,60}\b(?:PP|PK)\b", window) is None:
         return match.group(0)
-    return "power play" if match.group(1) == "PP" else "penalty kill"
+    return "power play" if match.group(1) == "P" else "penalty kill"
 
 
 # "on the PP", "3-for-4 on the PK": hockey's power play and penalty kill.
-SPECIAL_TEAMS: Rule = (re.compile(r"(?<=\bthe\s)(PP|PK)\b"), _special_teams)
+SPECIAL_TEAMS: Rule = (re.compile(r"P([PK])\b(?<=\bthe\sP[PK])"), _special_teams)
 # "trail 13-6 at HT": half-time.
-HALF_TIME: Rule = (re.compile(r"(?<=\bat\s)HT\b"), "half-time")
+HALF_TIME: Rule = (re.compile(r"HT\b(?<=\bat\sHT)"), "half-time")
 # "Root is 64*": a batter not out (in cricket copy).
 def _not_out(match: re.Match[str]) -> str:
     text, start = match.string, match.start()
