@@ -830,6 +830,12 @@ ROUND4_SPORTS_TIME_ID_CASES: list[tuple[str, str, str]] = [
     ("identifiers", "They approved Ordinance 2024-17.", "They approved Ordinance twenty twenty-four, 17."),
     ("identifiers", "The 737-800 was delayed.", "The seven 37 800 was delayed."),
     ("identifiers", "The Lufthansa A340-600 was retired.", "The Lufthansa A3 40 600 was retired."),
+    ("scores", "Spieth carded a 69 and sits T12 at -6.", "Spieth carded a 69 and sits tied for twelfth at 6 under."),
+    ("scores", "After a round of chemo, T4 cells rose.", "After a round of chemo, T4 cells rose."),
+    ("dates", "It leaves York, reaches Leeds at 1404.", "It leaves York, reaches Leeds at fourteen oh four."),
+    ("dates", "It sold 1404 units.", "It sold one thousand four hundred and four units."),
+    ("dates", "The 1990s–2000s boom ended.", "The nineteen-nineties to two-thousands boom ended."),
+    ("roman", "The Grade II* listed pub.", "The Grade Two star listed pub."),
 ]
 
 TABLE = [(category, written, said) for category, cases in CASES.items() for written, said in cases]

@@ -69,6 +69,7 @@ def rules(locale: str) -> tuple[tuple[Rule, ...], tuple[Rule, ...], Rule, tuple[
         scores.SHOOTING_SPLITS,
         scores.STOPPAGE_MINUTE,
         scores.GOLF_ROUNDS,
+        scores.TIED_PLACE,
         scores.NOT_OUT,
         racing.STAGE_GAP,
         identifiers.RESOLUTION,

@@ -200,6 +200,8 @@ MILITARY_TIME: Rule = (
         "midnight" if m.group(0) == "0000" else ("noon" if m.group(0) == "1200" else f"{m.group(1)}:{m.group(2)}")
     ),
 )
+# "departs at 0932 and reaches Edinburgh at 1404": a timetable's verbs before a four-digit time
+_TIMETABLE = re.compile(r"\b(?:depart|departs|departed|arrive|arrives|arrived|reach|reaches|leaves|lands|docks)\b")
 _TIME_INTRODUCED = re.compile(r"\b(?:at|by|until|from|before|after|departs|leaves|arrives)\s$")
 
 
@@ -209,7 +211,8 @@ def _four_digit_time(match: re.Match[str]) -> str:
     hour, minute, after = match.group(1), match.group(2), match.group(3) or ""
     if _TIME_INTRODUCED.search(match.string[max(0, match.start() - 9) : match.start()]) is None:
         return match.group(0)
-    if not (hour.startswith("0") or after):
+    timetable = _TIMETABLE.search(match.string[max(0, match.start() - 80) : match.start()])
+    if not (hour.startswith("0") or after or timetable):
         return match.group(0)  # "at 1500 degrees", "at 1130 Main St."
     if after.startswith("h"):  # military: "oh six hundred hours", "fourteen thirty hours"
         said = ("oh " if hour[0] == "0" and hour != "00" else "") + (number_words(int(hour)) if int(hour) else "zero")
@@ -252,7 +255,7 @@ OFFSET: Rule = (re.compile(r"\b(UTC|GMT|T)\s?([+−-])\s?(\d{1,2}(?::[0-5]\d)?)(
 # "the 7th c. BC": an ordinal before "c." is a century.
 CENTURY: Rule = (re.compile(r"(\d(?:st|nd|rd|th))\s?c\.(?=[\s,;)]|$)"), r"\1 century")
 # "the 1960s–70s" (each decade already said): "the nineteen-sixties to seventies".
-DECADE_RANGE: Rule = (re.compile(r"(ties|dreds)\s?[–—-]\s?(?=[a-z-]{3,24}(?:ties|dreds)\b)"), r"\1 to ")
+DECADE_RANGE: Rule = (re.compile(r"(ties|dreds|sands)\s?[–—-]\s?(?=[a-z-]{3,24}(?:ties|dreds|sands)\b)"), r"\1 to ")
 # "Judi Dench (b. 1934)", "(d. 2020)": born, died.
 BORN_DIED: Rule = (
     re.compile(r"(\(|,\s)([bd])\.\s?(1[0-9]\d\d|20\d\d)(?!\d)"),

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from .context import next_words
+from .context import next_words, noun_follows
 from .words import ONES, Rule, number_words, ordinal
 
 # a set, with its tiebreak in brackets: the loser's points "(4)" or the whole score "(7-3)"
@@ -136,7 +136,7 @@ ORDINAL_MINUTE: Rule = (re.compile(r"(?<=\d(?:st|nd|rd|th) )min\b\.?"), "minute"
 THREE_POINTERS: Rule = (re.compile(r"(?<=\d )3s\b"), "three-pointers")
 # A golf score against par, "finish at -14", "a +3 total": "fourteen under", "three over".
 _GOLF_WORDS = re.compile(
-    r"\b(?:par|shot|shoots|carded|birdies?|bogeys?|eagles?|holes?|round|golf|PGA|LPGA|Masters|tee|putts?|leaderboard"
+    r"\b(?:par|shots?|shoots|carded|birdies?|bogeys?|eagles?|holes?|round|golf|PGA|LPGA|Masters|tee|putts?|leaderboard"
     r"|(?<=the\s)cut|cut(?=\s(?:line|mark|fell|came)))\b"
 )
 _PAR_SCORE = re.compile(r"(?:(?<=\s)|(?<=\())([−+-])(\d{1,2})(?![\d%°:/-]|[.,]\d)")
@@ -281,3 +281,13 @@ def _rounds(match: re.Match[str]) -> str:
 
 # "shot 65-68-70-66": four rounds of golf, a list.
 GOLF_ROUNDS: Rule = (re.compile(r"(?<![\w.–-])\d\d(?:[–-]\d\d){3}(?![\w–-]|\.\d)"), _rounds)
+
+def _tied_place(match: re.Match[str]) -> str:
+    if noun_follows(match.string, match.end()):
+        return match.group(0)  # "T4 cells", "the T2 terminal": a name
+    window = match.string[max(0, match.start() - 160) : match.end() + 160]
+    return f"tied for {ordinal(int(match.group(1)))}" if _GOLF_WORDS.search(window) else match.group(0)
+
+
+# "sits T12 at -6": tied for twelfth (on a golf leaderboard, with its words nearby).
+TIED_PLACE: Rule = (re.compile(r"T(?<![\w-]T)([1-9]\d?)(?![\w-])"), _tied_place)

@@ -167,8 +167,9 @@ def roman_rule() -> Rule:
         xbox = text[max(0, match.start() - 5) : match.start()] == "Xbox "
         if numeral == "X" and (xbox or text[match.end() : match.end() + 1] == "|"):
             return match.group(0)  # the "Xbox Series X" is a letter
+        star = " star" if text[match.end() : match.end() + 1] == "*" else ""  # "Grade II* listed"
         if prev in counted or prev.rstrip(".") in counted:
-            return f"{prev} {cardinal(value).capitalize()}"
+            return f"{prev} {cardinal(value).capitalize()}{star}"
         if text[match.end() : match.end() + 1] == "-":
             return match.group(0)  # "Louis XIV-style" is left to the engine
         regnal_name = prev in names
