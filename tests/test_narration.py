@@ -836,6 +836,10 @@ ROUND4_SPORTS_TIME_ID_CASES: list[tuple[str, str, str]] = [
     ("dates", "It sold 1404 units.", "It sold one thousand four hundred and four units."),
     ("dates", "The 1990s–2000s boom ended.", "The nineteen-nineties to two-thousands boom ended."),
     ("roman", "The Grade II* listed pub.", "The Grade Two star listed pub."),
+    ("scores", "He went 1-2-3 in the ninth.", "He went 1 2 3 in the ninth."),
+    ("scores", "He hit a 2-run HR in the 7th.", "He hit a 2-run home run in the 7th."),
+    ("scores", "A solo HR tied it.", "A solo home run tied it."),
+    ("scores", "The HR department called.", "The HR department called."),
 ]
 
 TABLE = [(category, written, said) for category, cases in CASES.items() for written, said in cases]

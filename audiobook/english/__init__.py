@@ -61,6 +61,7 @@ def rules(locale: str) -> tuple[tuple[Rule, ...], tuple[Rule, ...], Rule, tuple[
         scores.SPECIAL_TEAMS,
         scores.HALF_TIME,
         scores.ORDINAL_HOME_RUN,
+        scores.RUNS_HOME_RUN,
         scores.ORDINAL_MINUTE,
         numbers.VULGAR_FRACTION,
         numbers.CIRCA,

@@ -93,6 +93,8 @@ def _record(match: re.Match[str]) -> str:
     numbers = [n for n in match.groups() if n]
     if len(numbers) == 2 and not _is_record(match, int(numbers[0]), int(numbers[1])):
         return match.group(0)
+    if numbers == ["1", "2", "3"]:
+        return "1 2 3"  # "a 1-2-3 inning": one-two-three, a count, not a record
     return ", ".join(numbers[:-1]) + f" and {numbers[-1]}"
 
 
@@ -128,6 +130,8 @@ def _overtime(match: re.Match[str]) -> str:
 
 # "won 4-3 in OT", "a 2OT thriller", "(OT)": overtime, after a score or a word that leads to it.
 OVERTIME: Rule = (re.compile(r"(?<![\w-])([2-4])?OT(?![\w-])"), _overtime)
+# "a 2-run HR", "a solo HR": a home run.
+RUNS_HOME_RUN: Rule = (re.compile(r"HR\b(?:(?<=-run\sHR)|(?<=\bsolo\sHR))"), "home run")
 # "his 58th HR": a home run, after an ordinal (after a count the unit list says it: "2 HR").
 ORDINAL_HOME_RUN: Rule = (re.compile(r"(?<=\d(?:st|nd|rd|th) )HR\b"), "home run")
 # "in the 89th min": the minute of a match.
