@@ -127,6 +127,8 @@ def _is_abbreviation(before: str) -> bool:
     initial; only the tail is looked at, so skipping many of them stays linear."""
     words = before.rstrip(".!?…\"'’”)]").split()
     last_word = re.split(r"[–/-]", words[-1])[-1].lower() if words else ""  # "27-Dec." as "Dec."
+    if not before.endswith((")", "]")):  # "(b. 1934)": an initial inside an open bracket ("(a)." ends)
+        last_word = last_word.lstrip("(['\"‘“")
     initialism = len(last_word) >= 3 and last_word[1::2] == "." * (len(last_word) // 2)  # "u.n", "d.c"
     return last_word in _ABBREVIATIONS or (len(last_word) == 1 and last_word.isalpha()) or initialism
 
@@ -197,11 +199,16 @@ _ABBREVIATION_WORDS = (
 )
 _NUMBER_WORDS = (
     # "No. 23-1145": a docket or file number, its parts read apart and never as a range
-    (re.compile(r"\bNo\.\s?(\d{1,4})-(\d{3,7})(?![\w-])"), r"number \1, \2"),
+    # (the second part in pairs, "23-1145" → "23, 11 45")
+    (
+        re.compile(r"\bNo\.\s?(\d{1,7})-(\d{2,7})(?![\w-])"),
+        lambda m: f"number {english.identifiers.identifier_number(m.group(1))}, "
+        + english.identifiers.identifier_number(m.group(2)),
+    ),
     (re.compile(r"\bNo\.\s?(?=\d)"), "number "),
     # "H.R. 7521", "SB 1047": a bill, its four digits said in pairs like a year ("ten forty-seven")
     (
-        re.compile(r"\b(H\.\s?R\.|S\.\s?B\.|H\.\s?B\.|A\.\s?B\.|SB|HB|AB)\s(\d\d)([1-9]\d)\b"),
+        re.compile(r"\b(H\.\s?R\.|S\.\s?B\.|H\.\s?B\.|A\.\s?B\.|SB|HB|AB|S\.)\s(\d\d)([1-9]\d)\b"),
         lambda m: f"{' '.join(ch for ch in m.group(1) if ch.isalpha())} {m.group(2)} {m.group(3)}",
     ),
     (re.compile(r"\bNos\.\s?(?=\d)"), "numbers "),

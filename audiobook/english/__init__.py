@@ -1,9 +1,9 @@
 """English spoken forms: numbers, years, dates, money, titles, Roman numerals, units, symbols and
 identifiers said the way a narrator says them (issue 15).
 
-One module per category (numbers, dates, money, units, titles, identifiers, scores, statistics,
-scripts), a shared
-vocabulary (words) and context reader (context); this module puts their rules in order.
+One module per category (numbers, dates, money, units, titles, identifiers, scores, racing,
+statistics, scripts), a shared vocabulary (words) and context reader (context); this module puts
+their rules in order.
 Hand-written, table-driven rules; num2words (imported on first use) spells cardinals and
 ordinals, anyascii (also on first use) transliterates other scripts. The word lists — titles and
 abbreviations, acronyms, units, regnal names — are data files in ``audiobook/data/`` and the
@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from . import dates, identifiers, money, numbers, scores, scripts, statistics, titles, units
+from . import dates, identifiers, money, numbers, racing, scores, scripts, statistics, titles, units
 from .titles import roman_value
 from .words import DAY_FIRST_LOCALES, MONTHS, Rule, cardinal, data, number_words, ordinal, year_words
 
@@ -49,13 +49,20 @@ def rules(locale: str) -> tuple[tuple[Rule, ...], tuple[Rule, ...], Rule, tuple[
         identifiers.PROTOCOL_VERSION,
         identifiers.TICKER_SUFFIX,
         identifiers.COMPASS_POINT,
+        identifiers.compass_street_rule(),
         *dates.weekday_rules(),
         *titles.title_rules(),
         titles.VERSUS,
         titles.INTERVIEW,
         statistics.STATISTIC,
         scores.OVERTIME,
+        scores.SHOOTOUT,
+        racing.RACE_PLACE,
+        racing.QUALIFYING,
+        scores.SPECIAL_TEAMS,
+        scores.HALF_TIME,
         scores.ORDINAL_HOME_RUN,
+        scores.RUNS_HOME_RUN,
         scores.ORDINAL_MINUTE,
         units.fraction_of_unit_rule(),
         units.FLIGHT_LEVEL,
@@ -63,8 +70,22 @@ def rules(locale: str) -> tuple[tuple[Rule, ...], tuple[Rule, ...], Rule, tuple[
         numbers.CIRCA,
     )
     with_digits: tuple[Rule, ...] = (
+        scores.SHOOTING_SPLITS,
+        scores.STOPPAGE_MINUTE,
+        scores.GOLF_ROUNDS,
+        scores.TIED_PLACE,
+        scores.NOT_OUT,
+        racing.STAGE_GAP,
+        identifiers.RESOLUTION,
+        identifiers.CODE_SECTION,
+        identifiers.ACT_YEAR,
+        identifiers.YEAR_NUMBERED,
+        dates.BORN_DIED,
+        identifiers.JUNCTION,
         *dates.numeric_date_rules(day_first),
         dates.OFFSET,
+        identifiers.DOCKET,
+        identifiers.district_rule(),
         identifiers.CVE,
         identifiers.CHIP_MODEL,
         identifiers.house_number_rule(),
@@ -78,17 +99,20 @@ def rules(locale: str) -> tuple[tuple[Rule, ...], tuple[Rule, ...], Rule, tuple[
         identifiers.VERSION_PAIR,
         identifiers.AIRLINER,
         identifiers.paired_rule(),
-        identifiers.ROOM_NUMBER,
+        identifiers.LABELLED_NUMBER,
+        identifiers.AIRBUS,
         identifiers.DOTTED,
         scores.BOWLING_FIGURES,
         scores.RUNS_FOR_WICKETS,
-        scores.MINUTES_SECONDS,
+        scores.WICKETS_FOR_RUNS,
+        racing.MINUTES_SECONDS,
         numbers.MIXED_NUMBER,
         scores.TENNIS,
         scores.PAR_SCORE,
-        scores.TRACK_DISTANCE,
+        racing.TRACK_DISTANCE,
         *dates.date_rules(),
         dates.cross_month_rule(),
+        dates.CENTURY,
         numbers.DECADE,
         numbers.SHORT_DECADE,
         numbers.SHORT_YEAR,
@@ -96,8 +120,10 @@ def rules(locale: str) -> tuple[tuple[Rule, ...], tuple[Rule, ...], Rule, tuple[
         numbers.YEAR_POSSESSIVE,
         dates.ZONE,
         dates.MILITARY_TIME,
-        scores.DURATION,
-        scores.RACE_TIME,
+        dates.FOUR_DIGIT_TIME,
+        racing.DURATION,
+        racing.RACE_TIME,
+        racing.SECONDS_GAP,
         identifiers.RATIO,
         dates.H_CLOCK,
         dates.DOT_CLOCK,
@@ -107,11 +133,14 @@ def rules(locale: str) -> tuple[tuple[Rule, ...], tuple[Rule, ...], Rule, tuple[
         money.MOVEMENT,
         money.QUARTER,
         money.FISCAL_YEAR,
-        scores.RELAY,
-        scores.HOURS_MINUTES,
+        racing.RELAY,
+        racing.HOURS_MINUTES,
         units.ROOMS_SLASH,
         scores.THREE_POINTERS,
         units.DIMENSIONS,
+        scores.STRIKEOUTS,
+        scores.INNINGS_PITCHED,
+        scores.GAMES_BACK,
         identifiers.TIMES,
         money.CONTRACT_YEARS,
         money.MONEY,
@@ -121,7 +150,7 @@ def rules(locale: str) -> tuple[tuple[Rule, ...], tuple[Rule, ...], Rule, tuple[
         scores.SLASH_LINE,
         scores.AVERAGE,
         statistics.BARE_DECIMAL,
-        scores.DECIMAL_SECONDS,
+        racing.DECIMAL_SECONDS,
         numbers.SCALE_SUFFIX,
         numbers.PERCENT_RANGE,
         money.CENTS,
@@ -146,6 +175,7 @@ def rules(locale: str) -> tuple[tuple[Rule, ...], tuple[Rule, ...], Rule, tuple[
         identifiers.NOT_EQUAL,
         identifiers.ABOUT,
         dates.month_or_weekday_alone_rule(),
+        dates.DECADE_RANGE,
         titles.roman_rule(),
         scripts.TRANSLITERATION,
     )

@@ -200,6 +200,30 @@ MILITARY_TIME: Rule = (
         "midnight" if m.group(0) == "0000" else ("noon" if m.group(0) == "1200" else f"{m.group(1)}:{m.group(2)}")
     ),
 )
+# "departs at 0932 and reaches Edinburgh at 1404": a timetable's verbs before a four-digit time
+_TIMETABLE = re.compile(r"\b(?:depart|departs|departed|arrive|arrives|arrived|reach|reaches|leaves|lands|docks)\b")
+_TIME_INTRODUCED = re.compile(r"\b(?:at|by|until|from|before|after|departs|leaves|arrives)\s$")
+
+
+def _four_digit_time(match: re.Match[str]) -> str:
+    """ "departs at 0715", "at 1130 local time", "at 0600 hours": a 24-hour time in four digits,
+    after a word that introduces a time, when a leading nought or the words after show it is one."""
+    hour, minute, after = match.group(1), match.group(2), match.group(3) or ""
+    if _TIME_INTRODUCED.search(match.string[max(0, match.start() - 9) : match.start()]) is None:
+        return match.group(0)
+    timetable = _TIMETABLE.search(match.string[max(0, match.start() - 80) : match.start()])
+    if not (hour.startswith("0") or after or timetable):
+        return match.group(0)  # "at 1500 degrees", "at 1130 Main St."
+    if after.startswith("h"):  # military: "oh six hundred hours", "fourteen thirty hours"
+        said = ("oh " if hour[0] == "0" and hour != "00" else "") + (number_words(int(hour)) if int(hour) else "zero")
+        return f"{said} {'hundred' if minute == '00' else number_words(int(minute))} hours"
+    return f"{hour}:{minute}" + (f" {after}" if after else "")
+
+
+FOUR_DIGIT_TIME: Rule = (
+    re.compile(r"(?<![\w.,:$€£])([01]\d|2[0-3])([0-5]\d)(?:\s(local\stime|hours|hrs)\b)?(?![\w.,]\d|\d|-)"),
+    _four_digit_time,
+)
 CLOCK: Rule = (_CLOCK, _clock)
 # "07h43", "21h00": a European timetable's hour and minutes, read as a clock.
 H_CLOCK: Rule = (re.compile(r"(?<![\w.,:])([01]\d|2[0-3])h([0-5]\d)(?!\w)"), r"\1:\2")
@@ -227,3 +251,13 @@ def _offset(match: re.Match[str]) -> str:
 
 # "UTC+5:30", "GMT-5", "T+8:30": the sign is said, the time then read as a clock.
 OFFSET: Rule = (re.compile(r"\b(UTC|GMT|T)\s?([+−-])\s?(\d{1,2}(?::[0-5]\d)?)(?![\d:])"), _offset)
+
+# "the 7th c. BC": an ordinal before "c." is a century.
+CENTURY: Rule = (re.compile(r"(\d(?:st|nd|rd|th))\s?c\.(?=[\s,;)]|$)"), r"\1 century")
+# "the 1960s–70s" (each decade already said): "the nineteen-sixties to seventies".
+DECADE_RANGE: Rule = (re.compile(r"(ties|dreds|sands)\s?[–—-]\s?(?=[a-z-]{3,24}(?:ties|dreds|sands)\b)"), r"\1 to ")
+# "Judi Dench (b. 1934)", "(d. 2020)": born, died.
+BORN_DIED: Rule = (
+    re.compile(r"(\(|,\s)([bd])\.\s?(1[0-9]\d\d|20\d\d)(?!\d)"),
+    lambda m: f"{m.group(1)}{'born' if m.group(2) == 'b' else 'died'} {year_words(int(m.group(3)))}",
+)

@@ -110,13 +110,34 @@ _JET = re.compile(r"[\s-](?:MAX|Max|Dreamliner|jets?|jetliners?|aircraft|planes?
 
 
 def _airliner(match: re.Match[str]) -> str:
-    text, start, end = match.string, match.start(), match.end()
-    if text[max(0, start - 7) : start] == "Boeing " or _JET.match(text, end, end + 12):
-        return f"seven {match.group(1)}7"
+    text, start = match.string, match.start()
+    if text[max(0, start - 7) : start] == "Boeing " or match.group(2) or _JET.match(text, start + 3, start + 15):
+        variant = f" {match.group(2)}" if match.group(2) else ""  # "787-9": "seven eighty-seven nine"
+        return f"seven {match.group(1)}7{variant}" + (" Max" if match.group(3) else "")  # the name, not M-A-X
     return match.group(0)
 
 
-AIRLINER: Rule = (re.compile(r"(?<![\w.,-])7([1-8])7(?![\w.,]\d|\d)"), _airliner)
+AIRLINER: Rule = (
+    re.compile(r"(?<![\w.,-])7([1-8])7(?:-(\d{1,2}|[1-9]00)(?![\w-]))?(?![\w.,]\d|\d)(\sMAX\b)?"),
+    _airliner,
+)
+_AIRBUS_WORDS = re.compile(
+    r"\b(?:Airbus|jets?|jetliners?|aircraft|planes?|airlines?|flights?|fleet|superjumbos?|pilots?)\b"
+)
+
+
+def _airbus(match: re.Match[str]) -> str:
+    """ "A380" → "A3 80" (espeak then says "A three eighty"), "A350-1000" → "A3 50 1000"."""
+    window = match.string[max(0, match.start() - 100) : match.end() + 100]
+    if not (match.group(3) or match.group(4)) and _AIRBUS_WORDS.search(window) is None:
+        return match.group(0)  # "the A303 near Stonehenge" is a road
+    return f"A{match.group(1)} {match.group(2)}" + (f" {match.group(3)}" if match.group(3) else "") + (
+        f" {match.group(4)}" if match.group(4) else ""
+    )
+
+
+# An Airbus model, "A380", "A320neo", "A350-1000": said "A three-eighty", not "A three hundred eighty".
+AIRBUS: Rule = (re.compile(r"A(?<![\w-]A)([23])(20|[0-8]\d)(neo)?(?:-(\d{3,4}))?s?(?![\w-])"), _airbus)
 
 
 # A code of capitals and five or more digits ("KB5034441") is read digit by digit.
@@ -162,12 +183,32 @@ def paired_rule() -> Rule:
     return pattern, lambda m: f"{m.group(1)}{m.group(2)} {_pair(m.group(3))}"
 
 
-# "Courtroom 1507", "Gate 1210": a four-digit room or gate number is said in pairs ("fifteen oh seven").
-ROOM_NUMBER: Rule = (
-    re.compile(
-        r"\b((?:Room|Courtroom|Suite|Gate|Studio|Hall|Office|Ward|Apartment|Unit|Platform)\s)([1-9]\d)(\d\d)\b(?![.,]\d)"
-    ),
-    lambda m: f"{m.group(1)}{m.group(2)} {_pair(m.group(3))}",
+def identifier_number(number: str) -> str:
+    """A number that names, not counts: "230" → "2 30", "1138" → "11 38", "04512" digit by digit."""
+    if len(number) >= 5 or number.startswith("0"):
+        return digits(number)
+    if len(number) == 4:
+        return f"{number[:2]} {_pair(number[2:])}"
+    if len(number) == 3 and number[1:] != "00":
+        return f"{number[0]} {_pair(number[1:])}"
+    return number
+
+
+_LABELS = (
+    r"Room|Courtroom|Suite|Gate|Studio|Hall|Office|Ward|Apartment|Unit|Platform|Section|Sections|Form|Flight"
+    r"|Route|Highway|Interstate|Rule|Article|Proposition|Prop\.|Resolution|§|§§|U\.S\.C\.(?:\s§)?|C\.F\.R\.(?:\s§)?"
+)
+# "Section 230", "§ 1983", "18 U.S.C. 1030", "Form 302", "Gate 1210": a number that names a thing
+# is said in pairs as a narrator says it ("two thirty", "nineteen eighty-three", "ten thirty").
+LABELLED_NUMBER: Rule = (
+    re.compile(rf"(?<![\w.])((?:{_LABELS})\s?(?:[A-Z]{{1,3}}-)?)([1-9]\d{{2,3}})\b(?![.,]\d|[–-]\d)"),
+    lambda m: f"{m.group(1).replace('-', ' ')}{identifier_number(m.group(2))}",  # "Room SD-538" too
+)
+# A federal docket "1:23-cv-04512" (court, year, kind, number): read in parts, never as a clock.
+DOCKET: Rule = (
+    re.compile(r"(?<![\w:])(\d{1,2}):(\d{2})-([a-z]{2,4})-(\d{3,6})(?:-([A-Z]{2,4}))?(?![\w-])"),
+    lambda m: f"{m.group(1)}, {m.group(2)}, {' '.join(m.group(3).upper())}, {digits(m.group(4))}"
+    + (f", {' '.join(m.group(5))}" if m.group(5) else ""),
 )
 
 # "Apple (AAPL.O)", "Barclays (BARC.L)": a Reuters instrument code; the exchange suffix is not
@@ -192,7 +233,11 @@ def zip_code_rule() -> Rule:
 # says it ("fourteen nine hundred K", "seventy-nine fifty X 3 D"). Only with a series prefix or
 # after a chip family, so "5000K" (kelvin) or "2000W" keep their units.
 _CHIP_FAMILY = r"Core|Ryzen\s\d|Xeon|EPYC|Threadripper|Snapdragon|Dimensity|Exynos|Radeon|GeForce|RTX|GTX|RX|Arc"
-_CHIP_MODEL = re.compile(rf"(?:\b(i[3579])-|\b((?:{_CHIP_FAMILY})\s))(\d{{4,5}})([A-Z]{{1,3}}(?:\d[A-Z])?)?(?![\w.,-])")
+# "Core Ultra 9 285K": three digits after the newer family's tier
+_CHIP_FAMILY += r"|Core\sUltra\s[3579]"
+_CHIP_MODEL = re.compile(
+    rf"(?:\b(i[3579])-|\b((?:{_CHIP_FAMILY})\s))(\d{{4,5}}|(?<=Ultra\s\d\s)\d{{3}})([A-Z]{{1,3}}(?:\d[A-Z])?)?(?![\w.,-])"
+)
 
 
 def _chip_model(match: re.Match[str]) -> str:
@@ -200,7 +245,9 @@ def _chip_model(match: re.Match[str]) -> str:
     if (series is None and suffix is None) or number.endswith("000"):
         return match.group(0)  # "RTX 4090" is read by the paired-name rule
     head, tail = number[:-3], number[-3:]
-    if len(number) == 4:
+    if len(number) == 3:
+        head, tail = number[0], _pair(number[1:])
+    elif len(number) == 4:
         head, tail = number[:2], number[2:]
         tail = "hundred" if tail == "00" else f"oh {tail[1]}" if tail[0] == "0" else tail
     said = f"{head} {tail}"
@@ -244,4 +291,106 @@ _POINT = r"NN[EW]|SS[EW]|E[NS]E|W[NS]W|[NS][EW]"
 COMPASS_POINT: Rule = (
     re.compile(rf"(?<=\s)({_POINT})(?=\sof\b)|(?<=\bwinds )({_POINT})(?=\s\d)"),
     lambda m: _compass_name(m.group(1) or m.group(2)),
+)
+
+
+_POLITICS_WORDS = re.compile(
+    r"\b(?:district|House|congressional|voters?|Rep\.|Representative|seats?|races?|incumbent|Democrats?|Republicans?"
+    r"|GOP|primary|elections?|represents?|candidates?|flip|swing|midterms?|ballots?|Congress)\b",
+    re.IGNORECASE,
+)
+
+
+_RIFLES = {"AK-47", "AK-74", "AR-15", "AR-10"}
+
+
+def district_rule() -> Rule:
+    """ "TX-23", "AZ-6": a congressional district, "Texas's 23rd district" (with politics nearby:
+    an "AK-47" is a rifle)."""
+    states = {code: name for code, name in data("places")["states"].items() if len(code) == 2 and code.isupper()}
+
+    def district(match: re.Match[str]) -> str:
+        state, number = match.group(1), int(match.group(2))
+        window = match.string[max(0, match.start() - 120) : match.end() + 120]
+        if state not in states or number == 0 or _POLITICS_WORDS.search(window) is None:
+            return match.group(0)
+        if match.group(0) in _RIFLES or prev_word(match.string, match.start()) in ("a", "an"):
+            return match.group(0)  # "an AK-47": a district takes no article
+        first, _ = next_words(match.string, match.end())
+        return f"{states[state]}'s {ordinal_digits(number)}" + ("" if first.lower() == "district" else " district")
+
+    return re.compile(r"(?<![\w-])([A-Z]{2})-(\d{1,2})(?![\w-]|[.,]\d)"), district
+
+
+def ordinal_digits(n: int) -> str:
+    """23 → "23rd" (espeak says it)."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def compass_street_rule() -> Rule:
+    """ "W. 42nd St.", "N. Michigan Ave.": a point of the compass before a street's name (after a
+    capitalised name, "George W. Bush Street", it is an initial)."""
+    kinds = [*data("titles")["street"], *data("titles")["street"].values()]
+    kinds_alternation = "|".join(sorted(set(kinds), key=len, reverse=True))
+    pattern = re.compile(
+        rf"\b([NSEW])\.\s(?=(?:\d{{1,3}}(?:st|nd|rd|th)|[A-Z][a-z]{{1,20}})\s(?:{kinds_alternation})\b)"
+    )
+
+    def point(match: re.Match[str]) -> str:
+        head = match.string[max(0, match.start() - 20) : match.start()].split()
+        if head and head[-1][:1].isupper() and head[-1].lower() not in _FUNCTION_WORDS:
+            return match.group(0)
+        return {"N": "North ", "S": "South ", "E": "East ", "W": "West "}[match.group(1)]
+
+    return pattern, point
+
+
+_FUNCTION_WORDS = {"on", "at", "near", "from", "to", "in", "the", "of", "and", "off", "via", "along", "past"}
+
+
+_MOTORWAY = re.compile(r"\b(?:M\d{1,3}\b|A\d{1,4}(?:\(M\)|\b)|(?:motorway|carriageway|junctions?)\b)")
+# "between J4 and J6 of the M25": a motorway junction.
+JUNCTION: Rule = (
+    re.compile(r"J(?<![\w-]J)(\d{1,2})(?![\w-])"),
+    lambda m: (
+        f"junction {m.group(1)}"
+        if _MOTORWAY.search(m.string[max(0, m.start() - 100) : m.end() + 100])
+        else m.group(0)
+    ),
+)
+
+def _inside_number(match: re.Match[str]) -> bool:
+    """The match starts inside a longer number or word (patterns start with their digits rather
+    than a look-behind, which the engine would try at every character)."""
+    return re.match(r"[\w.,]", match.string[match.start() - 1 : match.start()]) is not None
+
+
+# "at 1440p", "1080p video": a screen resolution, said in pairs ("fourteen-forty p").
+RESOLUTION: Rule = (
+    re.compile(r"(480|720|1080|1440|2160|4320)p\b"),
+    lambda m: m.group(0) if _inside_number(m) else f"{identifier_number(m.group(1))} p",
+)
+# "a 401(k)", "403(b)s", "501(c)(3)": a section of the tax code, named in pairs ("four-oh-one K"),
+# its letter said as a letter and its subsection numbers after it.
+CODE_SECTION: Rule = (
+    re.compile(r"([1-9]\d\d)\(([a-z])\)((?:\(\d{1,2}\)){0,3})(s?)(?!\w)"),
+    lambda m: m.group(0) if _inside_number(m) else _code_section(m),
+)
+
+
+def _code_section(m: re.Match) -> str:
+    subsections = "".join(f" {number}" for number in re.findall(r"\d+", m.group(3)))
+    plural = "'s" if m.group(4) else ""
+    return f"{identifier_number(m.group(1))} {m.group(2).upper()}{plural}{subsections}"
+# "the Offences Against the Person Act 1861": a British act's year.
+ACT_YEAR: Rule = (
+    re.compile(r"Act\s(1[2-9]\d\d|20\d\d)\b(?![.,]\d)(?<=\bAct\s\d{4})"),
+    lambda m: f"Act {year_words(int(m.group(1)))}",
+)
+
+# "Ordinance 2024-17", "Resolution 2023-105": a year and a number, "twenty twenty-four, seventeen".
+YEAR_NUMBERED: Rule = (
+    re.compile(r"\b((?:Ordinance|Resolution|Order|Decree|Directive|Regulation|Law|Bylaw|Case)\s)(1[89]\d\d|20\d\d)-(\d{1,4})\b(?!-)"),
+    lambda m: f"{m.group(1)}{year_words(int(m.group(2)))}, {identifier_number(m.group(3))}",
 )

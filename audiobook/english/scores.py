@@ -1,16 +1,19 @@
-"""Sports and contests: tennis sets and tiebreaks, win–loss records, level scores, race times.
-A plain "3-1" is left to the range rule ("3 to 1"), which is how a score is read in a sentence."""
+"""Sports and contests: tennis sets and tiebreaks, win–loss records, level scores, cricket, golf,
+box-score abbreviations (races are in racing.py). A plain "3-1" is left to the range rule
+("3 to 1"), which is how a score is read in a sentence."""
 
 from __future__ import annotations
 
 import re
 
-from .context import next_words, prev_word
-from .words import ONES, Rule, number_words
+from .context import next_words, noun_follows
+from .words import ONES, Rule, number_words, ordinal
 
-_SET = r"\d{1,2}[–-]\d{1,2}(?:\s?\(\d{1,2}\))?"
-_SET_SCORES = re.compile(rf"(?<![\w.,:–-])(?:{_SET})(?:,\s{_SET}){{0,4}}+(?![\w–-]|[.,]\s?\d)")
-_ONE_SET = re.compile(r"(\d{1,2})[–-](\d{1,2})(?:\s?\((\d{1,2})\))?")
+# a set, with its tiebreak in brackets: the loser's points "(4)" or the whole score "(7-3)"
+_SET = r"\d{1,2}[–-]\d{1,2}(?:\s?\(\d{1,2}(?:[–-]\d{1,2})?\))?"
+# Sets apart by commas or, in results lists, by spaces alone: "6-4 3-6 7-6(5)".
+_SET_SCORES = re.compile(rf"(?<![\w.,:–-])(?:{_SET})(?:,?\s{_SET}){{0,4}}+(?![\w–-]|[.,]\s?\d)")
+_ONE_SET = re.compile(r"(\d{1,2})[–-](\d{1,2})(?:\s?\((\d{1,2})(?:[–-](\d{1,2}))?\))?")
 
 
 def _is_set(a: int, b: int, final: bool) -> bool:
@@ -33,61 +36,71 @@ def _tennis(match: re.Match[str]) -> str:
         if not _is_set(a, b, final=i == len(sets) - 1) or (found.group(3) and max(a, b) != 7):
             return match.group(0)
         words = f"{a} {b}"
-        if found.group(3):
+        if found.group(4):  # "(7-3)": the tiebreak's score as written
+            words += f", {int(found.group(3))} {int(found.group(4))} in the tiebreak"
+        elif found.group(3):
             loser = int(found.group(3))
             words += f", {max(7, loser + 2)} {loser} in the tiebreak"
         said.append(words)
     return ", ".join(said)
 
 
-# A capitalised name, not the sentence's first word, then the opening bracket: "the Knicks ("
-_TEAM_BEFORE = re.compile(r"\S\s[A-Z][\w'’.-]{1,20}\s\($")
+# A capitalised name, not the sentence's first word, then the opening bracket: "the Knicks (",
+# or a record already in that bracket: "Ohio State (11-1, " before "8-1 Big Ten)".
+_TEAM_BEFORE = re.compile(r"\S\s[A-Z][\w'’.-]{1,20}\s\((?:(\d{1,3})[–-](\d{1,3})(?:[–-]\d{1,3})?,\s)?$")
+# What follows a season's record, not a game's score: "3-7 in their last 10", "8-1 on the road".
+_RECORD_TAIL = re.compile(
+    r"\s(?:in\s(?:their|its|his|her|the|our|my)\s(?:last|past|first|previous)\b|on\sthe\s(?:season|year)\b"
+    r"|overall\b|this\s(?:season|year)\b|in\s(?:conference|division|league)\splay\b"
+    r"|in\sone-\w{1,8}\sgames\b|since\b)"
+)
+# A standing reached, not a game played: "fell to 12-27", "improved to 8-3" (group 1), and after
+# a looser verb, "went 15-2", "the Jets are 3-9", unless a game's words follow ("are 2-0 up").
+_STANDING_VERB = re.compile(
+    r"(?:\b((?:improv|fell|fall|drop|mov|slip|climb|rose|rise)\w{0,4}\sto|(?:sit|sits|sat|stand|stands|stood)\sat)"
+    r"|(?<!\bit\s)(?<!\bscore\s)\bwent|\bfinished|\b(?:are|were))\s$"
+)
+# After a standing verb, a season's place or year: "were 2-15 in 2021", "are 20-5 at home".
+_PITCHER_LINE = re.compile(r",?\s(?:with\s)?an?\s\d\.\d\d\sERA\b")
+_IN_A_SEASON = re.compile(r"\s(?:in\s(?:1[89]|20)\d\d\b(?![–-]\d)|at\shome\b|on\sthe\sroad\b|away\sfrom\shome\b)")
+_SCORE_NEXT = {"up", "down", "ahead", "behind", "lead", "win", "victory", "loss", "defeat", "winners", "winner"}
+_GAME_NEXT = _SCORE_NEXT | {"at", "in", "after", "with", "on", "from", "thanks", "when", "as", "to", "over", "against"}
+
+
+def _is_record(match: re.Match[str], wins: int, losses: int) -> bool:
+    text, start, end = match.string, match.start(), match.end()
+    first, _ = next_words(text, end)
+    if first.lower() in ("record", "records", "mark", "start", "season") or _RECORD_TAIL.match(text, end, end + 40):
+        return True
+    if _PITCHER_LINE.match(text, end, end + 30):
+        return True  # "Wheeler is 15-7 with a 2.57 ERA": a pitcher's wins and losses
+    team = _TEAM_BEFORE.search(text[max(0, start - 40) : start])
+    if team is not None and team.group(1):  # "(11-1, 8-1 Big Ten)": the bracket holds records
+        return int(team.group(1)) + int(team.group(2)) >= 10
+    if team is not None and text[end : end + 1] in "),":  # "the Knicks (50-32)"
+        return wins + losses >= 10
+    verb = _STANDING_VERB.search(text[max(0, start - 24) : start])
+    if verb is None:
+        return False
+    if _IN_A_SEASON.match(text, end, end + 16):
+        return True  # "the Giants were 2-15 in 2021": a season
+    return first.lower() not in (_SCORE_NEXT if verb.group(1) else _GAME_NEXT)
 
 
 def _record(match: re.Match[str]) -> str:
-    """A 12-3-2 record: wins, losses and draws; a 10-2 record: wins and losses."""
+    """A 12-3-2 record: wins, losses and draws; a 10-2 record (a season's, see _is_record): wins
+    and losses. Any other pair is left to the range rule, which reads a game's score."""
     numbers = [n for n in match.groups() if n]
-    if len(numbers) == 2:
-        first, _ = next_words(match.string, match.end())
-        text, start, end = match.string, match.start(), match.end()
-        # "the Knicks (50-32)": a season's record in brackets after a team's name
-        team = _TEAM_BEFORE.search(text[max(0, start - 30) : start])
-        bracketed = team is not None and text[end : end + 1] == ")"
-        if first.lower() not in ("record", "records", "mark", "start", "season") and not (
-            bracketed and int(numbers[0]) + int(numbers[1]) >= 10
-        ):
-            return match.group(0)
+    if len(numbers) == 2 and not _is_record(match, int(numbers[0]), int(numbers[1])):
+        return match.group(0)
+    if numbers == ["1", "2", "3"]:
+        return "1 2 3"  # "a 1-2-3 inning": one-two-three, a count, not a record
     return ", ".join(numbers[:-1]) + f" and {numbers[-1]}"
 
 
-def _duration(match: re.Match[str]) -> str:
-    """A race time, 2:01:09 → "2 hours 1 minute 9 seconds"."""
-    hours, minutes, seconds, fraction = match.groups()
-    if prev_word(match.string, match.start()) in ("at", "by", "until", "till", "from"):
-        return f"{hours}:{minutes} and {int(seconds)} seconds"  # a time of day, to the second
-    parts = []
-    for value, unit in ((hours, "hour"), (minutes, "minute")):
-        if int(value):
-            parts.append(f"{int(value)} {unit}{'' if int(value) == 1 else 's'}")
-    seconds_said = str(int(seconds)) + (f".{fraction}" if fraction else "")
-    if seconds_said != "0":
-        parts.append(f"{seconds_said} second{'' if seconds_said == '1' else 's'}")
-    return " ".join(parts) or match.group(0)
-
-
 TENNIS: Rule = (_SET_SCORES, _tennis)
-RECORD: Rule = (re.compile(r"(?<![\w.-])(\d{1,3})-(\d{1,3})(?:-(\d{1,3}))?(?![\w.-]|-\d)"), _record)
+RECORD: Rule = (re.compile(r"(?<![\w.–-])(\d{1,3})[–-](\d{1,3})(?:[–-](\d{1,3}))?(?![\w–-]|\.\d)"), _record)
 LEVEL_SCORE: Rule = (re.compile(r"(?<![\w.,-])(\d{1,3})[–-]\1(?![\w.–-]|,\d)"), r"\1 \1")  # "50-50", "a 2-2 draw"
-
-
-def _race_time(match: re.Match[str]) -> str:
-    """ "15:30.02" → "15 minutes 30.02 seconds": minutes, seconds and hundredths, never a clock."""
-    minutes, seconds = int(match.group(1)), f"{int(match.group(2))}.{match.group(3)}"
-    return (f"{minutes} minute{'' if minutes == 1 else 's'} " if minutes else "") + f"{seconds} seconds"
-
-
-RACE_TIME: Rule = (re.compile(r"(?<![\w:.])(\d{1,2}):([0-5]\d)\.(\d{1,3})(?![\d:]|\.\d)"), _race_time)
-DURATION: Rule = (re.compile(r"(?<![\w:.])(\d{1,2}):([0-5]\d):([0-5]\d)(?:\.(\d{1,3}))?(?![\d:])"), _duration)
 
 
 def _average(match: re.Match[str]) -> str:
@@ -117,35 +130,18 @@ def _overtime(match: re.Match[str]) -> str:
 
 # "won 4-3 in OT", "a 2OT thriller", "(OT)": overtime, after a score or a word that leads to it.
 OVERTIME: Rule = (re.compile(r"(?<![\w-])([2-4])?OT(?![\w-])"), _overtime)
-# "0.227s clear", "in 9.58s": a decimal with an "s" is seconds (a whole number could be a decade).
-DECIMAL_SECONDS: Rule = (re.compile(r"(?<![\w.,])(\d{1,3}\.\d{1,3})s(?![\w'’])"), r"\1 seconds")
+# "a 2-run HR", "a solo HR": a home run.
+RUNS_HOME_RUN: Rule = (re.compile(r"HR\b(?:(?<=-run\sHR)|(?<=\bsolo\sHR))"), "home run")
 # "his 58th HR": a home run, after an ordinal (after a count the unit list says it: "2 HR").
 ORDINAL_HOME_RUN: Rule = (re.compile(r"(?<=\d(?:st|nd|rd|th) )HR\b"), "home run")
 # "in the 89th min": the minute of a match.
 ORDINAL_MINUTE: Rule = (re.compile(r"(?<=\d(?:st|nd|rd|th) )min\b\.?"), "minute")
-# "the 4x100m relay": four by one hundred metres.
-RELAY: Rule = (re.compile(r"(?<![\w.])(\d)\s?[x×]\s?(\d{2,3})\s?m\b"), r"\1 by \2 metres")
-
-
-def _hours_minutes(match: re.Match[str]) -> str:
-    hours, minutes = int(match.group(1)), int(match.group(2))
-    said = f"{hours} hour{'' if hours == 1 else 's'}"
-    return said + (f" {minutes} minute{'' if minutes == 1 else 's'}" if minutes else "")
-
-
-# "2h16m", "1h 30min": a duration in hours and minutes.
-HOURS_MINUTES: Rule = (re.compile(r"(?<![\w.])(\d{1,3})h\s?([0-5]?\d)(?:m|min|mins)\b"), _hours_minutes)
-
 # "8 3s": three-pointers made, after a count.
 THREE_POINTERS: Rule = (re.compile(r"(?<=\d )3s\b"), "three-pointers")
-# "the 1500m", "a 3200m steeplechase": a track distance in hundreds is "fifteen hundred metres".
-TRACK_DISTANCE: Rule = (
-    re.compile(r"(?<![\w.,$€£¥-])([1-9][1-9])00\s?m\b(?![\w²³/])"),
-    lambda m: f"{number_words(int(m.group(1)))} hundred metres",
-)
 # A golf score against par, "finish at -14", "a +3 total": "fourteen under", "three over".
 _GOLF_WORDS = re.compile(
-    r"\b(?:par|shot|shoots|carded|birdies?|bogeys?|eagles?|holes?|round|golf|PGA|LPGA|Masters|tee|putts?|leaderboard)\b"
+    r"\b(?:par|shots?|shoots|carded|birdies?|bogeys?|eagles?|holes?|round|golf|PGA|LPGA|Masters|tee|putts?|leaderboard"
+    r"|(?<=the\s)cut|cut(?=\s(?:line|mark|fell|came)))\b"
 )
 _PAR_SCORE = re.compile(r"(?:(?<=\s)|(?<=\())([−+-])(\d{1,2})(?![\d%°:/-]|[.,]\d)")
 
@@ -165,9 +161,10 @@ SLASH_LINE: Rule = (re.compile(r"(?<=\d)/(?=\.\d\d\d)"), ", ")
 # Cricket: "245-6 at stumps", "declared on 450-7": runs for wickets, "245 for 6" (a total of ten
 # or more runs, so a "2-1 series lead" stays a score).
 _CRICKET_WORDS = re.compile(
-    r"\b(?:stumps|wickets?|innings|declared|overs|all out|cricket|bowled|bowlers?|batting|Test)\b"
+    r"\b(?:stumps|wickets?|innings|declared|overs|all out|cricket|bowled|bowlers?|batting|Test|at\s(?:tea|lunch))\b"
 )
-_RUNS_FOR_WICKETS = re.compile(r"(?<![\w.,:–-])(\d{2,3})[–-]([0-9]|10)(?![\w–-]|[.,]\d)")
+# Written "245-6" in Britain and "245/6" in Australia and India.
+_RUNS_FOR_WICKETS = re.compile(r"(?<![\w.,:/–-])(\d{2,3})[–/-]([0-9]|10)(?![\w/–-]|[.,]\d)")
 
 
 def _runs_for_wickets(match: re.Match[str]) -> str:
@@ -175,10 +172,21 @@ def _runs_for_wickets(match: re.Match[str]) -> str:
     return f"{match.group(1)} for {match.group(2)}" if _CRICKET_WORDS.search(window) else match.group(0)
 
 
+def _wickets_for_runs(match: re.Match[str]) -> str:
+    if re.match(r"[\w.,:/–-]", match.string[match.start() - 1 : match.start()]):
+        return match.group(0)  # inside a longer number or a date
+    window = match.string[max(0, match.start() - 120) : match.end() + 120]
+    return f"{match.group(1)} for {match.group(2)}" if _CRICKET_WORDS.search(window) else match.group(0)
+
+
+# Australia writes the wickets first: "9/187 at stumps" is 187 for 9, said "9 for 187".
+WICKETS_FOR_RUNS: Rule = (re.compile(r"(10|[0-9])/(\d{2,3})(?![\w/–-]|[.,]\d)"), _wickets_for_runs)
+
+
 RUNS_FOR_WICKETS: Rule = (_RUNS_FOR_WICKETS, _runs_for_wickets)
 
 # Bowling figures "took 5-45": wickets for runs, "5 for 45" (in cricket copy).
-_BOWLING = re.compile(r"(?:(?<=\btook )|(?<=\breturned )|(?<=\bclaimed ))([0-9]|10)[–-](\d{1,3})(?![\w–-]|[.,]\d)")
+_BOWLING = re.compile(r"(?:(?<=\btook )|(?<=\breturned )|(?<=\bclaimed ))([0-9]|10)[–/-](\d{1,3})(?![\w/–-]|[.,]\d)")
 BOWLING_FIGURES: Rule = (
     _BOWLING,
     lambda m: (
@@ -189,10 +197,101 @@ BOWLING_FIGURES: Rule = (
 )
 
 
-def _minutes_seconds(match: re.Match[str]) -> str:
-    minutes, seconds = int(match.group(1)), int(match.group(2))
-    return f"{minutes} minute{'' if minutes == 1 else 's'} {seconds} second{'' if seconds == 1 else 's'}"
+# Standings, box scores and race results abbreviate what a narrator says in full; each only with
+# its sport's words nearby, since "GB" is also gigabytes and "P3" a lab or a visa.
+_STANDINGS_WORDS = re.compile(
+    r"\b(?:games?|behind|back|division|standings|wild[\s-]card|AL|NL|East|West|Central|pennant|magic\snumber"
+    r"|playoffs?|first\splace)\b"
+)
+_STORAGE_WORDS = re.compile(r"\b(?:storage|memory|RAM|SSD|drive|data|download|file|disk|cloud|phone|laptop|GPU|VRAM)\b")
 
 
-# "by 1m 8s", "1m08s": minutes and seconds of a gap or a stage time.
-MINUTES_SECONDS: Rule = (re.compile(r"(?<![\w.])(\d{1,2})m\s?([0-5]?\d)s\b"), _minutes_seconds)
+def _games_back(match: re.Match[str]) -> str:
+    if re.match(r"[\w.]", match.string[match.start() - 1 : match.start()]):
+        return match.group(0)  # inside a longer number
+    window = match.string[max(0, match.start() - 120) : match.end() + 120]
+    if _STANDINGS_WORDS.search(window) is None or _STORAGE_WORDS.search(window) is not None:
+        return match.group(0)
+    return f"{match.group(1)} games back"
+
+
+# "sit 13 GB in the AL East": games behind the leader.
+GAMES_BACK: Rule = (re.compile(r"(\d{1,2}(?:\.5)?)\s?GB\b"), _games_back)
+# "over 7 IP": innings pitched, after a count.
+INNINGS_PITCHED: Rule = (re.compile(r"IP\b(?<=\d\sIP)"), "innings")
+# "9 Ks": strikeouts, after a count.
+STRIKEOUTS: Rule = (re.compile(r"Ks\b(?<=\d Ks)"), "strikeouts")
+_SHOOTOUT_NEXT = ("win", "wins", "loss", "losses", "winner", "goal", "goals", "victory", "defeat", "record")
+
+
+def _shootout(match: re.Match[str]) -> str:
+    head = match.string[max(0, match.start() - 4) : match.start()]
+    first, _ = next_words(match.string, match.end())
+    if re.search(r"(?:\d\s|\()$", head) or first.lower() in _SHOOTOUT_NEXT:
+        return "shootout"
+    return match.group(0)
+
+
+# "won 3-2 (SO)", "their fourth SO win": a hockey shootout.
+SHOOTOUT: Rule = (re.compile(r"SO(?<![\w-]SO)(?![\w-])"), _shootout)  # literal first: fast to skip to
+
+# "on 52/38/89 shooting": field goal, three-point and free-throw percentages, said as three numbers.
+SHOOTING_SPLITS: Rule = (
+    re.compile(r"/(?<=(?<![\w/.])\d\d/)(\d{2})/(\d{2,3})(?=\s(?:shooting|splits?)\b)"),
+    r", \1, \2",
+)
+
+
+def _stoppage_minute(match: re.Match[str]) -> str:
+    if re.match(r"[\w.+]", match.string[match.start() - 1 : match.start()]):
+        return match.group(0)  # inside a longer number
+    return ordinal(int(match.group(1)) + int(match.group(2)))
+
+
+# "the 90+3rd minute": stoppage time, said as the minute it is ("ninety-third").
+STOPPAGE_MINUTE: Rule = (re.compile(r"(\d{2,3})\+(\d{1,2})(?:st|nd|rd|th)\b"), _stoppage_minute)
+
+_HOCKEY_WORDS = re.compile(r"\b(?:power\splay|penalty|goals?|saves?|NHL|hockey|shots?|puck|Oilers|Rangers|Bruins)\b")
+
+
+def _special_teams(match: re.Match[str]) -> str:
+    window = match.string[max(0, match.start() - 120) : match.end() + 120]
+    if _HOCKEY_WORDS.search(window) is None and re.search(r"\b(?:PP|PK)\b.{1,60}\b(?:PP|PK)\b", window) is None:
+        return match.group(0)
+    return "power play" if match.group(1) == "P" else "penalty kill"
+
+
+# "on the PP", "3-for-4 on the PK": hockey's power play and penalty kill.
+SPECIAL_TEAMS: Rule = (re.compile(r"P([PK])\b(?<=\bthe\sP[PK])"), _special_teams)
+# "trail 13-6 at HT": half-time.
+HALF_TIME: Rule = (re.compile(r"HT\b(?<=\bat\sHT)"), "half-time")
+# "Root is 64*": a batter not out (in cricket copy).
+def _not_out(match: re.Match[str]) -> str:
+    text, start = match.string, match.start()
+    if re.search(r"(?<![\w.])\d{1,3}$", text[max(0, start - 4) : start]) is None:
+        return match.group(0)
+    return " not out" if _CRICKET_WORDS.search(text[max(0, start - 120) : start + 120]) else match.group(0)
+
+
+NOT_OUT: Rule = (re.compile(r"\*(?<=\d\*)(?![\w*])"), _not_out)
+
+
+def _rounds(match: re.Match[str]) -> str:
+    rounds = match.group(0).replace("–", "-").split("-")
+    if not all(59 <= int(r) <= 85 for r in rounds):
+        return match.group(0)
+    return ", ".join(rounds[:-1]) + f" and {rounds[-1]}"
+
+
+# "shot 65-68-70-66": four rounds of golf, a list.
+GOLF_ROUNDS: Rule = (re.compile(r"(?<![\w.–-])\d\d(?:[–-]\d\d){3}(?![\w–-]|\.\d)"), _rounds)
+
+def _tied_place(match: re.Match[str]) -> str:
+    if noun_follows(match.string, match.end()):
+        return match.group(0)  # "T4 cells", "the T2 terminal": a name
+    window = match.string[max(0, match.start() - 160) : match.end() + 160]
+    return f"tied for {ordinal(int(match.group(1)))}" if _GOLF_WORDS.search(window) else match.group(0)
+
+
+# "sits T12 at -6": tied for twelfth (on a golf leaderboard, with its words nearby).
+TIED_PLACE: Rule = (re.compile(r"T(?<![\w-]T)([1-9]\d?)(?![\w-])"), _tied_place)

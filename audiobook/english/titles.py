@@ -57,6 +57,7 @@ def title_rules() -> list[Rule]:
     return [
         _party_state_rule(),
         _party_alone_rule(),
+        _city_state_rule(),
         (re.compile(rf"\b({alternation(before)})\.(?=\s[A-Z{HIDDEN_WORD}])"), lambda m: before[m.group(1)]),
         # a title after a title is part of it, whatever follows: "the Lt. Gov. will serve"
         (
@@ -75,6 +76,28 @@ def title_rules() -> list[Rule]:
         (streetish, street_or_name),
         (re.compile(rf"(?<![\w.])(?:{alternation(words)})(?!\w)"), said_word),
     ]
+
+
+def _city_state_rule() -> Rule:
+    """ "New Haven, Conn.", "Dayton, Ohio": a state's abbreviation after a place's name and a comma
+    is the state ("Miss. Smith" keeps her title)."""
+    states = {k: v for k, v in data("places")["states"].items() if k.endswith(".")}
+    names = "|".join(re.escape(n) for n in sorted(states, key=len, reverse=True))
+    pattern = re.compile(rf",(?<=[A-Za-z],)\s({names})(?=[\s,;)\"'”’]|$)")
+
+    def said(match: re.Match[str]) -> str:
+        text, start, end = match.string, match.start(), match.end()
+        head = text[max(0, start - 24) : start].split()
+        if not head or not head[-1][:1].isupper():
+            return match.group(0)
+        if match.group(1) == "Miss." and re.match(r"\s[A-Z]", text[end : end + 2]):
+            return match.group(0)
+        if re.match(r"\s(?:No\.|\d)", text[end : end + 4]):
+            return match.group(0)  # "People v. Trump, Ind. No. 71543-23": an indictment
+        at_end = text[end:].strip(" \"'”’)") == ""
+        return f", {states[match.group(1)]}" + ("." if at_end else "")
+
+    return pattern, said
 
 
 def _party_alone_rule() -> Rule:
@@ -130,7 +153,10 @@ def roman_value(numeral: str) -> int:
 def roman_rule() -> Rule:
     regnal = data("regnal")
     names, counted = set(regnal["names"]), set(regnal["counted"])
-    pattern = re.compile(r"\b([A-Z][a-z]{1,20}\.?|[A-Z][a-z]{0,3}[A-Z][a-z]{1,10})\s([IVXLCDM]{1,9})(?![\w'’-])")
+    # "Grade II-listed", "World War II-era": a hyphen and a word may follow a counted numeral
+    pattern = re.compile(
+        r"\b([A-Z][a-z]{1,20}\.?|[A-Z][a-z]{0,3}[A-Z][a-z]{1,10})\s([IVXLCDM]{1,9})(?![\w'’]|-(?![a-z]))"
+    )
 
     def said(match: re.Match[str]) -> str:
         prev, numeral = match.group(1), match.group(2)
@@ -138,8 +164,14 @@ def roman_rule() -> Rule:
             return match.group(0)  # "Grade C", "Type C", "Vitamin D" are letters, not 100 or 500
         value = roman_value(numeral)
         text = match.string
+        xbox = text[max(0, match.start() - 5) : match.start()] == "Xbox "
+        if numeral == "X" and (xbox or text[match.end() : match.end() + 1] == "|"):
+            return match.group(0)  # the "Xbox Series X" is a letter
+        star = " star" if text[match.end() : match.end() + 1] == "*" else ""  # "Grade II* listed"
         if prev in counted or prev.rstrip(".") in counted:
-            return f"{prev} {cardinal(value).capitalize()}"
+            return f"{prev} {cardinal(value).capitalize()}{star}"
+        if text[match.end() : match.end() + 1] == "-":
+            return match.group(0)  # "Louis XIV-style" is left to the engine
         regnal_name = prev in names
         if not regnal_name and numeral in ("II", "III", "IV"):
             head = text[max(0, match.start() - 24) : match.start()].split()
