@@ -50,8 +50,7 @@ def setting_flags(command: Callable[..., None]) -> Callable[..., None]:
     signature = pyinspect.signature(command, eval_str=True)
     keyword_only = pyinspect.Parameter.KEYWORD_ONLY
     added = [
-        pyinspect.Parameter(rule.attribute, keyword_only, default=None, annotation=_flag_option(rule))
-        for rule in FLAGS
+        pyinspect.Parameter(rule.attribute, keyword_only, default=None, annotation=_flag_option(rule)) for rule in FLAGS
     ]
     kept = [p for p in signature.parameters.values() if p.name != "overrides"]
 

@@ -64,7 +64,6 @@ def transcript_json(timeline: Timeline) -> str:
     return f'{{"version": "1.0.0", "segments": [\n{lines}\n]}}\n'
 
 
-
 def chapters_json(timeline: Timeline) -> str:
     """Podcasting 2.0 JSON chapters (version 1.2.0), ascending start times in seconds."""
     chapters = [

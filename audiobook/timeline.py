@@ -268,4 +268,3 @@ def timestamp(ms: int) -> str:
     """HH:MM:SS.mmm, as WebVTT cues and Podlove Simple Chapters write a time."""
     seconds, millis = divmod(max(0, int(ms)), 1000)
     return f"{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}.{millis:03d}"
-

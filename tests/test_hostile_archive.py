@@ -321,9 +321,7 @@ def test_two_articles_with_one_feed_id_keep_the_first_and_warn(tmp_path):
     note(articles, "b.md", "The copy", "url: https://example.org/story\n")
     report = build_archive(articles, tmp_path / "out", jobs=1)
     assert report.ok
-    assert report.warnings == (
-        "b.md: its feed id 'https://example.org/story' is already a.md's; left out of the feed",
-    )
+    assert report.warnings == ("b.md: its feed id 'https://example.org/story' is already a.md's; left out of the feed",)
     feed = (tmp_path / "out" / "feed.xml").read_text()
     assert feed.count("<guid") == 1 and "The original" in feed and "The copy" not in feed
 

@@ -326,7 +326,6 @@ def test_pages_have_no_axe_violations(visitor, site, which, width):
     assert visitor.problems == []  # preload off: axe's own reading of the style sheets is refused on file://
 
 
-
 def test_odd_values_in_storage_leave_the_player_working(visitor, site):
     """What another version, another script on the same origin or a hand edit may have left."""
     page = visitor.open(url(site, "long.md"))

@@ -81,9 +81,7 @@ def build_tag(info: TagInfo, chapters: Sequence[ChapterMark], duration_ms: int) 
     return _serialized(tag)
 
 
-def build_nested_tag(
-    info: TagInfo, groups: Sequence[tuple[str, Sequence[ChapterMark]]], duration_ms: int
-) -> bytes:
+def build_nested_tag(info: TagInfo, groups: Sequence[tuple[str, Sequence[ChapterMark]]], duration_ms: int) -> bytes:
     """An ID3v2.3 tag whose chapters are nested: a top-level CTOC of ``groups`` (title, chapters);
     a group of one chapter is that CHAP itself, a larger one a child CTOC (titled as the group)
     of its CHAPs. Readers that ignore CTOC see the CHAPs in time order, so their titles should
