@@ -159,7 +159,8 @@ LOOKAHEAD_CLIPS = 16
 class _LookAhead:
     """Sentences spoken ahead of the loop that checks and caches them, on a few threads, for an
     engine that allows it; a window of LOOKAHEAD_CLIPS (at least twice the threads) bounds the
-    clips held in memory. Those found in the cache when the loop opens are not spoken."""
+    clips held in memory (twice that for the last sentences). Those found in the cache when the
+    loop opens are not spoken."""
 
     def __init__(self, engine: SpeechEngine, script: Script, cache: ClipCache | None, threads: int | None) -> None:
         self.engine = engine
@@ -182,11 +183,15 @@ class _LookAhead:
 
     def _fill(self) -> None:
         assert self.pool is not None
-        free = self.window - len(self.pending)
-        if 0 < len(self.todo) <= free:
-            # The last sentences: longest first, so the threads finish together (in script order,
-            # a long sentence at the end kept one thread busy while the others had nothing left).
+        if len(self.todo) <= self.window:
+            # The last window's sentences all at once, longest first, so the threads finish
+            # together (in script order a long sentence at the end kept one thread busy while the
+            # others had nothing left); at most twice the window is held then.
             self.todo.sort(key=lambda item: (len(item[1]), -item[0]))
+            while self.todo:
+                position, text = self.todo.pop()
+                self.pending[position] = self.pool.submit(self.engine.synthesize, text)
+            return
         while self.todo and len(self.pending) < self.window:
             position, text = self.todo.pop()
             self.pending[position] = self.pool.submit(self.engine.synthesize, text)
