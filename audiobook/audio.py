@@ -21,6 +21,10 @@ true peaks (`audiobook.peaks`), but the encoder raises them again by an amount t
 of the encoding's time), and a part over the target is limited lower and encoded again. Passes
 that look for the gain master and measure without encoding; the audio is encoded once. The tests
 re-measure the MP3s with ffmpeg's decoder and pyloudnorm.
+
+The first pass is aimed before anything is limited: each part's speech is measured once for its
+block powers and its limiting profile (`loudness`), which say how loud it gets at any gain once
+limited; the passes then confirm it (one, usually, for espeak and Piper alike).
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from math import gcd
+from typing import TypeVar
 
 import numpy as np
 
@@ -39,10 +44,22 @@ from .cache import BlobCache, content_key
 from .encoded_parts import PartEntry, PartSlot, packed, stored_powers
 from .errors import OutputError
 from .formats import OutputFormat, output_format
+from .loudness import (
+    PROFILE_BINS,
+    SourceFigures,
+    block_count,
+    block_powers,
+    first_gain,
+    gated_loudness,
+    measurable,
+    source_figures,
+)
 from .model import Clip
 from .peaks import limit, true_peak_dbtp
 from .settings import Settings
 from .timeline import Timeline
+
+T = TypeVar("T")
 
 MASTERING_VERSION = "9"  # in every encoded part's cache key: bump when the processing changes
 GAIN_STEP_DB = 0.25  # the article gain is rounded to this, so small edits keep the other parts' audio
@@ -59,11 +76,6 @@ PEAK_MARGIN_DB = 0.1  # how far under the target such a part is aimed the next t
 # Decoders (ffmpeg's, miniaudio's), and a whole file decoded rather than its parts, find true peaks
 # within ~0.001 dB of each other: the decoded peak reported adds this, so it stays a bound.
 DECODER_SPREAD_DB = 0.02
-# The limiter and LAME (the MP3 format's loudness_loss_lu) lower the loudness of espeak speech raised
-# to −16 LUFS by 2.1–2.4 LU (measured on the seed and the sample articles): aim that much higher,
-# and let the measurement of the mastered audio confirm it (one pass, usually; the loop corrects
-# the aim for an encoder that loses more or less).
-MASTERING_LOSS_LU = 2.35
 
 
 @dataclass(frozen=True)
@@ -143,58 +155,6 @@ def resampled_chunks(audio: np.ndarray, source_rate: int, target_rate: int) -> I
 
         common = gcd(source_rate, target_rate)
         yield resample_poly(audio, target_rate // common, source_rate // common).astype(np.float32)
-
-
-def measurable(rate: int) -> bool:
-    """Whether BS.1770's 400 ms blocks are four whole 100 ms hops at this rate (block_powers works)."""
-    return int(0.4 * rate) == 4 * int(0.1 * rate)
-
-
-MEASURE_CHUNK = 16 * dsp.KWeighting.GRANULE  # samples K-weighted at a time (3 s at 22.05 kHz)
-
-
-def block_powers(audio: np.ndarray, rate: int) -> np.ndarray:
-    """Mean square of the K-weighted signal in 400 ms blocks with 75 % overlap (BS.1770)."""
-    block, step = int(0.4 * rate), int(0.1 * rate)
-    if audio.size < block:
-        return np.zeros(0)
-    if not measurable(rate):
-        raise ValueError(f"{rate} Hz: 400 ms is not four 100 ms hops")
-    hops = np.zeros(audio.size // step)
-    k_weighting = dsp.KWeighting(rate, audio.dtype)
-    # A few seconds at a time (no part-sized temporaries); a hop may straddle two chunks.
-    for start in range(0, hops.size * step, MEASURE_CHUNK):
-        stop = min(start + MEASURE_CHUNK, hops.size * step)
-        weighted = k_weighting(audio[start:stop])
-        np.square(weighted, out=weighted)
-        first_hop = start // step
-        cuts = np.arange((first_hop + 1) * step, stop, step) - start  # hops beginning in this chunk
-        hops[first_hop : first_hop + cuts.size + 1] += np.add.reduceat(weighted, np.concatenate(([0], cuts)))
-    # A 400 ms block is four consecutive 100 ms hops (75 % overlap).
-    return (hops[:-3] + hops[1:-2] + hops[2:-1] + hops[3:]) / block
-
-
-def block_count(samples: int, source_rate: int, rate: int) -> int:
-    """How many blocks `block_powers` gives for ``samples`` at ``source_rate`` resampled to ``rate``
-    (how a cached list of block powers is checked before it is believed)."""
-    size = -(-samples * rate // source_rate)  # the resampled length (both resamplers round up)
-    return 0 if size < int(0.4 * rate) else size // int(0.1 * rate) - 3
-
-
-def gated_loudness(powers: np.ndarray) -> float:
-    """BS.1770 integrated loudness from block powers: absolute gate −70 LUFS, relative gate −10 LU."""
-    with np.errstate(divide="ignore"):
-        loudness = -0.691 + 10 * np.log10(powers)
-    above = powers[loudness >= -70.0]
-    if above.size == 0:
-        return float("-inf")
-    relative = -0.691 + 10 * np.log10(above.mean()) - 10.0
-    return float(-0.691 + 10 * np.log10(powers[(loudness >= -70.0) & (loudness >= relative)].mean()))
-
-
-def integrated_loudness(audio: np.ndarray, rate: int) -> float:
-    """ITU-R BS.1770-4 integrated loudness in LUFS; -inf for silence or < 400 ms."""
-    return gated_loudness(block_powers(audio, rate))
 
 
 def mastered(
@@ -321,18 +281,19 @@ def _cached_part(
     return entry, fresh, slot.reader(settings, fmt)
 
 
-def _source_powers(cache: BlobCache | None, part: np.ndarray, rate: int, measuring_rate: int) -> np.ndarray:
-    """Block energies of a part's speech before mastering (they set the article's gain), measured
-    at the rate the mastered audio will be measured at."""
-    key = content_key(MASTERING_VERSION, "source-blocks", memoryview(part).cast("B"), f"{rate}|{measuring_rate}")
+def _source_figures(cache: BlobCache | None, part: np.ndarray, rate: int, measuring_rate: int) -> SourceFigures:
+    """What a part's speech measures before mastering (they set the article's gain), at the rate
+    the mastered audio will be measured at; from the cache when known."""
+    key = content_key(MASTERING_VERSION, "source-figures", memoryview(part).cast("B"), f"{rate}|{measuring_rate}")
+    blocks = block_count(part.size, rate, measuring_rate)
     found = cache.get(key) if cache else None
-    cached = stored_powers(found[1]) if found else None
-    if cached is not None and cached.size == found[0] == block_count(part.size, rate, measuring_rate):
-        return cached
-    powers = block_powers(resample(part, rate, measuring_rate), measuring_rate)
+    stored = stored_powers(found[1]) if found and found[0] == blocks else None
+    if stored is not None and stored.size == blocks + PROFILE_BINS:
+        return stored[:blocks], stored[blocks:]
+    powers, profile = source_figures(resample(part, rate, measuring_rate), measuring_rate)
     if cache:
-        cache.put(key, powers.size, powers.astype("<f8").tobytes())
-    return powers
+        cache.put(key, powers.size, np.concatenate((powers, profile)).astype("<f8").tobytes())
+    return powers, profile
 
 
 def master(
@@ -379,41 +340,54 @@ def _master(
 ) -> EncodedAudio:
     # Measured (and limited) at the engine's rate when BS.1770's blocks fit it, else at the output's.
     limiting_rate = rate if measurable(rate) else settings.sample_rate
-    measured_source = gated_loudness(
-        np.concatenate(
-            list(
-                mapper(
-                    lambda i: _source_powers(cache, assemble_part(clip_at, timeline, i), rate, limiting_rate),
-                    range(count),
-                )
-            )
-        )
-    )
-    if not np.isfinite(measured_source):
-        measured_source = settings.target_lufs  # silence: leave the level alone
+    ends = (*timeline.part_starts[1:], timeline.total_samples)
+    # Longest parts first: the threads then finish together (a long part last kept one core alone).
+    longest_first = sorted(range(count), key=lambda i: (timeline.part_starts[i] - ends[i], i))
 
+    def each_part(work: Callable[[int], T]) -> list[T]:
+        """``work`` for every part, longest first, the results in the parts' order."""
+        results: list = [None] * count
+        for i, result in zip(longest_first, mapper(work, longest_first), strict=True):
+            results[i] = result
+        return results
+
+    sources = each_part(lambda i: _source_figures(cache, assemble_part(clip_at, timeline, i), rate, limiting_rate))
+    measured_source = gated_loudness(np.concatenate([powers for powers, _ in sources]))
     encoder_headroom = fmt.true_peak_headroom_db(settings.bitrate_kbps)
-    gain_db = _gain_step(settings.target_lufs + MASTERING_LOSS_LU - measured_source)
+    ceiling = settings.true_peak_dbtp - encoder_headroom  # the limiter holds true peaks itself
+    if np.isfinite(measured_source):
+        # What the limiter will take back is read from the speech's own peaks (its limiting
+        # profile): espeak loses ~2 LU at −16 LUFS, Piper 4–6, so one first guess for all missed
+        # by up to 2 LU and cost Piper two more passes. Aimed the encoder's loss higher.
+        profile = np.sum([profile for _, profile in sources], axis=0)
+        aim = settings.target_lufs + fmt.loudness_loss_lu
+        gain_db = _gain_step(first_gain(measured_source, profile, aim, ceiling))
+    else:
+        gain_db = 0.0  # silence: leave the level alone
+    del sources
 
     def measure_all(gain: float, ceiling: float) -> list[Figures]:
-        return list(
-            mapper(
-                lambda i: _measured_part(
-                    cache, assemble_part(clip_at, timeline, i), rate, gain, ceiling, settings, fmt
-                ),
-                range(count),
-            )
+        return each_part(
+            lambda i: _measured_part(cache, assemble_part(clip_at, timeline, i), rate, gain, ceiling, settings, fmt)
         )
 
     def encode_all(gain: float, ceiling: float, figures: list[Figures]) -> list:
-        return list(
-            mapper(
-                lambda i: _cached_part(
-                    cache, assemble_part(clip_at, timeline, i), rate, gain, ceiling, settings, fmt, figures[i]
-                ),
-                range(count),
-            )
-        )
+        def encode(i: int) -> tuple[EncodedPart, bool, Callable[[], bytes]]:
+            source = assemble_part(clip_at, timeline, i)
+            result = _cached_part(cache, source, rate, gain, ceiling, settings, fmt, figures[i])
+            # The encoder raises some peaks more than it usually does: a part whose decoded stream
+            # peaks over the target is limited that much lower (its own ceiling) and encoded again,
+            # in its own task (a round after all parts ran on one core while the other waited).
+            part_ceiling = ceiling
+            for _ in range(PEAK_RETRIES):
+                over = result[0].true_peak_dbtp - settings.true_peak_dbtp
+                if over <= 0:
+                    break
+                part_ceiling -= over + PEAK_MARGIN_DB
+                result = _cached_part(cache, source, rate, gain, part_ceiling, settings, fmt)
+            return result
+
+        return each_part(encode)
 
     def encoded_loudness(figures: list[Figures]) -> Loudness:
         # The encoded audio: the mastered audio's figures with what the encoder changes (loudness:
@@ -424,11 +398,9 @@ def _master(
         )
 
     # Master and measure (no encoding: a twentieth of the cost; unchanged parts are read from the
-    # cache) until the result meets both targets, then encode once. How much loudness the limiter
-    # takes back differs by voice (espeak ~2 LU at −16 LUFS, Piper 4–6 LU): the first guess is
-    # espeak's, and the next passes follow the measured slope of loudness against gain.
+    # cache) until the result meets both targets, then encode once. The first pass usually does;
+    # the next ones follow the measured slope of loudness against gain.
     passes: list[tuple[float, float, float]] = []  # (gain, ceiling, loudness) of each missed pass
-    ceiling = settings.true_peak_dbtp - encoder_headroom  # the limiter holds true peaks itself
     figures = measure_all(gain_db, ceiling)
     for _ in range(MASTERING_PASSES):
         loudness = encoded_loudness(figures)
@@ -445,23 +417,6 @@ def _master(
         gain_db = gain
         figures = measure_all(gain_db, ceiling)
     results = encode_all(gain_db, ceiling, figures)
-    # The encoder raises some peaks more than it usually does: a part whose decoded stream peaks
-    # over the target is limited that much lower (its own ceiling) and encoded again.
-    ceilings = [ceiling] * count
-    for _ in range(PEAK_RETRIES):
-        over = [i for i, (part, _, _) in enumerate(results) if part.true_peak_dbtp > settings.true_peak_dbtp]
-        if not over:
-            break
-        for i in over:
-            ceilings[i] -= results[i][0].true_peak_dbtp - settings.true_peak_dbtp + PEAK_MARGIN_DB
-        redone = mapper(
-            lambda i: _cached_part(
-                cache, assemble_part(clip_at, timeline, i), rate, gain_db, ceilings[i], settings, fmt
-            ),
-            over,
-        )
-        for i, result in zip(over, redone, strict=True):
-            results[i] = result
     encoded = [part for part, _, _ in results]
     # What is reported is what was encoded: the mastered audio's loudness less the encoder's loss,
     # and the true peak of the decoded streams.

@@ -26,6 +26,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -45,7 +46,7 @@ options.intra_op_num_threads = 1
 options.inter_op_num_threads = 1
 session = onnxruntime.InferenceSession(str(model_path()), sess_options=options, providers=["CPUExecutionProvider"])
 voice = PiperVoice(session=session, config=PiperConfig.from_dict(json.load(open(config_path()))))
-started = time.perf_counter()
+started, cpu = time.perf_counter(), time.process_time()
 pcm = []
 for text in sentences:
     for chunk in voice.synthesize(text, SynthesisConfig(normalize_audio=False)):
@@ -57,7 +58,8 @@ encoder.set_channels(1); encoder.set_quality(5)
 data = b"".join(pcm)
 mp3 = encoder.encode(data) + encoder.flush()
 done = time.perf_counter()
-print(json.dumps({"speech": spoken - started, "encoding": done - spoken, "seconds": len(data) / 2 / 22050}))
+print(json.dumps({"speech": spoken - started, "encoding": done - spoken, "seconds": len(data) / 2 / 22050,
+                  "cpu": time.process_time() - cpu}))
 """
 
 ONE_THREAD = """
@@ -82,16 +84,18 @@ def main() -> None:
     script = json.loads(run([*cli, "script", str(SEED), "--json"])[2])
     sentences = [u["text"] for c in script["chapters"] for u in c["utterances"]]
     (work / "sentences.json").write_text(json.dumps(sentences))
-    trials = []  # (floor, its figures, one thread (s, KB), every core (s, KB)) per repeat
+    trials = []  # (floor, its figures, one thread (s, KB, CPU s), every core (s, KB, CPU s)) per repeat
     for attempt in range(options.repeats):
         floor = json.loads(run([sys.executable, "-c", FLOOR, str(work / "sentences.json")])[2])
         os.environ["AUDIOBOOK_CACHE_DIR"] = str(work / f"one-cache{attempt}")
-        one = run([sys.executable, "-c", ONE_THREAD, str(SEED), str(work / f"one{attempt}")])[:2]
+        one = timed([sys.executable, "-c", ONE_THREAD, str(SEED), str(work / f"one{attempt}")])
         os.environ["AUDIOBOOK_CACHE_DIR"] = str(work / f"all-cache{attempt}")
-        every = run([*cli, "convert", str(SEED), "-o", str(work / f"all{attempt}"), *piper])[:2]
+        every = timed([*cli, "convert", str(SEED), "-o", str(work / f"all{attempt}"), *piper])
         trials.append((floor["speech"] + floor["encoding"], floor, one, every))
     os.environ["AUDIOBOOK_CACHE_DIR"] = str(work / "default-cache")
-    floor_s, floor, (one_s, one_kb), (all_s, all_kb) = sorted(trials, key=lambda t: t[0])[len(trials) // 2]
+    floor_s, floor, (one_s, one_kb, one_cpu), (all_s, all_kb, all_cpu) = sorted(trials, key=lambda t: t[0])[
+        len(trials) // 2
+    ]
     one_ratio = statistics.median(one[0] / f for f, _, one, _ in trials)
     all_ratio = statistics.median(every[0] / f for f, _, _, every in trials)
 
@@ -125,9 +129,11 @@ def main() -> None:
          f"speech {floor['speech']:.1f} s, encoding {floor['encoding']:.2f} s for {floor['seconds']:.0f} s of audio"
          f" (real-time factor {floor['speech'] / floor['seconds']:.3f})"),
         ("`convert --engine piper` of the seed, one thread", f"{one_s:.1f} s",
-         f"{one_ratio:.2f}× the floor (median of {len(trials)} pairs; target ≤ 1.15×); peak {one_kb / 1024:.0f} MB"),
+         f"{one_ratio:.2f}× the floor (median of {len(trials)} pairs; target ≤ 1.15×); peak {one_kb / 1024:.0f} MB;"
+         f" CPU {one_cpu:.1f} s"),
         (f"the same on {cores} cores (`audiobook convert`)", f"{all_s:.1f} s",
-         f"{all_ratio:.2f}× the floor (median of {len(trials)} pairs; target ≤ 0.6×); peak {all_kb / 1024:.0f} MB"),
+         f"{all_ratio:.2f}× the floor (median of {len(trials)} pairs; target ≤ 0.6×); peak {all_kb / 1024:.0f} MB;"
+         f" CPU {all_cpu:.1f} s (the floor's speech and encoding: {floor['cpu']:.1f} s)"),
         (f"build, {options.articles} articles × {options.words} words, --jobs 1", f"{serial:.1f} s", ""),
         (f"the same, --jobs {cores}", f"{parallel:.1f} s", f"speed-up {serial / parallel:.2f}× (target ≥ 1.8×)"),
         ("one sentence added to one article, rebuild", f"{edit_s:.1f} s",
@@ -145,6 +151,16 @@ def main() -> None:
         " the whole process."
     )
     record("neural", header, rows, "figure")
+
+
+def timed(command: list[str]) -> tuple[float, int, float]:
+    """Wall time, peak resident memory (KB) and CPU time (user + system, every thread) of a process."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
+    if os.waitstatus_to_exitcode(status):
+        raise SystemExit(f"{command} failed")
+    return time.perf_counter() - started, usage.ru_maxrss, usage.ru_utime + usage.ru_stime
 
 
 def sample_loudness(cli: list[str], piper: list[str], work: Path, cores: int) -> tuple[str, str]:

@@ -15,6 +15,11 @@ def record(name: str, header: str, rows: list[tuple[str, str, str]], figure: str
     body = "\n".join(table + [f"| {a} | {b} | {c} |" for a, b, c in rows])
     print(header)
     print(body)
+    write_section(name, header, body)
+
+
+def write_section(name: str, header: str, body: str) -> None:
+    """Write ``body`` (Markdown) into BENCHMARKS.md's section ``name``, dated, after ``header``."""
     start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
     section = f"{start}\n_Measured {dt.date.today().isoformat()}._ {header}\n\n{body}\n{end}"
     text = BENCHMARKS.read_text(encoding="utf-8") if BENCHMARKS.exists() else "# Benchmarks\n"

@@ -11,7 +11,8 @@ from mutagen.id3 import ID3
 from mutagen.mp3 import MP3
 
 from audiobook import build_script, convert_article, read_article, read_back
-from audiobook.audio import integrated_loudness, true_peak_dbtp
+from audiobook.audio import true_peak_dbtp
+from audiobook.loudness import integrated_loudness
 
 
 def test_seed_chapters_in_time_order_for_an_independent_reader(seed, seed_result, ffmpeg):

@@ -216,3 +216,20 @@ def test_neural_speech_meets_loudness_and_true_peak_on_the_decoded_mp3(tmp_path,
     assert peak <= -1.0
     assert abs(result.loudness.integrated_lufs - lufs) <= 0.15
     assert peak - 0.05 <= result.loudness.true_peak_dbtp <= peak + 0.2  # ffmpeg prints one decimal
+
+
+def test_neural_article_is_mastered_in_one_measuring_pass_counted_by_a_spy(tmp_path, ffmpeg, monkeypatch):
+    """Piper's limiter loses 4–6 LU where espeak's loses ~2: the first pass is aimed from the
+    speech's own peaks, so it lands for this voice too (it took three). Counted by spying on the
+    pass step (orchestration); the MP3 still meets both targets for ffmpeg's meter."""
+    import audiobook.audio as audio_stage
+
+    measured = []
+    measure = audio_stage._measured_part
+    monkeypatch.setattr(audio_stage, "_measured_part", lambda *a, **k: measured.append(a[3]) or measure(*a, **k))
+    source = tmp_path / "bright.md"
+    source.write_text(BRIGHT, encoding="utf-8")
+    result = convert_article(source, tmp_path / "out", Settings(engine="piper"), cache=ClipCache(tmp_path / "cache"))
+    assert measured and len(set(measured)) == 1  # every part measured at one gain: one pass
+    lufs, peak = _ebur128(ffmpeg, result.mp3)
+    assert abs(lufs - (-16.0)) <= 0.5 and peak <= -1.0

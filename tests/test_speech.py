@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
 
 import pytest
 
 from audiobook import SpeechError, build_script, read_article
-from audiobook.model import Clip
+from audiobook.model import Clip, Script, ScriptChapter, Utterance
 from audiobook.settings import Settings
 from audiobook.speech import clip_problem, open_engine, synthesize_script
+from audiobook.speech.synthesis import LOOKAHEAD_CLIPS
+from audiobook.speech.tones import ToneEngine
 
 
 def test_espeak_engine_speaks_a_sentence_with_plausible_duration():
@@ -174,3 +177,37 @@ def test_espeak_reports_each_word_where_it_is_spoken():
     number = clip.words[4]
     assert number.end - number.start > 3 * (clip.words[3].end - clip.words[3].start)  # four words' worth
     assert engine.synthesize("The café opened in 1450, naïvely — then closed.") == clip  # words too
+
+
+class FakeConcurrentToneEngine(ToneEngine):
+    """Orchestration fake: a tone per word (tones.py) from several threads, recording which
+    sentence each synthesis started with."""
+
+    concurrent = True
+
+    def __init__(self):
+        super().__init__(None, 175, 1.0)
+        self.started: list[str] = []
+        self.lock = threading.Lock()
+
+    def synthesize(self, text):
+        with self.lock:
+            self.started.append(text)
+        return super().synthesize(text)
+
+
+def test_the_last_sentences_start_longest_first_recorded_by_a_fake_concurrent_engine():
+    """Sentences are spoken ahead in script order; the last window's are started longest first,
+    so the threads finish together instead of one speaking a long last sentence alone."""
+    words = [3, 9, 4, 12, 5, 7, 2, 11, 6, 8] * 4  # 40 sentences
+    texts = [f"Sentence {n} says " + " ".join(["word"] * count) + "." for n, count in enumerate(words)]
+    script = Script("t", "en", (ScriptChapter("c", tuple(Utterance(t, t, 300) for t in texts)),))
+    engine = FakeConcurrentToneEngine()
+    speech = synthesize_script(script, engine, 175, threads=2)
+    assert speech.synthesized == len(texts) and sorted(engine.started) == sorted(texts)
+    last = engine.started[-LOOKAHEAD_CLIPS:]
+    assert sorted(last) == sorted(texts[-LOOKAHEAD_CLIPS:])  # the earlier ones before them
+    # Longest first (two threads may record two starts a moment apart in either order: one
+    # step up allowed; in script order there are eight).
+    lengths = [len(t) for t in last]
+    assert sum(a < b for a, b in zip(lengths, lengths[1:], strict=False)) <= 1

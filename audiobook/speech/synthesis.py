@@ -159,7 +159,8 @@ LOOKAHEAD_CLIPS = 16
 class _LookAhead:
     """Sentences spoken ahead of the loop that checks and caches them, on a few threads, for an
     engine that allows it; a window of LOOKAHEAD_CLIPS (at least twice the threads) bounds the
-    clips held in memory. Those found in the cache when the loop opens are not spoken."""
+    clips held in memory (twice that for the last sentences). Those found in the cache when the
+    loop opens are not spoken."""
 
     def __init__(self, engine: SpeechEngine, script: Script, cache: ClipCache | None, threads: int | None) -> None:
         self.engine = engine
@@ -170,22 +171,29 @@ class _LookAhead:
             first: dict[str, int] = {}  # a sentence said twice is spoken once, for its first place
             for i, utterance in enumerate(script.utterances):
                 first.setdefault(utterance.text, i)
-            self.todo = iter(
+            self.todo = [
                 (i, text)
                 for text, i in first.items()
                 if not (cache and cache.has(content_key(engine.fingerprint, text)))
-            )
+            ]
+            self.todo.reverse()  # taken from the end: the next sentence is the last item
             self.window = max(LOOKAHEAD_CLIPS, 2 * workers)
             self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="speech")
             self._fill()
 
     def _fill(self) -> None:
         assert self.pool is not None
-        while len(self.pending) < self.window:
-            try:
-                position, text = next(self.todo)
-            except StopIteration:
-                return
+        if len(self.todo) <= self.window:
+            # The last window's sentences all at once, longest first, so the threads finish
+            # together (in script order a long sentence at the end kept one thread busy while the
+            # others had nothing left); at most twice the window is held then.
+            self.todo.sort(key=lambda item: (len(item[1]), -item[0]))
+            while self.todo:
+                position, text = self.todo.pop()
+                self.pending[position] = self.pool.submit(self.engine.synthesize, text)
+            return
+        while self.todo and len(self.pending) < self.window:
+            position, text = self.todo.pop()
             self.pending[position] = self.pool.submit(self.engine.synthesize, text)
 
     def clip(self, position: int, text: str) -> Clip:
