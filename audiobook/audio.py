@@ -372,7 +372,7 @@ def _master(
         )
 
     def encode_all(gain: float, ceiling: float, figures: list[Figures]) -> list:
-        def encode(i: int) -> tuple[EncodedPart, bool, Callable[[], bytes]]:
+        def encode(i: int) -> tuple[tuple[EncodedPart, bool, Callable[[], bytes]], float]:
             source = assemble_part(clip_at, timeline, i)
             result = _cached_part(cache, source, rate, gain, ceiling, settings, fmt, figures[i])
             # The encoder raises some peaks more than it usually does: a part whose decoded stream
@@ -385,7 +385,7 @@ def _master(
                     break
                 part_ceiling -= over + PEAK_MARGIN_DB
                 result = _cached_part(cache, source, rate, gain, part_ceiling, settings, fmt)
-            return result
+            return result, part_ceiling  # the ceiling it was limited to, for an edition's AAC piece
 
         return each_part(encode)
 
@@ -416,7 +416,9 @@ def _master(
             break  # as close as a gain step gets
         gain_db = gain
         figures = measure_all(gain_db, ceiling)
-    results = encode_all(gain_db, ceiling, figures)
+    results_and_ceilings = encode_all(gain_db, ceiling, figures)
+    results = [result for result, _ in results_and_ceilings]
+    ceilings = [part_ceiling for _, part_ceiling in results_and_ceilings]
     encoded = [part for part, _, _ in results]
     # What is reported is what was encoded: the mastered audio's loudness less the encoder's loss,
     # and the true peak of the decoded streams.
