@@ -35,8 +35,8 @@ from .cover import article_cover
 from .errors import AudiobookError, OutputError
 from .executors import open_executor
 from .files import unique_slug
-from .ledger import EARLIER_OUTPUT_FORMATS, OUTPUT_FORMAT, ArticleReport, BuildLedger, BuildReport
-from .manifest import Entries, load_manifest, remove_outputs
+from .ledger import ArticleReport, BuildLedger, BuildReport
+from .manifest import EARLIER_OUTPUT_FORMATS, OUTPUT_FORMAT, Entries, load_manifest, remove_outputs
 from .pages import design_key
 from .parse import ARTICLE_SUFFIXES, read_article, read_source
 from .publish import channel_cover_image, publish_archive

@@ -13,16 +13,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .manifest import Entries, outputs_intact, remove_outputs, write_manifest
+from .manifest import OUTPUT_FORMAT, Entries, outputs_intact, remove_outputs, write_manifest
 from .tasks import ArticleFields, ConversionTask
-
-# Bump when the same input and settings would produce different output files.
-# What the outputs of an article are; bumped when they change for the same input (2: word-timed
-# WebVTT cues and the JSON transcript). It is part of every article's input hash, so a bump
-# rebuilds every article; a manifest of an earlier format is still read (not set aside), so the
-# rebuild replaces and removes the outputs it names as usual, without a warning.
-OUTPUT_FORMAT = "2"
-EARLIER_OUTPUT_FORMATS = ("1",)
 
 Emit = Callable[[str, dict[str, Any]], None]
 

@@ -21,6 +21,13 @@ from . import __version__
 from .files import output_file, slugify, write_atomic
 from .source_dates import read_source_date
 
+# What the outputs of an article are; bumped when they change for the same input (2: word-timed
+# WebVTT cues and the JSON transcript). It is part of every article's input hash, so a bump
+# rebuilds every article; a manifest of an earlier format is still read (not set aside), so the
+# rebuild replaces and removes the outputs it names as usual, without a warning.
+OUTPUT_FORMAT = "2"
+EARLIER_OUTPUT_FORMATS = ("1",)
+
 MANIFEST = "manifest.json"
 SET_ASIDE = MANIFEST + ".invalid"
 # Far above a real archive's (~2 KB per article); a bigger file is not read into memory.

@@ -96,8 +96,7 @@ def refresh_index(out_dir: Path, settings: Settings) -> None:
     """index.html written again from the build's manifest (its published articles) and the
     editions on disk: after an edition is made or replaced, outside a build."""
     from .edition.publish import edition_episodes
-    from .ledger import OUTPUT_FORMAT
-    from .manifest import load_manifest, outputs_intact
+    from .manifest import OUTPUT_FORMAT, load_manifest, outputs_intact
     from .pages import index_page, site_for
 
     entries, _ = load_manifest(out_dir, OUTPUT_FORMAT)

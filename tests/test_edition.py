@@ -503,7 +503,7 @@ def test_a_damaged_or_foreign_aac_piece_in_the_cache_is_encoded_again(made, arch
     again; an entry whose numbers do not fit together (a crafted one, checksum valid) is refused."""
     import shutil
 
-    from audiobook.edition.m4b import pack, unpack
+    from audiobook.edition.piece_store import pack, unpack
     from audiobook.formats.m4b import EncodedAudio
 
     report, built, _ = made

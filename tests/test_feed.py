@@ -30,8 +30,7 @@ from audiobook import AudiobookError
 from audiobook.build import build_archive
 from audiobook.config import load_settings
 from audiobook.feed import people, podcast_guid
-from audiobook.ledger import EARLIER_OUTPUT_FORMATS, OUTPUT_FORMAT
-from audiobook.manifest import MANIFEST, load_manifest
+from audiobook.manifest import EARLIER_OUTPUT_FORMATS, MANIFEST, OUTPUT_FORMAT, load_manifest
 from audiobook.publish import publish_archive
 from audiobook.source_dates import SOURCE_DATE_EPOCH, source_date, source_date_epoch
 

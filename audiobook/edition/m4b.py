@@ -20,7 +20,6 @@ they are exact in the file.
 from __future__ import annotations
 
 import os
-import struct
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,14 +27,14 @@ from pathlib import Path
 from ..cache import BlobCache, ClipCache, content_key
 from ..errors import OutputError
 from ..formats import TagInfo
-from ..formats.m4b import AAC_FRAME, AAC_PRIMING, AAC_RATE, EncodedAudio, packets_for
+from ..formats.m4b import AAC_FRAME, AAC_PRIMING, AAC_RATE, packets_for
 from ..formats.mp3 import SAMPLES_PER_FRAME
 from ..timeline import ChapterMark
 from .layout import EditionChapter, Layout, Segment, flat_chapters
+from .piece_store import cached_piece, pack
 from .pieces import master_piece_key, stream_digest
 
 PIECE_FORMAT = "audiobook-m4b-piece-1"
-_SIZE = struct.Struct("<I")
 
 
 @dataclass(frozen=True)
@@ -75,37 +74,6 @@ def piece_key(segment: Segment, blobs: BlobCache, samples: int, config: bytes) -
     return content_key(PIECE_FORMAT, aac_settings(), str(segment.frames), digest)
 
 
-def pack(encoded: EncodedAudio) -> bytes:
-    sizes = b"".join(_SIZE.pack(len(p)) for p in encoded.packets)
-    return b"".join(
-        (_SIZE.pack(len(encoded.config)), encoded.config, _SIZE.pack(len(encoded.packets)), sizes, *encoded.packets)
-    )
-
-
-def unpack(payload: bytes, samples: int) -> EncodedAudio | None:
-    """The piece a cache entry holds, or None when its numbers do not fit together (then it is
-    encoded again): the packet count is the one its samples give, the sizes fill the payload."""
-    view = memoryview(payload)
-    try:
-        (config_size,) = _SIZE.unpack_from(view)
-        config = bytes(view[4 : 4 + config_size])
-        (count,) = _SIZE.unpack_from(view, 4 + config_size)
-        if count != packets_for(samples) or len(config) != config_size:
-            return None
-        table = 8 + config_size
-        sizes = [size for (size,) in _SIZE.iter_unpack(view[table : table + 4 * count])]
-    except struct.error:
-        return None
-    at = table + 4 * count
-    if len(sizes) != count or at + sum(sizes) != len(view) or 0 in sizes:
-        return None
-    packets = []
-    for size in sizes:
-        packets.append(bytes(view[at : at + size]))
-        at += size
-    return EncodedAudio(config, tuple(packets), samples)
-
-
 def encode_piece(segment: Segment, key: str, cache_root: str, true_peak_dbtp: float) -> int:
     """Encode one piece into the cache (runs in a worker process); its samples."""
     from ..formats.m4b import decode_mp3, encode_aac
@@ -113,15 +81,6 @@ def encode_piece(segment: Segment, key: str, cache_root: str, true_peak_dbtp: fl
     encoded = encode_aac(decode_mp3(segment.path or segment.data, segment.frames * SAMPLES_PER_FRAME), true_peak_dbtp)
     ClipCache(Path(cache_root)).segments.put(key, encoded.samples, pack(encoded))
     return encoded.samples
-
-
-def cached_piece(blobs: BlobCache, key: str, samples: int, config: bytes) -> EncodedAudio | None:
-    """A piece from the cache, if it is whole and made by this encoder (else it is encoded again)."""
-    found = blobs.get(key)
-    if found is None or found[0] != samples:
-        return None
-    piece = unpack(found[1], samples)
-    return piece if piece and piece.config == config else None
 
 
 def encode_missing(

@@ -29,6 +29,7 @@ from ..cache import ClipCache, content_key
 from ..model import Clip
 from ..settings import Settings
 from ..timeline import Timeline
+from .piece_store import cached_piece, pack
 
 MASTER_PIECE_FORMAT = "audiobook-m4b-master-piece-1"
 # What the AAC encoder (and its limiter) takes off the K-weighted loudness of the mastered speech:
@@ -88,7 +89,6 @@ def prepare_piece(
 ) -> bool:
     """Encode the article's M4B piece into the cache unless it is there; whether it was encoded now."""
     from ..formats.m4b import encode_aac, silent_packet
-    from .m4b import cached_piece, pack
 
     frames = sum(encoded.part_frames)
     key = master_piece_key(frames, stream_digest(encoded.stream_chunks()))

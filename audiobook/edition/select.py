@@ -18,7 +18,7 @@ ORDERS = ("newest", "oldest", "given")
 
 
 def built_entries(out_dir: Path) -> list[dict[str, Any]]:
-    from ..ledger import OUTPUT_FORMAT
+    from ..manifest import OUTPUT_FORMAT
 
     entries, problem = load_manifest(out_dir, OUTPUT_FORMAT)
     if problem:
