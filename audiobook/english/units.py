@@ -200,10 +200,12 @@ DEGREE_SCALE: Rule = (
     lambda m: "degrees " + ("Celsius" if m.group(1) == "C" else "Fahrenheit"),
 )
 # "40.3C in Lincolnshire", "highs of 72F": a temperature without its degree sign (British and
-# wire copy), read only when the sentence is about weather or heat, so "a 4C car" stays.
+# wire copy), read only when the sentence is about weather or heat (or a reading "recorded"), so
+# "a 4C car" stays.
 _WEATHER = re.compile(
     r"\b(?:temperatures?|heat(?:wave)?|hot(?:ter|test)?|warm(?:er|est|ing)?|cold(?:er|est)?|cool(?:er)?|highs?|lows?"
-    r"|freez\w{0,6}|frost|weather|forecast|climate|thermometer|mercury|Met Office|degrees?)\b",
+    r"|freez\w{0,6}|frost|weather|forecast|climate|thermometer|mercury|Met Office|degrees?"
+    r"|scorch\w{0,4}|swelter\w{0,4}|chill\w{0,3}|record(?:ed|s)?)\b",
     re.IGNORECASE,
 )
 _BARE_TEMPERATURE = re.compile(r"(?<![\w.,])([−-]?\d{1,3}(?:\.\d)?)([CF])\b(?![\w'’-])")
