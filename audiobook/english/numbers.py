@@ -11,6 +11,8 @@ _STRONG_YEAR = {"in", "since", "by", "until", "till", "before", "after", "during
 _STRONG_YEAR |= {"around", "from", "through"}
 _YEAR_CONTEXT = _STRONG_YEAR | {"of", "the", "year", "early", "late", "mid", "spring", "summer", "autumn", "fall"}
 _YEAR_CONTEXT |= {"winter", "fiscal", "vintage", "class", "election", "census", "between", "season", "budget"}
+# A date stamped on a thing or a life: "a photograph dated 1962", "born 1934", "founded 1850".
+_YEAR_CONTEXT |= {"dated", "born", "founded", "established", "est"}
 _YEAR_VERBS = {"was", "is", "will", "saw", "brought", "marked", "marks", "sees", "brings", "had", "has", "began"}
 _YEAR_VERBS |= {"ended", "proved", "became", "remains", "promises", "looks", "seems", "could", "would"}
 # A four-digit number that could be a year: not part of a longer number, amount or identifier.
