@@ -938,8 +938,42 @@ ROUND4_SPORTS_TIME_ID_CASES: list[tuple[str, str, str]] = [
     ("scores", "The HR department called.", "The HR department called."),
 ]
 
+# Fifth pass, from typical and number-dense copy judged cold (issue 15): (category, written, said).
+ROUND5_CASES: list[tuple[str, str, str]] = [
+    ("counts_years", "A photograph of the shop, dated 1962.", "A photograph of the shop, dated nineteen sixty-two."),
+    ("counts_years", "Johnson (born 1964) spoke first.", "Johnson (born nineteen sixty-four) spoke first."),
+    ("counts_years", "The club, founded 1878, grew.", "The club, founded eighteen seventy-eight, grew."),
+    ("counts_years", "It was founded with 1500 staff.", "It was founded with one thousand five hundred staff."),
+    ("counts_years", "The letter was dated 14 March.", "The letter was dated the fourteenth of March."),
+    ("units", "Coningsby recorded 40.3C, a UK record.", "Coningsby recorded 40.3 degrees Celsius, a UK record."),
+    ("units", "A sweltering 38C in Rome.", "A sweltering 38 degrees Celsius in Rome."),
+    ("units", "He bought a 4C car.", "He bought a 4C car."),
+    ("units", "The sample was compressed at 5 GPa.", "The sample was compressed at 5 gigapascals."),
+    ("units", "The first stage produces 7,590 kN of thrust.", "The first stage produces 7,590 kilonewtons of thrust."),
+    ("units", "The glacier lost 1.5 km³ of ice.", "The glacier lost 1.5 cubic kilometres of ice."),
+    ("units", "A 10 mm³ sample.", "A ten-cubic-millimetre sample."),
+    (
+        "scores",
+        "He leads the general classification by 6:41.",
+        "He leads the general classification by 6 minutes 41 seconds.",
+    ),
+    (
+        "scores",
+        "She leads the race by 1:05 with a lap left.",
+        "She leads the race by 1 minute 5 seconds with a lap left.",
+    ),
+    ("scores", "The leading group reached the town by 6:41.", "The leading group reached the town by six forty-one."),
+    (
+        "identifiers",
+        "People v. Trump, Ind. No. 71543-23, was filed.",
+        "People versus Trump, Ind. number 7 1 5 4 3, 23, was filed.",
+    ),
+    ("identifiers", "He grew up in Gary, Ind. No one expected it.", "He grew up in Gary, Indiana. No one expected it."),
+    ("identifiers", "She moved to Dayton, Ohio. No. 2 was next.", "She moved to Dayton, Ohio. Number 2 was next."),
+]
+
 TABLE = [(category, written, said) for category, cases in CASES.items() for written, said in cases]
-TABLE += ROUND4_SPORTS_TIME_ID_CASES
+TABLE += ROUND4_SPORTS_TIME_ID_CASES + ROUND5_CASES
 
 
 def narrated(text: str, language: str = "en", lexicon: dict | None = None) -> str:
