@@ -177,7 +177,7 @@ def _split_long(sentence: str, limit: int = MAX_UTTERANCE_CHARS) -> list[str]:
 
 # --- spoken form (English) ---------------------------------------------------------------------
 
-_RANGE = re.compile(r"(?<![\w.])(\d[\d,.]{0,24})\s?[–—-]\s?(\d[\d,.]{0,24})(?![\w.]*+-)")
+_RANGE = re.compile(r"(?<![\w.])(?<!\d[–—-])(\d[\d,.]{0,24})\s?[–—-]\s?(\d[\d,.]{0,24})(?![\w.]*+-)")
 _URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"')\]]+", re.IGNORECASE)
 # Bounded as in RFC 5321: at most 64 characters before the @, labels of at most 63; the name
 # starts where its run of name characters starts (a whole run is tried once, not at every dot).

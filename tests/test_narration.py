@@ -900,7 +900,7 @@ ROUND4_SPORTS_TIME_ID_CASES: list[tuple[str, str, str]] = [
     ("scores", "Root is 64* with 6 wickets left.", "Root is 64 not out with 6 wickets left."),
     ("scores", "Sales were 64* in the table.", "Sales were 64 in the table."),
     ("scores", "Rahm shot 65-68-70-66 to win.", "Rahm shot 65, 68, 70 and 66 to win."),
-    ("scores", "The codes 10-20-30-40 were used.", "The codes 10-20-30 to 40 were used."),
+    ("scores", "The codes 10-20-30-40 were used.", "The codes 10-20-30-40 were used."),
     ("scores", "Wales trail 13-6 at HT.", "Wales trail 13 to 6 at half-time."),
     ("identifiers", "The hearing is in Room SD-538.", "The hearing is in Room SD 5 38."),
     ("identifiers", "It tops the charts at 1440p.", "It tops the charts at 14 40 p."),
@@ -970,6 +970,9 @@ ROUND5_CASES: list[tuple[str, str, str]] = [
     ),
     ("identifiers", "He grew up in Gary, Ind. No one expected it.", "He grew up in Gary, Indiana. No one expected it."),
     ("identifiers", "She moved to Dayton, Ohio. No. 2 was next.", "She moved to Dayton, Ohio. Number 2 was next."),
+    ("identifiers", "Ind. Code § 35-42-2-1 defines battery.", "Ind. Code section 35-42-2-1 defines battery."),
+    ("identifiers", "Pages 10-12 and 40-50 were torn.", "Pages 10 to 12 and 40 to 50 were torn."),
+    ("identifiers", "It fell from -5-3 overnight.", "It fell from minus 5 to 3 overnight."),
 ]
 
 TABLE = [(category, written, said) for category, cases in CASES.items() for written, said in cases]
