@@ -973,6 +973,10 @@ ROUND5_CASES: list[tuple[str, str, str]] = [
     ("identifiers", "Ind. Code § 35-42-2-1 defines battery.", "Ind. Code section 35-42-2-1 defines battery."),
     ("identifiers", "Pages 10-12 and 40-50 were torn.", "Pages 10 to 12 and 40 to 50 were torn."),
     ("identifiers", "It fell from -5-3 overnight.", "It fell from minus 5 to 3 overnight."),
+    ("identifiers", "Russia flew Su-57 and MiG-29 jets.", "Russia flew S U 57 and MiG-29 jets."),
+    ("identifiers", "An Il-76 and two Tu-95s landed.", "An I L 76 and two T U 95s landed."),
+    ("identifiers", "She scored in the An-Nasr derby.", "She scored in the An-Nasr derby."),
+    ("identifiers", "The Yak-130 trainer flew.", "The Yak-130 trainer flew."),
 ]
 
 TABLE = [(category, written, said) for category, cases in CASES.items() for written, said in cases]

@@ -98,6 +98,7 @@ def rules(locale: str) -> tuple[tuple[Rule, ...], tuple[Rule, ...], Rule, tuple[
         identifiers.versioned_rule(),
         identifiers.VERSION_PAIR,
         identifiers.AIRLINER,
+        titles.lettered_model_rule(),
         identifiers.paired_rule(),
         identifiers.LABELLED_NUMBER,
         identifiers.AIRBUS,
