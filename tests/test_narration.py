@@ -952,6 +952,9 @@ ROUND5_CASES: list[tuple[str, str, str]] = [
     ("units", "The first stage produces 7,590 kN of thrust.", "The first stage produces 7,590 kilonewtons of thrust."),
     ("units", "The glacier lost 1.5 km³ of ice.", "The glacier lost 1.5 cubic kilometres of ice."),
     ("units", "A 10 mm³ sample.", "A ten-cubic-millimetre sample."),
+    ("units", "About 2.5m Britons work in pubs.", "About 2.5 million Britons work in pubs."),
+    ("units", "In all, 1.2m Americans moved.", "In all, 1.2 million Americans moved."),
+    ("units", "The 400m Masters title went to Jones.", "The 400 metres Masters title went to Jones."),
     (
         "scores",
         "He leads the general classification by 6:41.",

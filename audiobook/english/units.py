@@ -60,6 +60,13 @@ def _second_described(text: str, start: int) -> bool:
     return _DESCRIBED_BEFORE.search(text[max(0, start - 60) : start]) is not None
 
 
+def _people_follow(text: str, end: int) -> bool:
+    """ "2.5m Britons", "1.2m Americans", "3m Chinese": a people after "m" is counted (a length
+    measures a lowercase thing, "a 2.5m wall"; "-ers" is left alone: "the 400m Masters")."""
+    first, _ = next_words(text, end)
+    return len(first) > 4 and first[0].isupper() and first[1:].islower() and first.endswith(("ans", "ons", "ese"))
+
+
 def _can_follows(text: str, end: int) -> bool:
     return next_words(text, end)[0] == "can"  # "a 14 oz can": after an article, a tin, not a verb
 
@@ -122,6 +129,7 @@ def unit_rule() -> Rule:
             and not match.group("joint")
             and (
                 counts_follow(text, match.end())
+                or _people_follow(text, match.end())
                 or "million" in text[max(0, match.start() - 200) : match.end() + 200]
                 or _counted_total(text, match.start(), match.end())
             )
