@@ -955,6 +955,11 @@ ROUND5_CASES: list[tuple[str, str, str]] = [
     ("units", "About 2.5m Britons work in pubs.", "About 2.5 million Britons work in pubs."),
     ("units", "In all, 1.2m Americans moved.", "In all, 1.2 million Americans moved."),
     ("units", "The 400m Masters title went to Jones.", "The 400 metres Masters title went to Jones."),
+    ("units", "He was 6ft 2in tall.", "He was 6 feet 2 inches tall."),
+    ("units", "A 2in pipe burst.", "A two-inch pipe burst."),
+    ("units", "He weighed 13st 4lb.", "He weighed 13 stone 4 pounds."),
+    ("units", "She came 1st, he came 21st.", "She came 1st, he came 21st."),
+    ("units", "Check in at 2 in the afternoon.", "Check in at 2 in the afternoon."),
     (
         "scores",
         "He leads the general classification by 6:41.",

@@ -160,6 +160,7 @@ def rules(locale: str) -> tuple[tuple[Rule, ...], tuple[Rule, ...], Rule, tuple[
         units.BARE_TEMPERATURE,
         units.ROOMS,
         units.INCHES,
+        units.ATTACHED_IMPERIAL,
         units.MAGNITUDE,
         units.SCIENTIFIC,
         units.POWER,

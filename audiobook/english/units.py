@@ -283,6 +283,23 @@ INCH_MARK: Rule = (_INCH_MARK, _inch_mark)
 INCHES: Rule = (re.compile(r"(?<=\d)\s?in\.(?=\s[a-z]|,|$)"), lambda m: _inches_at_end(m))
 
 
+def _attached_imperial(match: re.Match[str]) -> str:
+    number, unit = match.group(1), match.group(2)
+    n = int(number)
+    if unit == "in":
+        if after_article(match.string, match.start()) and noun_follows(match.string, match.end()):
+            return hyphenated(f"{cardinal(n)} inch")  # "a 2in pipe": a two-inch pipe
+        return f"{number} inch" if n == 1 else f"{number} inches"
+    if n % 10 == 1 and n % 100 != 11:
+        return match.group(0)  # "1st", "21st": ordinals, not stone
+    return f"{number} stone"
+
+
+# British heights and weights written close up: "6ft 2in" → "6 feet 2 inches", "13st 4lb" →
+# "13 stone 4 pounds" (a spaced "in" is the word; "1st", "21st" stay ordinals).
+ATTACHED_IMPERIAL: Rule = (re.compile(r"(?<![\w.,])(\d{1,3})(in|st)\b(?![.'’-]\w)"), _attached_imperial)
+
+
 def _inches_at_end(match: re.Match[str]) -> str:
     """ "totals near 10 in." at a sentence end: inches when the sentence measures rain, snow or
     inches already ("they let 5 in." stays)."""
