@@ -985,6 +985,10 @@ ROUND5_CASES: list[tuple[str, str, str]] = [
     ("identifiers", "An Il-76 and two Tu-95s landed.", "An I L 76 and two T U 95s landed."),
     ("identifiers", "She scored in the An-Nasr derby.", "She scored in the An-Nasr derby."),
     ("identifiers", "The Yak-130 trainer flew.", "The Yak-130 trainer flew."),
+    ("identifiers", "The 737 crashed after take-off.", "The seven 37 crashed after take-off."),
+    ("identifiers", "Its 777 was grounded.", "Its seven 77 was grounded."),
+    ("identifiers", "The airline's 737 passengers waited.", "The airline's 737 passengers waited."),
+    ("identifiers", "The stock fell to 737 after the crash.", "The stock fell to 737 after the crash."),
 ]
 
 TABLE = [(category, written, said) for category, cases in CASES.items() for written, said in cases]
