@@ -68,6 +68,8 @@ def rules(locale: str) -> tuple[tuple[Rule, ...], tuple[Rule, ...], Rule, tuple[
         units.FLIGHT_LEVEL,
         units.PRESSURE_READING,
         numbers.CIRCA,
+        numbers.ESTIMATED,
+        numbers.ESTABLISHED,
     )
     with_digits: tuple[Rule, ...] = (
         scores.SHOOTING_SPLITS,

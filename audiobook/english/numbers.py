@@ -162,6 +162,12 @@ VULGAR_FRACTION: Rule = (_VULGAR_FRACTION, _vulgar_fraction)
 
 # "c.4,000 staff", "c. 1850": circa, which keeps a year a year.
 CIRCA: Rule = (re.compile(r"(?<![\w.])c\.\s?(?=\d)"), "circa ")
+# "an est. 5 million": estimated; "Harrods, est. 1849": established, before a year.
+ESTIMATED: Rule = (re.compile(r"\b([Aa]n?|[Tt]he)\sest\.\s?(?=[\d$€£])"), lambda m: f"{m.group(1)} estimated ")
+ESTABLISHED: Rule = (
+    re.compile(r"(?<![\w.])([Ee])st\.\s?(?=(?:1[1-9]\d\d|20\d\d)(?![\d,.]\d|\s?(?:million|billion|people)\b))"),
+    lambda m: ("E" if m.group(1) == "E" else "e") + "stablished ",
+)
 
 # "12 1/2 years": a whole number and a common fraction, "12 and a half".
 _MIXED_FRACTIONS = {"1/2": "a half", "1/4": "a quarter", "3/4": "three quarters", "1/3": "a third", "2/3": "two thirds"}
