@@ -68,10 +68,10 @@ def rules(locale: str) -> tuple[tuple[Rule, ...], tuple[Rule, ...], Rule, tuple[
         units.FLIGHT_LEVEL,
         units.PRESSURE_READING,
         numbers.CIRCA,
-        numbers.ESTIMATED,
-        numbers.ESTABLISHED,
     )
     with_digits: tuple[Rule, ...] = (
+        numbers.ESTIMATED,  # both only before a number
+        numbers.ESTABLISHED,
         scores.SHOOTING_SPLITS,
         scores.STOPPAGE_MINUTE,
         scores.GOLF_ROUNDS,
