@@ -99,6 +99,10 @@ _NUMBERED_ONLY = {name.lower() for name in _TITLES["before_number"]} - _ABBREVIA
 _DATE_ABBREVIATIONS = {name.lower() for table in ("weekdays", "months") for name in _TITLES[table]}
 _DATE_WORDS = "|".join(sorted(_DATE_ABBREVIATIONS, key=len, reverse=True))
 _DATE_WORD = re.compile(rf"[\"'‘“(\[]?(?:\d|(?:{_DATE_WORDS})\b)", re.IGNORECASE)
+# "Trump, Ind. No. 71543-23", "Ind. Code § 35-42": a state's abbreviation inside a legal citation
+# (a case number or the state's code follows) does not end the sentence.
+_STATE_ABBREVIATIONS = {name.lower() for name in english.data("places")["states"] if name.endswith(".")}
+_CITATION_AFTER_STATE = re.compile(r"(?:No\.\s?\d|Code\b|Const\.|Stat\.|Ct\.|App\.)")
 # Starts only at the first mark of a run ("!!!", "...."), so a long run is scanned once.
 _BOUNDARY = re.compile(r"(?<![.!?…])([.!?…]++[\"'’”)\]]*+)\s++(?=[\"'‘“(\[]?[A-Z0-9À-ÖØ-Þ])")
 # About 50 words, 15-20 s of speech: a sentence a listener can follow, a clip the engine renders
@@ -116,6 +120,8 @@ def split_sentences(text: str) -> list[str]:
             continue  # "Cat. 5", "Art. 3"
         if match.group(1) == "." and _is_abbreviation(tail) and not _ends_at_date(tail, text, match.end()):
             continue  # "Dr. Smith", "J. Doe": not a sentence end
+        if match.group(1) == "." and _state_in_citation(tail, text, match.end()):
+            continue  # "Trump, Ind. No. 71543-23"
         pieces.append(text[start : match.end(1)].strip())
         start = match.end()
     pieces.append(text[start:].strip())
@@ -131,6 +137,12 @@ def _is_abbreviation(before: str) -> bool:
         last_word = last_word.lstrip("(['\"‘“")
     initialism = len(last_word) >= 3 and last_word[1::2] == "." * (len(last_word) // 2)  # "u.n", "d.c"
     return last_word in _ABBREVIATIONS or (len(last_word) == 1 and last_word.isalpha()) or initialism
+
+
+def _state_in_citation(before: str, text: str, next_start: int) -> bool:
+    words = before.split()
+    state = bool(words) and words[-1].lower() + "." in _STATE_ABBREVIATIONS
+    return state and _CITATION_AFTER_STATE.match(text, next_start) is not None
 
 
 def _numbered_only(before: str) -> bool:
@@ -165,7 +177,7 @@ def _split_long(sentence: str, limit: int = MAX_UTTERANCE_CHARS) -> list[str]:
 
 # --- spoken form (English) ---------------------------------------------------------------------
 
-_RANGE = re.compile(r"(?<![\w.])(\d[\d,.]{0,24})\s?[–—-]\s?(\d[\d,.]{0,24})(?![\w.]*+-)")
+_RANGE = re.compile(r"(?<![\w.])(?<!\d[–—-])(\d[\d,.]{0,24})\s?[–—-]\s?(\d[\d,.]{0,24})(?![\w.]*+-)")
 _URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"')\]]+", re.IGNORECASE)
 # Bounded as in RFC 5321: at most 64 characters before the @, labels of at most 63; the name
 # starts where its run of name characters starts (a whole run is tried once, not at every dot).

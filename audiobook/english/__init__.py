@@ -70,6 +70,8 @@ def rules(locale: str) -> tuple[tuple[Rule, ...], tuple[Rule, ...], Rule, tuple[
         numbers.CIRCA,
     )
     with_digits: tuple[Rule, ...] = (
+        numbers.ESTIMATED,  # both only before a number
+        numbers.ESTABLISHED,
         scores.SHOOTING_SPLITS,
         scores.STOPPAGE_MINUTE,
         scores.GOLF_ROUNDS,
@@ -98,6 +100,7 @@ def rules(locale: str) -> tuple[tuple[Rule, ...], tuple[Rule, ...], Rule, tuple[
         identifiers.versioned_rule(),
         identifiers.VERSION_PAIR,
         identifiers.AIRLINER,
+        titles.lettered_model_rule(),
         identifiers.paired_rule(),
         identifiers.LABELLED_NUMBER,
         identifiers.AIRBUS,
@@ -159,6 +162,7 @@ def rules(locale: str) -> tuple[tuple[Rule, ...], tuple[Rule, ...], Rule, tuple[
         units.BARE_TEMPERATURE,
         units.ROOMS,
         units.INCHES,
+        units.ATTACHED_IMPERIAL,
         units.MAGNITUDE,
         units.SCIENTIFIC,
         units.POWER,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from .context import counts_follow, next_words, prev_word
+from .context import counts_follow, is_determiner, next_words, prev_word
 from .words import Rule, data, digits, year_words
 
 
@@ -109,9 +109,19 @@ ABOUT: Rule = (re.compile(r"(?<![\w~])~\s?(?=\d)"), "about ")
 _JET = re.compile(r"[\s-](?:MAX|Max|Dreamliner|jets?|jetliners?|aircraft|planes?)\b")
 
 
+_FLYING = re.compile(r"\b(?:Boeing|crash(?:ed|es)?|take-?off|land(?:ed|ing)|pilots?|airlines?|flights?|grounded)\b")
+
+
+def _a_plane(text: str, start: int, end: int) -> bool:
+    """ "The 737 crashed after take-off": after a determiner, in a sentence about flying, not a count."""
+    flying = _FLYING.search(text[max(0, start - 120) : end + 120]) is not None
+    return flying and is_determiner(prev_word(text, start)) and not counts_follow(text, end)
+
+
 def _airliner(match: re.Match[str]) -> str:
     text, start = match.string, match.start()
-    if text[max(0, start - 7) : start] == "Boeing " or match.group(2) or _JET.match(text, start + 3, start + 15):
+    named = text[max(0, start - 7) : start] == "Boeing " or _JET.match(text, start + 3, start + 15)
+    if named or match.group(2) or _a_plane(text, start, match.end()):
         variant = f" {match.group(2)}" if match.group(2) else ""  # "787-9": "seven eighty-seven nine"
         return f"seven {match.group(1)}7{variant}" + (" Max" if match.group(3) else "")  # the name, not M-A-X
     return match.group(0)

@@ -11,6 +11,8 @@ _STRONG_YEAR = {"in", "since", "by", "until", "till", "before", "after", "during
 _STRONG_YEAR |= {"around", "from", "through"}
 _YEAR_CONTEXT = _STRONG_YEAR | {"of", "the", "year", "early", "late", "mid", "spring", "summer", "autumn", "fall"}
 _YEAR_CONTEXT |= {"winter", "fiscal", "vintage", "class", "election", "census", "between", "season", "budget"}
+# A date stamped on a thing or a life: "a photograph dated 1962", "born 1934", "founded 1850".
+_YEAR_CONTEXT |= {"dated", "born", "founded", "established", "est"}
 _YEAR_VERBS = {"was", "is", "will", "saw", "brought", "marked", "marks", "sees", "brings", "had", "has", "began"}
 _YEAR_VERBS |= {"ended", "proved", "became", "remains", "promises", "looks", "seems", "could", "would"}
 # A four-digit number that could be a year: not part of a longer number, amount or identifier.
@@ -160,6 +162,12 @@ VULGAR_FRACTION: Rule = (_VULGAR_FRACTION, _vulgar_fraction)
 
 # "c.4,000 staff", "c. 1850": circa, which keeps a year a year.
 CIRCA: Rule = (re.compile(r"(?<![\w.])c\.\s?(?=\d)"), "circa ")
+# "an est. 5 million": estimated; "Harrods, est. 1849": established, before a year.
+ESTIMATED: Rule = (re.compile(r"\b([Aa]n?|[Tt]he)\sest\.\s?(?=[\d$€£])"), lambda m: f"{m.group(1)} estimated ")
+ESTABLISHED: Rule = (
+    re.compile(r"(?<![\w.])([Ee])st\.\s?(?=(?:1[1-9]\d\d|20\d\d)(?![\d,.]\d|\s?(?:million|billion|people)\b))"),
+    lambda m: ("E" if m.group(1) == "E" else "e") + "stablished ",
+)
 
 # "12 1/2 years": a whole number and a common fraction, "12 and a half".
 _MIXED_FRACTIONS = {"1/2": "a half", "1/4": "a quarter", "3/4": "three quarters", "1/3": "a third", "2/3": "two thirds"}

@@ -115,7 +115,10 @@ def _stage_gap(match: re.Match[str]) -> str:
 
 
 _CLOCK_WORDS = re.compile(r"\b(?:[ap]\.?m\b|[AP]M\b|o'clock|local\stime|GMT|UTC|ET|BST)")
-_GAP_WORDS = re.compile(r"\b(?:[Ss]tage|lead|gap|peloton|yellow\sjersey|GC|overall|Tour|Giro|Vuelta|deficit|margin)\b")
+_GAP_WORDS = re.compile(
+    r"\b(?:[Ss]tage|leads?|gap|peloton|yellow\sjersey|GC|general\sclassification|overall|Tour|Giro|Vuelta"
+    r"|deficit|margin)\b"
+)
 # "won the stage by 1:42", "extend his lead to 6:17": a gap in minutes and seconds, not a clock.
 STAGE_GAP: Rule = (
     re.compile(r"(\d{1,2}):([0-5]\d)(?![\d:]|\.\d|\s?[ap]\.?m)"),

@@ -204,3 +204,13 @@ def acronym_rules() -> tuple[Rule, Rule]:
         (re.compile(rf"(?<![\w'’.])(?<![A-Z]-)(?:{spelled}|[B-DF-HJ-NP-TV-Z]{{2,4}}s)(?![\w'’]|\.\w)"), spell),
         (re.compile(rf"(?<![\w/.])(?:{said_pattern})(?![\w/#+]|\.\w)"), lambda m: said[m.group(0)]),
     )
+
+
+def lettered_model_rule() -> Rule:
+    """ "Su-57", "Il-76": a maker's prefix from acronyms.toml [lettered] before a model number is
+    said letter by letter."""
+    prefixes = data("acronyms")["lettered"]["prefixes"]
+    names = "|".join(re.escape(p) for p in sorted(prefixes, key=len, reverse=True))
+    pattern = re.compile(rf"(?<![\w.-])({names})-(?=\d{{1,3}}[A-Z]?s?(?![\w.-]|[.,]\d))")
+    return pattern, lambda m: " ".join(m.group(1).upper()) + " "
+

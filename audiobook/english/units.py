@@ -60,6 +60,13 @@ def _second_described(text: str, start: int) -> bool:
     return _DESCRIBED_BEFORE.search(text[max(0, start - 60) : start]) is not None
 
 
+def _people_follow(text: str, end: int) -> bool:
+    """ "2.5m Britons", "1.2m Americans", "3m Chinese": a people after "m" is counted (a length
+    measures a lowercase thing, "a 2.5m wall"; "-ers" is left alone: "the 400m Masters")."""
+    first, _ = next_words(text, end)
+    return len(first) > 4 and first[0].isupper() and first[1:].islower() and first.endswith(("ans", "ons", "ese"))
+
+
 def _can_follows(text: str, end: int) -> bool:
     return next_words(text, end)[0] == "can"  # "a 14 oz can": after an article, a tin, not a verb
 
@@ -122,6 +129,7 @@ def unit_rule() -> Rule:
             and not match.group("joint")
             and (
                 counts_follow(text, match.end())
+                or _people_follow(text, match.end())
                 or "million" in text[max(0, match.start() - 200) : match.end() + 200]
                 or _counted_total(text, match.start(), match.end())
             )
@@ -200,10 +208,12 @@ DEGREE_SCALE: Rule = (
     lambda m: "degrees " + ("Celsius" if m.group(1) == "C" else "Fahrenheit"),
 )
 # "40.3C in Lincolnshire", "highs of 72F": a temperature without its degree sign (British and
-# wire copy), read only when the sentence is about weather or heat, so "a 4C car" stays.
+# wire copy), read only when the sentence is about weather or heat (or a reading "recorded"), so
+# "a 4C car" stays.
 _WEATHER = re.compile(
     r"\b(?:temperatures?|heat(?:wave)?|hot(?:ter|test)?|warm(?:er|est|ing)?|cold(?:er|est)?|cool(?:er)?|highs?|lows?"
-    r"|freez\w{0,6}|frost|weather|forecast|climate|thermometer|mercury|Met Office|degrees?)\b",
+    r"|freez\w{0,6}|frost|weather|forecast|climate|thermometer|mercury|Met Office|degrees?"
+    r"|scorch\w{0,4}|swelter\w{0,4}|chill\w{0,3}|record(?:ed|s)?)\b",
     re.IGNORECASE,
 )
 _BARE_TEMPERATURE = re.compile(r"(?<![\w.,])([−-]?\d{1,3}(?:\.\d)?)([CF])\b(?![\w'’-])")
@@ -271,6 +281,23 @@ INCH_MARK: Rule = (_INCH_MARK, _inch_mark)
 # "12 in. of rain", "8-12 in. are expected": inches, never the word "in" (a dotted "in." after a
 # number and before more of the sentence).
 INCHES: Rule = (re.compile(r"(?<=\d)\s?in\.(?=\s[a-z]|,|$)"), lambda m: _inches_at_end(m))
+
+
+def _attached_imperial(match: re.Match[str]) -> str:
+    number, unit = match.group(1), match.group(2)
+    n = int(number)
+    if unit == "in":
+        if after_article(match.string, match.start()) and noun_follows(match.string, match.end()):
+            return hyphenated(f"{cardinal(n)} inch")  # "a 2in pipe": a two-inch pipe
+        return f"{number} inch" if n == 1 else f"{number} inches"
+    if n % 10 == 1 and n % 100 != 11:
+        return match.group(0)  # "1st", "21st": ordinals, not stone
+    return f"{number} stone"
+
+
+# British heights and weights written close up: "6ft 2in" → "6 feet 2 inches", "13st 4lb" →
+# "13 stone 4 pounds" (a spaced "in" is the word; "1st", "21st" stay ordinals).
+ATTACHED_IMPERIAL: Rule = (re.compile(r"(?<![\w.,])(\d{1,3})(in|st)\b(?![.'’-]\w)"), _attached_imperial)
 
 
 def _inches_at_end(match: re.Match[str]) -> str:
