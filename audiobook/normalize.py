@@ -214,8 +214,10 @@ _NUMBER_WORDS = (
     # (the second part in pairs, "23-1145" → "23, 11 45")
     (
         re.compile(r"\bNo\.\s?(\d{1,7})-(\d{2,7})(?![\w-])"),
-        lambda m: f"number {english.identifiers.identifier_number(m.group(1))}, "
-        + english.identifiers.identifier_number(m.group(2)),
+        lambda m: (
+            f"number {english.identifiers.identifier_number(m.group(1))}, "
+            + english.identifiers.identifier_number(m.group(2))
+        ),
     ),
     (re.compile(r"\bNo\.\s?(?=\d)"), "number "),
     # "H.R. 7521", "SB 1047": a bill, its four digits said in pairs like a year ("ten forty-seven")

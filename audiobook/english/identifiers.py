@@ -141,8 +141,10 @@ def _airbus(match: re.Match[str]) -> str:
     window = match.string[max(0, match.start() - 100) : match.end() + 100]
     if not (match.group(3) or match.group(4)) and _AIRBUS_WORDS.search(window) is None:
         return match.group(0)  # "the A303 near Stonehenge" is a road
-    return f"A{match.group(1)} {match.group(2)}" + (f" {match.group(3)}" if match.group(3) else "") + (
-        f" {match.group(4)}" if match.group(4) else ""
+    return (
+        f"A{match.group(1)} {match.group(2)}"
+        + (f" {match.group(3)}" if match.group(3) else "")
+        + (f" {match.group(4)}" if match.group(4) else "")
     )
 
 
@@ -217,8 +219,10 @@ LABELLED_NUMBER: Rule = (
 # A federal docket "1:23-cv-04512" (court, year, kind, number): read in parts, never as a clock.
 DOCKET: Rule = (
     re.compile(r"(?<![\w:])(\d{1,2}):(\d{2})-([a-z]{2,4})-(\d{3,6})(?:-([A-Z]{2,4}))?(?![\w-])"),
-    lambda m: f"{m.group(1)}, {m.group(2)}, {' '.join(m.group(3).upper())}, {digits(m.group(4))}"
-    + (f", {' '.join(m.group(5))}" if m.group(5) else ""),
+    lambda m: (
+        f"{m.group(1)}, {m.group(2)}, {' '.join(m.group(3).upper())}, {digits(m.group(4))}"
+        + (f", {' '.join(m.group(5))}" if m.group(5) else "")
+    ),
 )
 
 # "Apple (AAPL.O)", "Barclays (BARC.L)": a Reuters instrument code; the exchange suffix is not
@@ -364,11 +368,10 @@ _MOTORWAY = re.compile(r"\b(?:M\d{1,3}\b|A\d{1,4}(?:\(M\)|\b)|(?:motorway|carria
 JUNCTION: Rule = (
     re.compile(r"J(?<![\w-]J)(\d{1,2})(?![\w-])"),
     lambda m: (
-        f"junction {m.group(1)}"
-        if _MOTORWAY.search(m.string[max(0, m.start() - 100) : m.end() + 100])
-        else m.group(0)
+        f"junction {m.group(1)}" if _MOTORWAY.search(m.string[max(0, m.start() - 100) : m.end() + 100]) else m.group(0)
     ),
 )
+
 
 def _inside_number(match: re.Match[str]) -> bool:
     """The match starts inside a longer number or word (patterns start with their digits rather
@@ -393,6 +396,8 @@ def _code_section(m: re.Match) -> str:
     subsections = "".join(f" {number}" for number in re.findall(r"\d+", m.group(3)))
     plural = "'s" if m.group(4) else ""
     return f"{identifier_number(m.group(1))} {m.group(2).upper()}{plural}{subsections}"
+
+
 # "the Offences Against the Person Act 1861": a British act's year.
 ACT_YEAR: Rule = (
     re.compile(r"Act\s(1[2-9]\d\d|20\d\d)\b(?![.,]\d)(?<=\bAct\s\d{4})"),
@@ -401,6 +406,8 @@ ACT_YEAR: Rule = (
 
 # "Ordinance 2024-17", "Resolution 2023-105": a year and a number, "twenty twenty-four, seventeen".
 YEAR_NUMBERED: Rule = (
-    re.compile(r"\b((?:Ordinance|Resolution|Order|Decree|Directive|Regulation|Law|Bylaw|Case)\s)(1[89]\d\d|20\d\d)-(\d{1,4})\b(?!-)"),
+    re.compile(
+        r"\b((?:Ordinance|Resolution|Order|Decree|Directive|Regulation|Law|Bylaw|Case)\s)(1[89]\d\d|20\d\d)-(\d{1,4})\b(?!-)"
+    ),
     lambda m: f"{m.group(1)}{year_words(int(m.group(2)))}, {identifier_number(m.group(3))}",
 )

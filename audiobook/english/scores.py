@@ -265,6 +265,8 @@ def _special_teams(match: re.Match[str]) -> str:
 SPECIAL_TEAMS: Rule = (re.compile(r"P([PK])\b(?<=\bthe\sP[PK])"), _special_teams)
 # "trail 13-6 at HT": half-time.
 HALF_TIME: Rule = (re.compile(r"HT\b(?<=\bat\sHT)"), "half-time")
+
+
 # "Root is 64*": a batter not out (in cricket copy).
 def _not_out(match: re.Match[str]) -> str:
     text, start = match.string, match.start()
@@ -285,6 +287,7 @@ def _rounds(match: re.Match[str]) -> str:
 
 # "shot 65-68-70-66": four rounds of golf, a list.
 GOLF_ROUNDS: Rule = (re.compile(r"(?<![\w.–-])\d\d(?:[–-]\d\d){3}(?![\w–-]|\.\d)"), _rounds)
+
 
 def _tied_place(match: re.Match[str]) -> str:
     if noun_follows(match.string, match.end()):

@@ -213,4 +213,3 @@ def lettered_model_rule() -> Rule:
     names = "|".join(re.escape(p) for p in sorted(prefixes, key=len, reverse=True))
     pattern = re.compile(rf"(?<![\w.-])({names})-(?=\d{{1,3}}[A-Z]?s?(?![\w.-]|[.,]\d))")
     return pattern, lambda m: " ".join(m.group(1).upper()) + " "
-

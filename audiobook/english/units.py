@@ -335,7 +335,9 @@ def _rooms(match: re.Match[str]) -> str:
 # Listings: "2BR/2BA", "3 bd / 2.5 ba", "4BR".
 _BATHS = r"(\d{1,2}(?:\.5)?)[\s-]?(?:BA|ba|bth)"
 ROOMS: Rule = (
-    re.compile(rf"(?<![\w.])(?:(\d{{1,2}})[\s-]?(?:BR|BD|bd|br|bdrm)(?:(?:\s?/\s?|,\s|\s){_BATHS})?|{_BATHS})(?![\w/])"),
+    re.compile(
+        rf"(?<![\w.])(?:(\d{{1,2}})[\s-]?(?:BR|BD|bd|br|bdrm)(?:(?:\s?/\s?|,\s|\s){_BATHS})?|{_BATHS})(?![\w/])"
+    ),
     _rooms,
 )
 # "a 3/2 bungalow": in a listing, three bedrooms and two baths.
