@@ -49,6 +49,18 @@ class Episode:
     audio: str = ""
     audio_bytes: int = 0
 
+    @classmethod
+    def from_manifest(cls, entry: dict, audio: str, audio_bytes: int = 0) -> Episode:
+        """An article's or an edition's manifest entry as the index lists it."""
+        return cls(
+            title=entry["title"],
+            page=entry["outputs"]["page"],
+            date=dt.date.fromisoformat(entry["date"]) if entry.get("date") else None,
+            duration_ms=entry["duration_ms"],
+            audio=audio,
+            audio_bytes=audio_bytes,
+        )
+
 
 def site_for(settings: Settings) -> Site:
     return Site(

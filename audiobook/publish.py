@@ -75,21 +75,10 @@ def chapters_json(timeline: Timeline) -> str:
 
 def index_episodes(entries: list[dict[str, Any]]) -> list[Any]:
     """What the index and the playlist show of each published article (manifest entries)."""
-    import datetime as dt
-
     from .pages import Episode
 
-    return [
-        Episode(
-            title=e["title"],
-            page=e["outputs"]["page"],
-            date=dt.date.fromisoformat(e["date"]) if e.get("date") else None,
-            duration_ms=e["duration_ms"],
-            audio=e["outputs"]["mp3"],
-            audio_bytes=e.get("sizes", {}).get("mp3", 0),  # an older build's entry may have none
-        )
-        for e in entries
-    ]
+    # An older build's entry may have no sizes.
+    return [Episode.from_manifest(e, e["outputs"]["mp3"], e.get("sizes", {}).get("mp3", 0)) for e in entries]
 
 
 def refresh_index(out_dir: Path, settings: Settings) -> None:

@@ -137,16 +137,7 @@ def edition_episodes(out_dir: Path) -> list[Any]:
     """The editions on disk as the archive's index lists them (each links its player page)."""
     from ..pages import Episode
 
-    return [
-        Episode(
-            title=e["title"],
-            page=e["outputs"]["page"],
-            date=dt.date.fromisoformat(e["date"]) if e.get("date") else None,
-            duration_ms=e["duration_ms"],
-            audio=e["outputs"].get("mp3") or e["outputs"]["m4b"],
-        )
-        for e in editions(out_dir)
-    ]
+    return [Episode.from_manifest(e, e["outputs"].get("mp3") or e["outputs"]["m4b"]) for e in editions(out_dir)]
 
 
 def publish_editions(out_dir: Path, settings: Settings) -> None:
