@@ -28,6 +28,12 @@ _IRREGULAR_PLURALS = {"people", "children", "men", "women", "staff", "police", "
 _IRREGULAR_PLURALS |= {"teeth", "mice", "geese", "personnel", "troops", "votes", "data", "crew", "acres"}
 
 
+def around(match: re.Match[str], reach: int) -> str:
+    """The text within ``reach`` characters either side of a match: where a rule looks for the
+    words that say what a number is about (a sport, the weather, politics)."""
+    return match.string[max(0, match.start() - reach) : match.end() + reach]
+
+
 def prev_word(text: str, start: int) -> str:
     found = _PREV_WORD.search(text[max(0, start - 20) : start])
     return found.group(1).lower().rstrip(".") if found else ""

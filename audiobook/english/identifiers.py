@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from .context import counts_follow, is_determiner, next_words, prev_word
+from .context import around, counts_follow, is_determiner, next_words, prev_word
 from .words import Rule, data, digits, year_words
 
 
@@ -138,7 +138,7 @@ _AIRBUS_WORDS = re.compile(
 
 def _airbus(match: re.Match[str]) -> str:
     """ "A380" → "A3 80" (espeak then says "A three eighty"), "A350-1000" → "A3 50 1000"."""
-    window = match.string[max(0, match.start() - 100) : match.end() + 100]
+    window = around(match, 100)
     if not (match.group(3) or match.group(4)) and _AIRBUS_WORDS.search(window) is None:
         return match.group(0)  # "the A303 near Stonehenge" is a road
     return (
@@ -325,7 +325,7 @@ def district_rule() -> Rule:
 
     def district(match: re.Match[str]) -> str:
         state, number = match.group(1), int(match.group(2))
-        window = match.string[max(0, match.start() - 120) : match.end() + 120]
+        window = around(match, 120)
         if state not in states or number == 0 or _POLITICS_WORDS.search(window) is None:
             return match.group(0)
         if match.group(0) in _RIFLES or prev_word(match.string, match.start()) in ("a", "an"):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from .context import after_article, noun_follows, prev_word
+from .context import after_article, around, noun_follows, prev_word
 from .words import Rule, number_words, ordinal
 
 
@@ -83,7 +83,7 @@ _PLACED = {"finished", "finishes", "finishing", "qualified", "qualifies", "quali
 
 
 def _race_place(match: re.Match[str]) -> str:
-    window = match.string[max(0, match.start() - 160) : match.end() + 160]
+    window = around(match, 160)
     placed = prev_word(match.string, match.start()) in _PLACED or re.search(
         r"\bstart\w{0,3}\sfrom\s$", match.string[max(0, match.start() - 20) : match.start()]
     )
@@ -95,7 +95,7 @@ RACE_PLACE: Rule = (re.compile(r"P(?<![\w-]P)([1-9]|1\d|20)(?![\w-])"), _race_pl
 
 
 def _qualifying(match: re.Match[str]) -> str:
-    window = match.string[max(0, match.start() - 160) : match.end() + 160]
+    window = around(match, 160)
     racing = _RACING_WORDS.search(window) or re.search(r"\b(?:quicker|slower|fastest|pole)\b", window)
     return f"Q {match.group(1)}" if racing else match.group(0)
 
@@ -107,7 +107,7 @@ QUALIFYING: Rule = (re.compile(r"Q(?<![\w-]Q)([123])(?![\w-])"), _qualifying)
 def _stage_gap(match: re.Match[str]) -> str:
     if re.search(r"(?<![\w:.])\b(?:by|to|of)\s$", match.string[max(0, match.start() - 4) : match.start()]) is None:
         return match.group(0)  # only a gap "by", "to" or "of" a time
-    window = match.string[max(0, match.start() - 120) : match.end() + 120]
+    window = around(match, 120)
     if _CLOCK_WORDS.search(window) or not _GAP_WORDS.search(window):
         return match.group(0)  # "by 1:42 a.m.": a clock
     minutes, seconds = int(match.group(1)), int(match.group(2))

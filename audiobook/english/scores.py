@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from .context import next_words, noun_follows
+from .context import around, next_words, noun_follows
 from .words import ONES, Rule, number_words, ordinal
 
 # a set, with its tiebreak in brackets: the loser's points "(4)" or the whole score "(7-3)"
@@ -147,7 +147,7 @@ _PAR_SCORE = re.compile(r"(?:(?<=\s)|(?<=\())([−+-])(\d{1,2})(?![\d%°:/-]|[.,
 
 
 def _par_score(match: re.Match[str]) -> str:
-    window = match.string[max(0, match.start() - 160) : match.end() + 160]
+    window = around(match, 160)
     if not _GOLF_WORDS.search(window):
         return match.group(0)
     return f"{match.group(2)} {'over' if match.group(1) == '+' else 'under'}"
@@ -168,14 +168,14 @@ _RUNS_FOR_WICKETS = re.compile(r"(?<![\w.,:/–-])(\d{2,3})[–/-]([0-9]|10)(?![
 
 
 def _runs_for_wickets(match: re.Match[str]) -> str:
-    window = match.string[max(0, match.start() - 120) : match.end() + 120]
+    window = around(match, 120)
     return f"{match.group(1)} for {match.group(2)}" if _CRICKET_WORDS.search(window) else match.group(0)
 
 
 def _wickets_for_runs(match: re.Match[str]) -> str:
     if re.match(r"[\w.,:/–-]", match.string[match.start() - 1 : match.start()]):
         return match.group(0)  # inside a longer number or a date
-    window = match.string[max(0, match.start() - 120) : match.end() + 120]
+    window = around(match, 120)
     return f"{match.group(1)} for {match.group(2)}" if _CRICKET_WORDS.search(window) else match.group(0)
 
 
@@ -209,7 +209,7 @@ _STORAGE_WORDS = re.compile(r"\b(?:storage|memory|RAM|SSD|drive|data|download|fi
 def _games_back(match: re.Match[str]) -> str:
     if re.match(r"[\w.]", match.string[match.start() - 1 : match.start()]):
         return match.group(0)  # inside a longer number
-    window = match.string[max(0, match.start() - 120) : match.end() + 120]
+    window = around(match, 120)
     if _STANDINGS_WORDS.search(window) is None or _STORAGE_WORDS.search(window) is not None:
         return match.group(0)
     return f"{match.group(1)} games back"
@@ -255,7 +255,7 @@ _HOCKEY_WORDS = re.compile(r"\b(?:power\splay|penalty|goals?|saves?|NHL|hockey|s
 
 
 def _special_teams(match: re.Match[str]) -> str:
-    window = match.string[max(0, match.start() - 120) : match.end() + 120]
+    window = around(match, 120)
     if _HOCKEY_WORDS.search(window) is None and re.search(r"\b(?:PP|PK)\b.{1,60}\b(?:PP|PK)\b", window) is None:
         return match.group(0)
     return "power play" if match.group(1) == "P" else "penalty kill"
@@ -292,7 +292,7 @@ GOLF_ROUNDS: Rule = (re.compile(r"(?<![\w.–-])\d\d(?:[–-]\d\d){3}(?![\w–-]
 def _tied_place(match: re.Match[str]) -> str:
     if noun_follows(match.string, match.end()):
         return match.group(0)  # "T4 cells", "the T2 terminal": a name
-    window = match.string[max(0, match.start() - 160) : match.end() + 160]
+    window = around(match, 160)
     return f"tied for {ordinal(int(match.group(1)))}" if _GOLF_WORDS.search(window) else match.group(0)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from . import numbers
-from .context import after_article, counts_follow, is_plural_noun, next_words, noun_follows, prev_word
+from .context import after_article, around, counts_follow, is_plural_noun, next_words, noun_follows, prev_word
 from .money import NUMBER
 from .words import Rule, cardinal, data, decimal_value, hyphenated, ordinal
 
@@ -220,7 +220,7 @@ _BARE_TEMPERATURE = re.compile(r"(?<![\w.,])([−-]?\d{1,3}(?:\.\d)?)([CF])\b(?!
 
 
 def _bare_temperature(match: re.Match[str]) -> str:
-    window = match.string[max(0, match.start() - 120) : match.end() + 120]
+    window = around(match, 120)
     if not _WEATHER.search(window):
         return match.group(0)
     return f"{match.group(1)} degrees {'Celsius' if match.group(2) == 'C' else 'Fahrenheit'}"
