@@ -66,6 +66,39 @@ def test_same_text_same_samples_in_one_process_and_the_noise_is_live(piper):
     assert max(lengths) / min(lengths) < 1.25  # varied, not wild
 
 
+def test_residual_sums_are_fused_and_the_voice_sounds_as_its_plain_graph_within_one_step(piper, monkeypatch):
+    import audiobook.speech.piper as module
+
+    assert piper.fused_sums > 0 and "|graph residual-fused" in piper.fingerprint
+    prepare = module.prepare_graph
+    monkeypatch.setattr(module, "prepare_graph", lambda data, fuse=True: prepare(data, fuse=False))
+    plain = module.PiperEngine(None, piper.rate_wpm, piper.volume)
+    assert plain.fused_sums == 0 and "|graph plain" in plain.fingerprint  # its clips are not the fused one's
+    for text in (SENTENCE, *OTHERS):
+        fused = np.frombuffer(piper.synthesize(text).pcm, np.int16).astype(np.int32)
+        unfused = np.frombuffer(plain.synthesize(text).pcm, np.int16).astype(np.int32)
+        assert len(fused) == len(unfused)
+        assert np.abs(fused - unfused).max() <= 1
+
+
+def test_a_runtime_without_the_fused_kernel_is_given_the_plain_graph(monkeypatch):
+    import onnxruntime
+
+    import audiobook.speech.piper as module
+
+    session = onnxruntime.InferenceSession
+
+    def refusing_fused_convs(model, *args, **kwargs):  # fault injection: a build without com.microsoft ops
+        if b"FusedConv" in model:
+            raise RuntimeError("Could not find an implementation for FusedConv(1) node")
+        return session(model, *args, **kwargs)
+
+    monkeypatch.setattr(onnxruntime, "InferenceSession", refusing_fused_convs)
+    engine = module.PiperEngine(None, 175, 1.0)
+    assert engine.fused_sums == 0 and "|graph plain" in engine.fingerprint
+    assert clip_problem(engine.synthesize(OTHERS[1]), OTHERS[1], 175) is None
+
+
 def test_each_sentence_is_fed_the_noise_frames_it_uses_not_thousands_more(piper):
     # Drawing noise is CPU time taken from speech: a sentence draws about what the graph reads of
     # it, and enough that the graph never has to repeat (tile) it.

@@ -8,10 +8,10 @@ Deterministic natural speech. A Piper graph draws its noise from two unseeded ``
 nodes (the duration predictor's, [1, 2, phonemes], and the latent's, [1, 192, frames]), so the
 same sentence came out different on every run, even in length; seeding them would make a sentence
 depend on what the process spoke before it, and noise scales of 0 are exact but flat. At load the
-graph is rewritten in memory (the ``onnx`` package; nothing is written to disk): each
-``RandomNormalLike`` becomes ``Slice(Tile(noise_k, repeats), 0, Shape(its input))``, where
-``noise_k`` is a new graph input of shape [1, C, frames] and ``repeats`` = ceil(needed /
-given) per axis. Each sentence feeds noise drawn by numpy from a generator seeded by a hash of the
+graph is rewritten in memory (`piper_graph`, which also moves the decoder's residual sums into
+their convolutions for speed; nothing is written to disk): each ``RandomNormalLike`` becomes
+``Slice(Tile(noise_k, repeats), 0, Shape(its input))``, where ``noise_k`` is a new graph input of
+shape [1, C, frames] and ``repeats`` = ceil(needed / given) per axis. Each sentence feeds noise drawn by numpy from a generator seeded by a hash of the
 voice's fingerprint and the sentence's text (and its index within the utterance, when espeak splits
 it), scaled by the node's own mean/scale. The noise for a sentence is then a function of that
 sentence alone: same text, same settings, same samples, in any process, order or worker (on the
@@ -46,6 +46,7 @@ from ..errors import EngineUnavailable
 from ..model import Clip, WordTiming
 from .base import VoiceInfo
 from .phonemes import align_words, sentence_phonemes, sounds, written_words
+from .piper_graph import GRAPH_SCHEME, PreparedGraph, prepare_graph
 
 # Bump when anything below changes which noise a sentence gets (the rewrite, the generator, the
 # seed, how many frames are drawn): it is part of the fingerprint, so cached clips of the old scheme
@@ -73,7 +74,6 @@ NATURAL_WPM = 178.0
 # ONNX Runtime's graph optimizations for Piper sessions (see PiperEngine.__init__); in the fingerprint.
 ORT_OPTIMIZATION = "ORT_ENABLE_BASIC"
 WORD_PHONEMES_KEPT = 8192  # distinct words whose phonemes a process keeps (a few MB at most)
-_OTHER_RANDOM_OPS = {"RandomNormal", "RandomUniform", "RandomUniformLike", "Multinomial", "Bernoulli", "Dropout"}
 _VOICE_MODULE = re.compile(r"^[A-Za-z0-9_]+_piper_voice$")
 
 
@@ -212,64 +212,6 @@ def voice_info(files: PiperVoiceFiles) -> VoiceInfo:
     return VoiceInfo(files.id, f"{files.id} ({details})" if details else files.id, (_voice_language(files),))
 
 
-# --- the deterministic graph ---------------------------------------------------------------------
-
-
-def noise_inputs_model(model_bytes: bytes) -> tuple[bytes, list[tuple[str, float, float]], str | None]:
-    """The model with each RandomNormalLike replaced by a slice of a new input (see the module
-    docstring), serialized; per new input its name, mean and scale; and the name of the output
-    added for word timing (the phoneme durations, ``Ceil``), None when the graph has no single one."""
-    import onnx
-    from onnx import TensorProto, helper
-
-    model = onnx.load_from_string(model_bytes)
-    graph = model.graph
-    nodes = list(graph.node)
-    other = sorted({n.op_type for n in nodes if n.op_type in _OTHER_RANDOM_OPS})
-    if other:  # noise we do not feed would make the output differ run to run: refuse, not guess
-        raise EngineUnavailable(
-            f"this Piper voice draws noise the engine cannot make deterministic ({', '.join(other)})"
-        )
-    noises: list[tuple[str, float, float]] = []
-    rewritten = []
-    for node in nodes:
-        if node.op_type != "RandomNormalLike":
-            rewritten.append(node)
-            continue
-        attrs = {a.name: helper.get_attribute_value(a) for a in node.attribute}
-        if attrs.get("dtype", TensorProto.FLOAT) != TensorProto.FLOAT:
-            raise EngineUnavailable("this Piper voice draws noise of a type the engine cannot feed")
-        k = len(noises)
-        name, p = f"audiobook_noise_{k}", f"audiobook_noise_{k}/"
-        noises.append((name, float(attrs.get("mean", 0.0)), float(attrs.get("scale", 1.0))))
-        graph.input.append(helper.make_tensor_value_info(name, TensorProto.FLOAT, [1, f"c{k}", f"n{k}"]))
-        one = helper.make_tensor(p + "one", TensorProto.INT64, [1], [1])
-        zeros = helper.make_tensor(p + "zeros", TensorProto.INT64, [3], [0, 0, 0])
-        graph.initializer.extend([one, zeros])
-        rewritten += [
-            helper.make_node("Shape", [node.input[0]], [p + "need"], name=p + "need"),
-            helper.make_node("Shape", [name], [p + "have"], name=p + "have"),
-            # repeats = ceil(need / have) = (need + have - 1) / have, per axis
-            helper.make_node("Sub", [p + "have", p + "one"], [p + "have_1"], name=p + "have_1"),
-            helper.make_node("Add", [p + "need", p + "have_1"], [p + "up"], name=p + "up"),
-            helper.make_node("Div", [p + "up", p + "have"], [p + "repeats"], name=p + "repeats"),
-            helper.make_node("Tile", [name, p + "repeats"], [p + "tiled"], name=p + "tiled"),
-            helper.make_node("Slice", [p + "tiled", p + "zeros", p + "need"], list(node.output), name=p + "slice"),
-        ]
-        graph.output.append(helper.make_tensor_value_info(p + "need", TensorProto.INT64, [3]))
-    # Phoneme durations in frames (what piper.patch_voice_with_alignment marks): an output too.
-    ceil = [output for n in nodes if n.op_type == "Ceil" for output in n.output]
-    durations = ceil[0] if len(ceil) == 1 and all(o.name != ceil[0] for o in graph.output) else None
-    if durations:
-        graph.output.append(helper.make_empty_tensor_value_info(durations))
-    if not noises and not durations:
-        return model_bytes, noises, None
-    del graph.node[:]
-    graph.node.extend(rewritten)
-    # No onnx.checker here (0.34 s of a 1.2 s load): ONNX Runtime checks the graph as it loads it.
-    return model.SerializeToString(), noises, durations
-
-
 # --- the engine ----------------------------------------------------------------------------------
 
 
@@ -318,32 +260,11 @@ class PiperEngine:
         # of the GIL) on another thread while the graph is rewritten (0.1 s of a ~1 s load).
         with ThreadPoolExecutor(max_workers=1) as hasher:
             hashed = hasher.submit(hashlib.sha256, model_bytes)
-            try:
-                graph, self._noises, self._durations = noise_inputs_model(model_bytes)
-            except Exception as exc:  # onnx's own errors: a file that is not an ONNX model, a bad graph
-                if isinstance(exc, EngineUnavailable):
-                    raise
-                raise EngineUnavailable(f"Piper voice {self.files.id} is not a usable ONNX model ({exc})") from None
+            self._session, prepared = self._open_session(onnxruntime, model_bytes)
             self._voice_hash = voice_hash = hashed.result().hexdigest()[:16]
         del model_bytes
-        options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = 1
-        options.inter_op_num_threads = 1
-        options.execution_mode = onnxruntime.ExecutionMode.ORT_SEQUENTIAL
-        # Basic graph optimizations only (constant folding, redundant nodes), not the layout and
-        # fusion passes of ORT_ENABLE_ALL: measured on joe-medium (CPU time, one thread, runs taken
-        # in turn) a sentence runs ~20 % faster and the session opens in 0.3 s instead of 0.45–0.7;
-        # the audio differs from the fully optimized graph's by ≤ 4e-5 (about one 16-bit step).
-        options.graph_optimization_level = getattr(onnxruntime.GraphOptimizationLevel, ORT_OPTIMIZATION)
-        try:
-            self._session = onnxruntime.InferenceSession(
-                graph, sess_options=options, providers=["CPUExecutionProvider"]
-            )
-        except Exception as exc:  # ONNX Runtime's own error types: the rewritten graph does not load
-            raise EngineUnavailable(
-                f"Piper voice {self.files.id} could not be loaded by ONNX Runtime ({exc})"
-            ) from None
-        del graph
+        self._noises, self._durations = prepared.noises, prepared.durations
+        self.fused_sums = prepared.fused  # residual sums the convolutions write (piper_graph)
         # Piper's phonemizer and phoneme ids, with our own session (PiperVoice.load would load the file again).
         self._voice = PiperVoice(session=self._session, config=self._config)
         # Word timing phonemizes every written word alone (phonemes.written_words); an article says
@@ -370,10 +291,43 @@ class PiperEngine:
             f"|{self.rate_wpm} wpm (length {self.length_scale:.5f})|volume {self.volume:.3f}"
             f"|noise {self.noise_scale:.4f} w {self.noise_w_scale:.4f}"
             f"|{DETERMINISM_SCHEME} {NOISE_FRAMES_PER_ID}+{NOISE_SPARE_FRAMES}"
-            f"|{TEXT_SCHEME}|{ORT_OPTIMIZATION}"
+            f"|{TEXT_SCHEME}|{ORT_OPTIMIZATION}|graph {GRAPH_SCHEME if self.fused_sums else 'plain'}"
         )
         self._channels = self._probe_channels()
         self.load_s = time.perf_counter() - started
+
+    def _open_session(self, onnxruntime, model_bytes: bytes) -> tuple[object, PreparedGraph]:
+        """An ONNX Runtime session of the voice's prepared graph (`piper_graph`), and that graph.
+        A runtime without the com.microsoft FusedConv kernel (another build) gets the graph
+        without the fusion: slower, and another fingerprint, but the voice speaks."""
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = 1
+        options.inter_op_num_threads = 1
+        options.execution_mode = onnxruntime.ExecutionMode.ORT_SEQUENTIAL
+        # Basic graph optimizations only (constant folding, redundant nodes), not the layout and
+        # fusion passes of ORT_ENABLE_ALL: measured on joe-medium (CPU time, one thread, runs taken
+        # in turn) a sentence runs ~20 % faster and the session opens in 0.3 s instead of 0.45–0.7;
+        # the audio differs from the fully optimized graph's by ≤ 4e-5 (about one 16-bit step).
+        options.graph_optimization_level = getattr(onnxruntime.GraphOptimizationLevel, ORT_OPTIMIZATION)
+        for fuse in (True, False):
+            try:
+                prepared = prepare_graph(model_bytes, fuse)
+            except EngineUnavailable:
+                raise
+            except Exception as exc:  # onnx's own errors: a file that is not an ONNX model, a bad graph
+                raise EngineUnavailable(f"Piper voice {self.files.id} is not a usable ONNX model ({exc})") from None
+            try:
+                session = onnxruntime.InferenceSession(
+                    prepared.model, sess_options=options, providers=["CPUExecutionProvider"]
+                )
+            except Exception as exc:  # ONNX Runtime's own error types: the rewritten graph does not load
+                if prepared.fused:
+                    continue
+                raise EngineUnavailable(
+                    f"Piper voice {self.files.id} could not be loaded by ONNX Runtime ({exc})"
+                ) from None
+            return session, prepared
+        raise AssertionError("unreachable: the graph without fusion returns or raises")
 
     def _probe_channels(self) -> list[int]:
         """How many channels each noise input needs: one short run with one value per noise (tiled),
