@@ -66,14 +66,15 @@ def test_same_text_same_samples_in_one_process_and_the_noise_is_live(piper):
     assert max(lengths) / min(lengths) < 1.25  # varied, not wild
 
 
-def test_residual_sums_are_fused_and_the_voice_sounds_as_its_plain_graph_within_one_step(piper, monkeypatch):
+def test_the_graph_rewritten_for_speed_sounds_as_the_plain_graph_within_one_step(piper, monkeypatch):
     import audiobook.speech.piper as module
 
-    assert piper.fused_sums > 0 and "|graph residual-fused" in piper.fingerprint
+    assert piper.fused_sums > 0 and piper.polyphase_convs > 0 and "|graph speed-v1" in piper.fingerprint
     prepare = module.prepare_graph
-    monkeypatch.setattr(module, "prepare_graph", lambda data, fuse=True: prepare(data, fuse=False))
+    monkeypatch.setattr(module, "prepare_graph", lambda data, speed=True: prepare(data, speed=False))
     plain = module.PiperEngine(None, piper.rate_wpm, piper.volume)
-    assert plain.fused_sums == 0 and "|graph plain" in plain.fingerprint  # its clips are not the fused one's
+    assert plain.fused_sums == plain.polyphase_convs == 0
+    assert "|graph plain" in plain.fingerprint  # its clips are not taken for the rewritten graph's
     for text in (SENTENCE, *OTHERS):
         fused = np.frombuffer(piper.synthesize(text).pcm, np.int16).astype(np.int32)
         unfused = np.frombuffer(plain.synthesize(text).pcm, np.int16).astype(np.int32)
@@ -95,7 +96,7 @@ def test_a_runtime_without_the_fused_kernel_is_given_the_plain_graph(monkeypatch
 
     monkeypatch.setattr(onnxruntime, "InferenceSession", refusing_fused_convs)
     engine = module.PiperEngine(None, 175, 1.0)
-    assert engine.fused_sums == 0 and "|graph plain" in engine.fingerprint
+    assert engine.fused_sums == engine.polyphase_convs == 0 and "|graph plain" in engine.fingerprint
     assert clip_problem(engine.synthesize(OTHERS[1]), OTHERS[1], 175) is None
 
 

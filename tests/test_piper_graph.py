@@ -104,3 +104,49 @@ def test_a_graph_output_of_the_conv_keeps_its_add():
     model = _model(nodes, [_weight("w", 4, 4, 3)], ["y", "c"])
 
     assert fuse_residual_convs(model) == 0
+
+
+@pytest.mark.parametrize(
+    "stride, kernel, pads, bias",
+    [(8, 16, [4, 4], True), (4, 8, [2, 2], False), (2, 6, [0, 3], True), (3, 3, [1, 0], True), (2, 4, [0, 0], False)],
+)
+def test_a_transposed_convolution_runs_as_its_phases_with_the_same_values(stride, kernel, pads, bias):
+    from audiobook.speech.piper_graph import polyphase_conv_transposes
+
+    inputs = ["x", "w", "b"] if bias else ["x", "w"]
+    node = helper.make_node("ConvTranspose", inputs, ["y"], kernel_shape=[kernel], strides=[stride], pads=pads)
+    initializers = [_weight("w", 4, 3, kernel), _weight("b", 3)]
+    plain = _model([node], initializers, ["y"])
+    rewritten = _model([node], initializers, ["y"])
+
+    assert polyphase_conv_transposes(rewritten.graph) == 1
+    assert "ConvTranspose" not in {n.op_type for n in rewritten.graph.node}
+    assert "w" not in {init.name for init in rewritten.graph.initializer}  # its own weights are gone
+    for length in (1, 7, 300):
+        x = RNG.standard_normal((1, 4, length)).astype(np.float32)
+        (got,), (want,) = _run(rewritten, x), _run(plain, x)
+        assert got.shape == want.shape
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize(
+    "attributes",
+    [
+        {"kernel_shape": [5], "strides": [2], "pads": [1, 1]},  # kernel not a multiple of the stride
+        {"kernel_shape": [4], "strides": [2], "pads": [1, 1], "output_padding": [1]},
+        {"kernel_shape": [4], "strides": [2], "pads": [1, 1], "dilations": [2]},
+        {"kernel_shape": [4], "strides": [2], "pads": [1, 1], "group": 2},
+        {"kernel_shape": [4], "strides": [2], "auto_pad": "SAME_UPPER"},
+        {"kernel_shape": [4], "strides": [1], "pads": [1, 2]},  # stride 1 has one phase: nothing to gain
+    ],
+    ids=["kernel-5-stride-2", "output-padding", "dilated", "grouped", "auto-pad", "stride-1"],
+)
+def test_a_transposed_convolution_outside_the_rule_is_left_as_it_is(attributes):
+    from audiobook.speech.piper_graph import polyphase_conv_transposes
+
+    kernel = attributes["kernel_shape"][0]
+    node = helper.make_node("ConvTranspose", ["x", "w"], ["y"], **attributes)
+    model = _model([node], [_weight("w", 4, 2 if attributes.get("group") else 3, kernel)], ["y"])
+
+    assert polyphase_conv_transposes(model.graph) == 0
+    assert [n.op_type for n in model.graph.node] == ["ConvTranspose"]

@@ -8,16 +8,17 @@ Deterministic natural speech. A Piper graph draws its noise from two unseeded ``
 nodes (the duration predictor's, [1, 2, phonemes], and the latent's, [1, 192, frames]), so the
 same sentence came out different on every run, even in length; seeding them would make a sentence
 depend on what the process spoke before it, and noise scales of 0 are exact but flat. At load the
-graph is rewritten in memory (`piper_graph`, which also moves the decoder's residual sums into
-their convolutions for speed; nothing is written to disk): each ``RandomNormalLike`` becomes
-``Slice(Tile(noise_k, repeats), 0, Shape(its input))``, where ``noise_k`` is a new graph input of
-shape [1, C, frames] and ``repeats`` = ceil(needed / given) per axis. Each sentence feeds noise drawn by numpy from a generator seeded by a hash of the
-voice's fingerprint and the sentence's text (and its index within the utterance, when espeak splits
-it), scaled by the node's own mean/scale. The noise for a sentence is then a function of that
-sentence alone: same text, same settings, same samples, in any process, order or worker (on the
-same ONNX Runtime build and CPU kind). How many frames are drawn follows from the sentence's
-phoneme ids and the speaking rate (NOISE_FRAMES_PER_ID, above the most measured), so a sentence
-draws about what it uses; one that needs more (not seen) repeats its noise instead of failing.
+graph is rewritten in memory (`piper_graph`, which also rewrites two kinds of decoder node for
+speed; nothing is written to disk): each ``RandomNormalLike`` becomes ``Slice(Tile(noise_k,
+repeats), 0, Shape(its input))``, where ``noise_k`` is a new graph input of shape [1, C, frames]
+and ``repeats`` = ceil(needed / given) per axis. Each sentence feeds noise drawn by numpy from a
+generator seeded by a hash of the voice's fingerprint and the sentence's text (and its index
+within the utterance, when espeak splits it), scaled by the node's own mean/scale. The noise for a
+sentence is then a function of that sentence alone: same text, same settings, same samples, in
+any process, order or worker (on the same ONNX Runtime build and CPU kind). How many frames are
+drawn follows from the sentence's phoneme ids and the speaking rate (NOISE_FRAMES_PER_ID, above
+the most measured), so a sentence draws about what it uses; one that needs more (not seen)
+repeats its noise instead of failing.
 
 Threads: one intra-op and one inter-op thread per session (measured faster per process than two,
 and `--jobs N` scales with processes). The engine keeps no process-global state of its own: its
@@ -264,7 +265,9 @@ class PiperEngine:
             self._voice_hash = voice_hash = hashed.result().hexdigest()[:16]
         del model_bytes
         self._noises, self._durations = prepared.noises, prepared.durations
-        self.fused_sums = prepared.fused  # residual sums the convolutions write (piper_graph)
+        # What the graph was rewritten with for speed (piper_graph): residual sums the convolutions
+        # write, and transposed convolutions run as plain ones.
+        self.fused_sums, self.polyphase_convs = prepared.fused, prepared.polyphase
         # Piper's phonemizer and phoneme ids, with our own session (PiperVoice.load would load the file again).
         self._voice = PiperVoice(session=self._session, config=self._config)
         # Word timing phonemizes every written word alone (phonemes.written_words); an article says
@@ -291,15 +294,15 @@ class PiperEngine:
             f"|{self.rate_wpm} wpm (length {self.length_scale:.5f})|volume {self.volume:.3f}"
             f"|noise {self.noise_scale:.4f} w {self.noise_w_scale:.4f}"
             f"|{DETERMINISM_SCHEME} {NOISE_FRAMES_PER_ID}+{NOISE_SPARE_FRAMES}"
-            f"|{TEXT_SCHEME}|{ORT_OPTIMIZATION}|graph {GRAPH_SCHEME if self.fused_sums else 'plain'}"
+            f"|{TEXT_SCHEME}|{ORT_OPTIMIZATION}|graph {GRAPH_SCHEME if prepared.sped_up else 'plain'}"
         )
         self._channels = self._probe_channels()
         self.load_s = time.perf_counter() - started
 
     def _open_session(self, onnxruntime, model_bytes: bytes) -> tuple[object, PreparedGraph]:
         """An ONNX Runtime session of the voice's prepared graph (`piper_graph`), and that graph.
-        A runtime without the com.microsoft FusedConv kernel (another build) gets the graph
-        without the fusion: slower, and another fingerprint, but the voice speaks."""
+        A runtime that refuses the rewrites for speed (a build without the com.microsoft FusedConv
+        kernel) gets the graph without them: slower, and another fingerprint, but the voice speaks."""
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = 1
         options.inter_op_num_threads = 1
@@ -309,9 +312,9 @@ class PiperEngine:
         # in turn) a sentence runs ~20 % faster and the session opens in 0.3 s instead of 0.45–0.7;
         # the audio differs from the fully optimized graph's by ≤ 4e-5 (about one 16-bit step).
         options.graph_optimization_level = getattr(onnxruntime.GraphOptimizationLevel, ORT_OPTIMIZATION)
-        for fuse in (True, False):
+        for speed in (True, False):
             try:
-                prepared = prepare_graph(model_bytes, fuse)
+                prepared = prepare_graph(model_bytes, speed)
             except EngineUnavailable:
                 raise
             except Exception as exc:  # onnx's own errors: a file that is not an ONNX model, a bad graph
@@ -321,13 +324,13 @@ class PiperEngine:
                     prepared.model, sess_options=options, providers=["CPUExecutionProvider"]
                 )
             except Exception as exc:  # ONNX Runtime's own error types: the rewritten graph does not load
-                if prepared.fused:
+                if prepared.sped_up:
                     continue
                 raise EngineUnavailable(
                     f"Piper voice {self.files.id} could not be loaded by ONNX Runtime ({exc})"
                 ) from None
             return session, prepared
-        raise AssertionError("unreachable: the graph without fusion returns or raises")
+        raise AssertionError("unreachable: the graph without the rewrites for speed returns or raises")
 
     def _probe_channels(self) -> list[int]:
         """How many channels each noise input needs: one short run with one value per noise (tiled),
