@@ -59,17 +59,27 @@ def test_residual_sums_of_shape_keeping_convs_are_fused_and_compute_the_same():
         # a residual that is not the Conv's input: not fused
         helper.make_node("Conv", ["y4", "w5"], ["c5"], kernel_shape=[1]),
         helper.make_node("Add", ["c5", "y1"], ["y6"]),
+        # HiFi-GAN's first block type, x + Conv(LeakyRelu(Conv(LeakyRelu(x)))): fused
+        helper.make_node("LeakyRelu", ["y6"], ["a7"], alpha=0.1),
+        helper.make_node("Conv", ["a7", "w1"], ["c7"], kernel_shape=[3], pads=[1, 1]),
+        helper.make_node("LeakyRelu", ["c7"], ["a8"], alpha=0.1),
+        helper.make_node("Conv", ["a8", "w2"], ["c8"], kernel_shape=[3], pads=[3, 3], dilations=[3]),
+        helper.make_node("Add", ["c8", "y6"], ["y7"]),
+        # …but not when a Conv on the way changes the shape (two samples shorter, then longer)
+        helper.make_node("Conv", ["y7", "w1"], ["c9"], kernel_shape=[3], pads=[0, 0]),
+        helper.make_node("Conv", ["c9", "w1"], ["c10"], kernel_shape=[3], pads=[2, 2]),
+        helper.make_node("Add", ["c10", "y7"], ["y8"]),
     ]
     initializers = [
         _weight("w1", 4, 4, 3), _weight("b1", 4), _weight("w2", 4, 4, 3), _weight("w3", 4, 4, 1),
         _weight("b3", 4), _weight("w4", 6, 4, 1), _weight("bias", 1, 6, 1), _weight("w5", 4, 4, 1),
     ]  # fmt: skip
-    plain = _model(nodes, initializers, ["y5", "y6"])
-    fused = _model(nodes, initializers, ["y5", "y6"])
+    plain = _model(nodes, initializers, ["y5", "y8"])
+    fused = _model(nodes, initializers, ["y5", "y8"])
 
-    assert fuse_residual_convs(fused) == 2
+    assert fuse_residual_convs(fused) == 3
     kinds = [node.op_type for node in fused.graph.node]
-    assert kinds.count("FusedConv") == 2 and kinds.count("Add") == 3
+    assert kinds.count("FusedConv") == 3 and kinds.count("Add") == 4  # of 7
     x = RNG.standard_normal((1, 4, 500)).astype(np.float32)
     for got, want in zip(_run(fused, x), _run(plain, x), strict=True):
         assert got.shape == want.shape

@@ -5,7 +5,8 @@ Three rewrites (the ``onnx`` package; nothing is written to disk):
 - **Noise as inputs** (determinism, see `piper`): each ``RandomNormalLike`` becomes a slice of a
   new graph input the engine feeds, and the phoneme durations become an output (word timing).
 - **Residual sums inside their convolution** (speed): ``Add(Conv(f(x)), x)``, where f is a chain
-  of elementwise ops of one input and the convolution keeps the shape of x, becomes ONNX Runtime's
+  of elementwise ops of one input (and of such convolutions) and the convolution keeps the shape
+  of x, becomes ONNX Runtime's
   ``FusedConv`` with x as its sum input ``Z``: the convolution writes the sum itself instead of a
   separate pass over a tensor of up to 32 channels × 22,050 samples per second of speech. On
   joe-medium this is 18 of the decoder's 24 ``Add`` nodes; a sentence takes ~15–20 % less CPU
@@ -115,9 +116,10 @@ def fuse_residual_convs(model) -> int:
     W, B, Z=x)`` (com.microsoft, ONNX Runtime's CPU kernels); how many were fused.
 
     The shape is proved from the graph alone, never guessed: f is a chain of elementwise ops of one
-    input; the Conv has stride 1, one group, a weight initializer with as many output channels as
-    input channels, and padding that adds back what its kernel's reach takes (so the sum has no
-    broadcasting). The Conv's output must feed the Add alone and not be a graph output.
+    input and of Convs that keep the shape; the Conv has stride 1, one group, a weight initializer
+    with as many output channels as input channels, and padding that adds back what its kernel's
+    reach takes (so the sum has no broadcasting). The Conv's output must feed the Add alone and not
+    be a graph output.
     """
     from onnx import helper
 
@@ -132,10 +134,13 @@ def fuse_residual_convs(model) -> int:
     graph_outputs = {output.name for output in graph.output}
 
     def reaches(tensor: str, source: str) -> bool:
-        """Whether ``tensor`` is ``source`` through elementwise ops of one input only."""
+        """Whether ``tensor`` is ``source`` through elementwise ops of one input and shape-keeping
+        Convs only (HiFi-GAN's first residual block type has two Convs before its sum)."""
         while tensor != source:
             node = producer.get(tensor)
-            if node is None or node.domain not in ("", "ai.onnx") or node.op_type not in _SHAPE_KEEPING_UNARY:
+            if node is None or not (
+                (node.domain in ("", "ai.onnx") and node.op_type in _SHAPE_KEEPING_UNARY) or _keeps_shape(node, weights)
+            ):
                 return False
             tensor = node.input[0]
         return True
