@@ -25,7 +25,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parent))
 from record import write_section  # noqa: E402
-from speed_bench import SEED  # noqa: E402
+from speed_bench import SEED, measure  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 ENGINES = ("espeak", "piper")
@@ -117,11 +117,8 @@ def convert_cpu(article: Path, engine: str, work: Path) -> tuple[float, Path]:
     out = work / f"{article.stem}-{engine}"
     env = {**os.environ, "AUDIOBOOK_CACHE_DIR": str(work / f"cache-{article.stem}-{engine}")}
     command = [sys.executable, "-m", "audiobook.cli", "convert", str(article), "-o", str(out), "--engine", engine]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
-    _, status, usage = os.wait4(process.pid, 0)
-    if os.waitstatus_to_exitcode(status):
-        raise SystemExit(f"{' '.join(command)} failed")
-    return usage.ru_utime + usage.ru_stime, next(out.glob("*.mp3"))
+    _, _, _, cpu = measure(command, env)
+    return cpu, next(out.glob("*.mp3"))
 
 
 def spoken_words(article: Path) -> int:

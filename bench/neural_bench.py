@@ -28,13 +28,12 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 from corpus import article_text, write_corpus  # noqa: E402
 from record import record  # noqa: E402
-from speed_bench import SEED, run  # noqa: E402
+from speed_bench import SEED, measure, run  # noqa: E402
 
 FLOOR = r"""
 import json, sys, time
@@ -90,19 +89,19 @@ def main() -> None:
     script = json.loads(run([*cli, "script", str(SEED), "--json"])[2])
     sentences = [u["text"] for c in script["chapters"] for u in c["utterances"]]
     (work / "sentences.json").write_text(json.dumps(sentences))
-    trials = []  # (floor's loop, its figures, its process, one thread (s, KB, CPU s), every core (…)) per repeat
+    trials = []  # per repeat: floor's loop, its figures, its process, one thread and every core (`measure`)
     for attempt in range(options.repeats):
         floor_process, _, floor_out = run([sys.executable, "-c", FLOOR, str(work / "sentences.json")])
         floor = json.loads(floor_out)
         os.environ["AUDIOBOOK_CACHE_DIR"] = str(work / f"one-cache{attempt}")
-        one = timed([sys.executable, "-c", ONE_THREAD, str(SEED), str(work / f"one{attempt}")])
+        one = measure([sys.executable, "-c", ONE_THREAD, str(SEED), str(work / f"one{attempt}")])
         os.environ["AUDIOBOOK_CACHE_DIR"] = str(work / f"all-cache{attempt}")
-        every = timed([*cli, "convert", str(SEED), "-o", str(work / f"all{attempt}"), *piper])
+        every = measure([*cli, "convert", str(SEED), "-o", str(work / f"all{attempt}"), *piper])
         trials.append((floor["speech"] + floor["encoding"], floor, floor_process, one, every))
     os.environ["AUDIOBOOK_CACHE_DIR"] = str(work / "default-cache")
-    floor_s, floor, process_s, (one_s, one_kb, one_cpu), (all_s, all_kb, all_cpu) = sorted(trials, key=lambda t: t[0])[
-        len(trials) // 2
-    ]
+    floor_s, floor, process_s, (one_s, one_kb, _, one_cpu), (all_s, all_kb, _, all_cpu) = sorted(
+        trials, key=lambda t: t[0]
+    )[len(trials) // 2]
     one_ratio = statistics.median(one[0] / f for f, _, _, one, _ in trials)
     all_ratio = statistics.median(every[0] / f for f, _, _, _, every in trials)
     one_whole = statistics.median(one[0] / p for _, _, p, one, _ in trials)
@@ -163,16 +162,6 @@ def main() -> None:
         " the whole process."
     )
     record("neural", header, rows, "figure")
-
-
-def timed(command: list[str]) -> tuple[float, int, float]:
-    """Wall time, peak resident memory (KB) and CPU time (user + system, every thread) of a process."""
-    started = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, status, usage = os.wait4(process.pid, 0)
-    if os.waitstatus_to_exitcode(status):
-        raise SystemExit(f"{command} failed")
-    return time.perf_counter() - started, usage.ru_maxrss, usage.ru_utime + usage.ru_stime
 
 
 def sample_loudness(cli: list[str], piper: list[str], work: Path, cores: int) -> tuple[str, str]:

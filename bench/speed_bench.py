@@ -61,14 +61,21 @@ convert_article(sys.argv[1], sys.argv[2], threads=1)
 
 def run(command: list[str]) -> tuple[float, int, str]:
     """Wall time, peak resident memory (KB) and stdout of one process."""
+    wall, peak_kb, stdout, _ = measure(command)
+    return wall, peak_kb, stdout
+
+
+def measure(command: list[str], env: dict[str, str] | None = None) -> tuple[float, int, str, float]:
+    """Wall time, peak resident memory (KB), stdout and CPU time (user + system, every thread) of
+    one process (``env``: its environment, default this one's)."""
     started = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
     stdout = process.stdout.read()
     _, status, usage = os.wait4(process.pid, 0)
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode:
         raise SystemExit(f"{command} failed")
-    return time.perf_counter() - started, usage.ru_maxrss, stdout
+    return time.perf_counter() - started, usage.ru_maxrss, stdout, usage.ru_utime + usage.ru_stime
 
 
 def best(command: list[str], times: int = 5) -> float:
